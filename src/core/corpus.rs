@@ -1,0 +1,1 @@
+//! Many articles at once.

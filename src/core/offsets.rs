@@ -1,0 +1,1 @@
+//! Byte offsets to character offsets.
