@@ -15,7 +15,9 @@ pub enum ErrorKind {
     Io,
     /// Malformed input data (a bad JSON line); `line` is 1-based.
     Parse,
-    /// A value of the wrong kind or size (a non-string text, a huge article).
+    /// A value of the wrong type (a non-string text).
+    Type,
+    /// A value out of range or otherwise unusable (a huge article, a bad argument).
     Input,
 }
 

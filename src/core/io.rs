@@ -1,1 +1,320 @@
-//! Reading corpora from disk.
+//! Reading corpora from disk: text files and JSON Lines (plain or gzip).
+//!
+//! Bytes that are not UTF-8 never abort a corpus: they are replaced by U+FFFD, one per
+//! maximal invalid sequence (as Python's `errors="replace"` does), and counted.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde_json::{Map, Value};
+
+use super::error::{Error, ErrorKind, Result};
+
+/// Decode bytes as UTF-8, replacing invalid sequences; returns the text and how many
+/// sequences were replaced. A leading byte-order mark is dropped.
+pub fn decode_lossy(bytes: &[u8]) -> (String, u32) {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (s.to_owned(), 0),
+        Err(_) => {
+            let errors = bytes
+                .utf8_chunks()
+                .filter(|c| !c.invalid().is_empty())
+                .count();
+            (String::from_utf8_lossy(bytes).into_owned(), errors as u32)
+        }
+    }
+}
+
+/// Read a whole file, gunzipping it when it starts with the gzip magic bytes.
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+    let raw = fs::read(path).map_err(|e| Error::io(path, &e))?;
+    if raw.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::with_capacity(raw.len() * 4);
+        flate2::read::MultiGzDecoder::new(&raw[..])
+            .read_to_end(&mut out)
+            .map_err(|e| Error::io(path, &e))?;
+        Ok(out)
+    } else {
+        Ok(raw)
+    }
+}
+
+/// A text file's content and its count of replaced invalid UTF-8 sequences.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextFile {
+    pub text: String,
+    pub decode_errors: u32,
+}
+
+/// Read text files in parallel, in the order given. The first missing or unreadable
+/// file (in that order) is the error.
+pub fn read_text_files(paths: &[PathBuf]) -> Result<Vec<TextFile>> {
+    paths
+        .par_iter()
+        .map(|p| {
+            let bytes = read_bytes(p)?;
+            let (text, decode_errors) = decode_lossy(&bytes);
+            Ok(TextFile {
+                text,
+                decode_errors,
+            })
+        })
+        .collect()
+}
+
+/// The text field of one JSON record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TextField {
+    /// The field is absent or `null`: an empty document.
+    Missing,
+    Text(String),
+}
+
+/// One article read from a JSON Lines file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    /// 1-based line number in the (decompressed) file.
+    pub line: u64,
+    pub text: TextField,
+    /// The id field, if the file has one for this record.
+    pub id: Option<Value>,
+    /// Every other field, in the file's order.
+    pub fields: Map<String, Value>,
+    pub decode_errors: u32,
+}
+
+/// A line left out with `skip_errors`, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub line: u64,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Jsonl {
+    pub records: Vec<Record>,
+    pub skipped: Vec<Skipped>,
+}
+
+/// Read a JSON Lines file (`.jsonl` or gzip-compressed) whose lines are objects.
+///
+/// Blank lines are ignored. A line that is not a JSON object, or whose text field is
+/// neither a string nor null, is an error naming the file and line; with `skip_errors`
+/// it is left out and listed in [`Jsonl::skipped`] instead.
+pub fn read_jsonl(
+    path: &Path,
+    text_field: &str,
+    id_field: Option<&str>,
+    skip_errors: bool,
+) -> Result<Jsonl> {
+    let bytes = read_bytes(path)?;
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for (n, end) in memchr::memchr_iter(b'\n', body)
+        .chain(std::iter::once(body.len()))
+        .enumerate()
+    {
+        if start <= end {
+            let line = body[start..end]
+                .strip_suffix(b"\r")
+                .unwrap_or(&body[start..end]);
+            if !line.iter().all(u8::is_ascii_whitespace) {
+                lines.push((n as u64 + 1, line));
+            }
+        }
+        start = end + 1;
+    }
+    let parsed: Vec<Result<Record>> = lines
+        .par_iter()
+        .map(|&(line, bytes)| parse_record(path, line, bytes, text_field, id_field))
+        .collect();
+    let mut out = Jsonl::default();
+    for r in parsed {
+        match r {
+            Ok(rec) => out.records.push(rec),
+            Err(e) if skip_errors => out.skipped.push(Skipped {
+                line: e.line.unwrap_or(0),
+                message: e.message,
+            }),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(out)
+}
+
+fn parse_record(
+    path: &Path,
+    line: u64,
+    bytes: &[u8],
+    text_field: &str,
+    id_field: Option<&str>,
+) -> Result<Record> {
+    let (value, decode_errors) = match std::str::from_utf8(bytes) {
+        Ok(s) => (serde_json::from_str::<Value>(s), 0),
+        Err(_) => {
+            let (s, n) = decode_lossy(bytes);
+            (serde_json::from_str::<Value>(&s), n)
+        }
+    };
+    let value = value.map_err(|e| Error::parse(path, line, format!("invalid JSON: {e}")))?;
+    let Value::Object(mut fields) = value else {
+        return Err(Error::parse(
+            path,
+            line,
+            format!("expected a JSON object, found {}", kind_name(&value)),
+        ));
+    };
+    let text = match fields.remove(text_field) {
+        None | Some(Value::Null) => TextField::Missing,
+        Some(Value::String(s)) => TextField::Text(s),
+        Some(other) => {
+            let mut e = Error::parse(
+                path,
+                line,
+                format!(
+                    "field {text_field:?} is {}, not a string",
+                    kind_name(&other)
+                ),
+            );
+            e.kind = ErrorKind::Type;
+            return Err(e);
+        }
+    };
+    let id = id_field.and_then(|f| fields.remove(f));
+    Ok(Record {
+        line,
+        text,
+        id,
+        fields,
+        decode_errors,
+    })
+}
+
+fn kind_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Turn records' other fields into columns: names in order of first appearance, one
+/// value per record (`Null` where a record lacks the field).
+pub fn columns(records: &mut [Record]) -> Vec<(String, Vec<Value>)> {
+    let mut names: Vec<String> = Vec::new();
+    let mut index = std::collections::HashMap::new();
+    for r in records.iter() {
+        for k in r.fields.keys() {
+            if !index.contains_key(k) {
+                index.insert(k.clone(), names.len());
+                names.push(k.clone());
+            }
+        }
+    }
+    let mut cols: Vec<Vec<Value>> = vec![Vec::with_capacity(records.len()); names.len()];
+    for r in records.iter_mut() {
+        for col in cols.iter_mut() {
+            col.push(Value::Null);
+        }
+        for (k, v) in std::mem::take(&mut r.fields) {
+            if let Some(&i) = index.get(&k) {
+                if let Some(slot) = cols[i].last_mut() {
+                    *slot = v;
+                }
+            }
+        }
+    }
+    names.into_iter().zip(cols).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn temp(name: &str, bytes: &[u8]) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("newsgraph-io-{}", std::process::id()));
+        fs::create_dir_all(&dir).expect("temp dir");
+        let p = dir.join(name);
+        fs::write(&p, bytes).expect("write temp file");
+        p
+    }
+
+    #[test]
+    fn decode_counts_invalid_sequences() {
+        assert_eq!(decode_lossy(b"plain"), ("plain".to_string(), 0));
+        let (s, n) = decode_lossy(b"caf\xe9 and na\xefve");
+        assert_eq!(n, 2);
+        assert_eq!(s, "caf\u{FFFD} and na\u{FFFD}ve");
+        assert_eq!(decode_lossy(b"\xEF\xBB\xBFbom").0, "bom");
+    }
+
+    #[test]
+    fn jsonl_reads_fields_and_reports_lines() {
+        let p = temp(
+            "a.jsonl",
+            b"{\"id\": \"a\", \"text\": \"One.\", \"source\": \"X\"}\n\n{\"id\": 2, \"text\": null, \"extra\": [1]}\r\n",
+        );
+        let mut j = read_jsonl(&p, "text", Some("id"), false).expect("read");
+        assert_eq!(j.records.len(), 2);
+        assert_eq!(j.records[0].text, TextField::Text("One.".into()));
+        assert_eq!(j.records[1].text, TextField::Missing);
+        assert_eq!(j.records[1].line, 3);
+        assert_eq!(j.records[1].id, Some(Value::from(2)));
+        let cols = columns(&mut j.records);
+        assert_eq!(cols[0].0, "source");
+        assert_eq!(
+            cols[1],
+            (
+                "extra".to_string(),
+                vec![Value::Null, serde_json::json!([1])]
+            )
+        );
+    }
+
+    #[test]
+    fn jsonl_errors_name_the_line_or_skip() {
+        let p = temp(
+            "bad.jsonl",
+            b"{\"text\": \"ok\"}\n{\"text\": oops}\n[1]\n{\"text\": 5}\n",
+        );
+        let e = read_jsonl(&p, "text", None, false).expect_err("bad line");
+        assert_eq!(e.kind, ErrorKind::Parse);
+        assert_eq!(e.line, Some(2));
+        assert!(e.to_string().contains("bad.jsonl, line 2"), "{e}");
+        let j = read_jsonl(&p, "text", None, true).expect("skip");
+        assert_eq!(j.records.len(), 1);
+        let lines: Vec<u64> = j.skipped.iter().map(|s| s.line).collect();
+        assert_eq!(lines, vec![2, 3, 4]);
+        assert!(j.skipped[2].message.contains("a number"));
+    }
+
+    #[test]
+    fn jsonl_gzip_and_invalid_utf8() {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(b"{\"text\": \"Caf\xe9 Lavrov\"}\n")
+            .expect("gzip");
+        let p = temp("b.jsonl.gz", &gz.finish().expect("gzip"));
+        let j = read_jsonl(&p, "text", None, false).expect("read");
+        assert_eq!(j.records[0].decode_errors, 1);
+        assert_eq!(
+            j.records[0].text,
+            TextField::Text("Caf\u{FFFD} Lavrov".into())
+        );
+    }
+
+    #[test]
+    fn missing_file_is_not_found() {
+        let e =
+            read_text_files(&[PathBuf::from("/no/such/newsgraph/file.txt")]).expect_err("missing");
+        assert_eq!(e.kind, ErrorKind::NotFound);
+        assert!(e.to_string().contains("/no/such/newsgraph/file.txt"));
+    }
+}

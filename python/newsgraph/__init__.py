@@ -1,0 +1,50 @@
+"""newsgraph: who is mentioned in the news, how often, by which outlet, and with whom.
+
+A Rust core parses raw articles into documents, paragraphs, sentences and tokens
+with character offsets and the metadata hidden in the text (title, date, outlet,
+dateline, credits), with boilerplate removed; pandas tables come out.
+
+>>> import newsgraph
+>>> corpus = newsgraph.load_seeds()
+>>> corpus.documents()[["doc_id", "date", "source", "dateline"]].iloc[[1, 2, 4]]
+                 doc_id       date     source dateline
+1  001_4b47a35a151c059f 2023-05-26       None     None
+2  002_42814e0e06be7a9f        NaT  Bloomberg     None
+4  004_e8067eb3658fd9d6        NaT       None   Moscow
+"""
+
+from __future__ import annotations
+
+from ._core import __version__
+from .corpus import Corpus, Document
+from .exceptions import (
+    DuplicateIdError,
+    InputError,
+    InputTypeError,
+    MissingFileError,
+    NewsgraphError,
+    ParseError,
+    ReadError,
+    UnknownDocumentError,
+)
+from .io import from_pandas, load_seeds, read_csv, read_dir, read_jsonl, seeds_path
+
+__all__ = [
+    "__version__",
+    "Corpus",
+    "Document",
+    "load_seeds",
+    "read_dir",
+    "read_jsonl",
+    "read_csv",
+    "from_pandas",
+    "seeds_path",
+    "NewsgraphError",
+    "InputError",
+    "InputTypeError",
+    "DuplicateIdError",
+    "ParseError",
+    "MissingFileError",
+    "ReadError",
+    "UnknownDocumentError",
+]

@@ -1,0 +1,197 @@
+"""The :class:`Corpus` users hold: parsed articles plus their ids and metadata."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import _core, frame
+from .exceptions import UnknownDocumentError
+
+
+@dataclass(frozen=True)
+class Document:
+    """One parsed article, as yielded by iterating a :class:`Corpus`.
+
+    ``text`` is the cleaned body that all character offsets refer to; ``meta`` is the
+    document's row of :meth:`Corpus.documents` as a dict.
+    """
+
+    doc_id: Any
+    text: str
+    meta: dict[str, Any] = field(repr=False)
+
+
+class Corpus:
+    """A parsed news corpus.
+
+    Build one with :func:`newsgraph.load_seeds`, :func:`newsgraph.read_dir`,
+    :func:`newsgraph.read_jsonl`, :func:`newsgraph.read_csv` or
+    :meth:`Corpus.from_pandas`; then ask for tables.
+
+    >>> import newsgraph
+    >>> corpus = newsgraph.load_seeds()
+    >>> len(corpus)
+    5
+    >>> corpus.documents().loc[2, "source"]
+    'Bloomberg'
+    """
+
+    def __init__(
+        self,
+        articles: _core.Articles,
+        ids: pd.Index,
+        meta: pd.DataFrame | None = None,
+        decode_errors: Any = None,
+        origin: str = "",
+    ) -> None:
+        # Readers build corpora; the checks on ids and texts live there.
+        self._articles = articles
+        self._ids = pd.Index(ids, name="doc_id")
+        self._meta = meta if meta is not None else pd.DataFrame(index=range(len(ids)))
+        n = len(articles)
+        self._decode_errors = (
+            np.zeros(n, dtype=np.int64)
+            if decode_errors is None
+            else np.asarray(decode_errors, dtype=np.int64)
+        )
+        self._origin = origin
+        self._documents: pd.DataFrame | None = None
+
+    @classmethod
+    def from_pandas(
+        cls,
+        df: pd.DataFrame,
+        text: str = "text",
+        id: str | None = None,
+        *,
+        threads: int | None = None,
+    ) -> Corpus:
+        """Parse the articles in a DataFrame.
+
+        ``text`` names the column of article texts; ``id`` names the id column, or
+        ``None`` to use the DataFrame's index. Every other column is kept as metadata;
+        ``title``, ``date``, ``source``, ``dateline`` and ``credits`` columns win over
+        what is found in the text.
+
+        >>> import pandas as pd, newsgraph
+        >>> df = pd.DataFrame({"text": ["PARIS (Reuters) - Prices rose."], "outlet": ["R"]})
+        >>> newsgraph.Corpus.from_pandas(df).documents()[["doc_id", "dateline", "source"]]
+           doc_id dateline   source
+        0       0    PARIS  Reuters
+        """
+        from .io import from_pandas
+
+        return from_pandas(df, text=text, id=id, threads=threads)
+
+    # -- size and access -------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._articles)
+
+    def __iter__(self) -> Iterator[Document]:
+        docs = self.documents()
+        for pos, row in enumerate(docs.to_dict("records")):
+            yield Document(row["doc_id"], self._articles.text(pos), row)
+
+    def __getitem__(self, doc_id: Any) -> Document:
+        pos = self._position(doc_id)
+        row = self.documents().iloc[pos].to_dict()
+        return Document(row["doc_id"], self._articles.text(pos), row)
+
+    def __contains__(self, doc_id: Any) -> bool:
+        return doc_id in self._ids
+
+    @property
+    def doc_ids(self) -> pd.Index:
+        """The document ids, in corpus order."""
+        return self._ids
+
+    def _position(self, doc_id: Any) -> int:
+        try:
+            pos = self._ids.get_loc(doc_id)
+        except (KeyError, TypeError):
+            pos = None
+        if not isinstance(pos, (int, np.integer)):
+            shown = ", ".join(repr(x) for x in self._ids[:3])
+            raise UnknownDocumentError(
+                f"no document with id {doc_id!r} in this corpus of {len(self)} "
+                f"(ids look like {shown}{', ...' if len(self) > 3 else ''})"
+            )
+        return int(pos)
+
+    def text(self, doc_id: Any) -> str:
+        """The cleaned body of a document: what every character offset refers to.
+
+        >>> import newsgraph
+        >>> newsgraph.load_seeds().text("004_e8067eb3658fd9d6")[:39]
+        'Russian Foreign Minister Sergei Lavrov '
+        """
+        return self._articles.text(self._position(doc_id))
+
+    # -- tables ----------------------------------------------------------------------
+
+    def documents(self) -> pd.DataFrame:
+        """One row per document.
+
+        Columns: ``doc_id, title, date, source, dateline, credits, n_paragraphs,
+        n_sentences, n_tokens, decode_errors, boilerplate`` and then any metadata
+        columns given with the input. ``date`` is ``datetime64[ns]`` (NaT when
+        unknown); ``credits`` joins several names with ``"; "``; ``boilerplate`` lists
+        the lines and widgets removed from the body; ``decode_errors`` counts invalid
+        UTF-8 sequences replaced by U+FFFD when reading.
+        """
+        if self._documents is None:
+            self._documents = frame.documents_frame(
+                self._ids, self._articles.meta(), self._decode_errors, self._meta
+            )
+        return self._documents.copy()
+
+    def sentences(self) -> pd.DataFrame:
+        """One row per sentence: ``doc_id, paragraph, sentence, start, end, text``.
+
+        ``paragraph`` and ``sentence`` count from 0 within each document; ``start`` and
+        ``end`` are character offsets into :meth:`text`, so
+        ``corpus.text(d)[start:end] == text``.
+        """
+        return frame.sentences_frame(self._ids, self._articles.sentences())
+
+    def tokens(self, doc_id: Any) -> pd.DataFrame:
+        """One row per token of one document: ``doc_id, sentence, start, end, token``."""
+        pos = self._position(doc_id)
+        starts, ends, sentence = self._articles.tokens(pos)
+        return frame.tokens_frame(self._ids[pos], starts, ends, sentence, self._articles.text(pos))
+
+    def paragraphs(self, doc_id: Any) -> list[str]:
+        """The paragraphs of one document's cleaned body."""
+        pos = self._position(doc_id)
+        text = self._articles.text(pos)
+        return [text[a:b] for a, b in self._articles.paragraphs(pos)]
+
+    # -- display ---------------------------------------------------------------------
+
+    def _summary(self) -> str:
+        meta = self._articles.meta()
+        sentences = int(np.sum(meta["n_sentences"]))
+        tokens = int(np.sum(meta["n_tokens"]))
+        origin = f" from {self._origin}" if self._origin else ""
+        return (
+            f"{len(self):,} documents, {sentences:,} sentences, {tokens:,} tokens{origin}"
+        )
+
+    def __repr__(self) -> str:
+        return f"<newsgraph.Corpus: {self._summary()}>"
+
+    def _repr_html_(self) -> str:
+        cols = ["doc_id", "title", "date", "source", "dateline", "n_sentences", "n_tokens"]
+        head = self.documents()[cols].head(10).to_html(index=False, na_rep="")
+        more = f"<p>… {len(self) - 10:,} more</p>" if len(self) > 10 else ""
+        return (
+            f"<div><strong>newsgraph.Corpus</strong>: {html.escape(self._summary())}"
+            f"{head}{more}</div>"
+        )

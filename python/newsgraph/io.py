@@ -1,0 +1,232 @@
+"""Reading corpora: bundled seeds, folders of text files, JSON Lines, CSV, DataFrames.
+
+Every reader parses in Rust, in parallel, with the interpreter released. Texts that
+are missing (``None``/NaN) become empty documents with one warning that counts them;
+a text of another type is an :class:`~newsgraph.InputTypeError` naming the row;
+duplicate ids are a :class:`~newsgraph.DuplicateIdError` naming them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import warnings
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from .corpus import Corpus
+from .exceptions import DuplicateIdError, InputError, InputTypeError, MissingFileError
+
+PathLike = str | os.PathLike
+
+
+def _check_path(path: PathLike) -> Path:
+    p = Path(path).expanduser()
+    if not p.exists():
+        raise MissingFileError(2, "No such file or directory", str(p))
+    return p
+
+
+def _check_ids(ids: pd.Index, where: str) -> pd.Index:
+    if ids.has_duplicates:
+        dup = ids[ids.duplicated()].unique()
+        shown = ", ".join(repr(x) for x in dup[:5])
+        more = f" and {len(dup) - 5} more" if len(dup) > 5 else ""
+        raise DuplicateIdError(f"duplicate document ids in {where}: {shown}{more}")
+    return ids
+
+
+def _warn_missing(missing: list[Any], where: str) -> None:
+    if missing:
+        shown = ", ".join(str(x) for x in missing[:5])
+        more = ", ..." if len(missing) > 5 else ""
+        warnings.warn(
+            f"{len(missing)} document(s) in {where} have no text (missing, None or NaN) "
+            f"and are kept as empty documents: {shown}{more}",
+            stacklevel=3,
+        )
+
+
+def load_seeds(*, threads: int | None = None) -> Corpus:
+    """The five example articles bundled with newsgraph (news on Lavrov's 2023 meetings).
+
+    >>> import newsgraph
+    >>> newsgraph.load_seeds().documents()["date"].iloc[1].date().isoformat()
+    '2023-05-26'
+    """
+    folder = resources.files("newsgraph") / "seeds"
+    with resources.as_file(folder) as path:
+        return read_dir(path, threads=threads)
+
+
+def read_dir(path: PathLike, glob: str = "*.txt", *, threads: int | None = None) -> Corpus:
+    """Read every file matching ``glob`` under a folder, one article per file.
+
+    The document id is the file name without its extension; files are taken in sorted
+    order. Use ``glob="**/*.txt"`` to descend into subfolders. Bytes that are not
+    UTF-8 are replaced and counted in the ``decode_errors`` column.
+
+    >>> import newsgraph
+    >>> newsgraph.read_dir(newsgraph.seeds_path()).doc_ids[0]
+    '000_27c6c80333bff2b2'
+    """
+    folder = _check_path(path)
+    if not folder.is_dir():
+        raise InputError(f"read_dir needs a folder, but {str(folder)!r} is a file")
+    files = sorted(p for p in folder.glob(glob) if p.is_file())
+    if not files:
+        warnings.warn(f"no files match {glob!r} in {str(folder)!r}", stacklevel=2)
+    ids = _check_ids(pd.Index([p.stem for p in files], dtype=object), str(folder))
+    articles, errors = _core.read_text_files([str(p) for p in files], threads=threads)
+    meta = pd.DataFrame({"path": [str(p) for p in files]})
+    return Corpus(articles, ids, meta, errors, origin=str(folder))
+
+
+def read_jsonl(
+    path: PathLike,
+    text: str = "text",
+    id: str | None = "id",
+    *,
+    errors: str = "raise",
+    threads: int | None = None,
+) -> Corpus:
+    """Read a JSON Lines file (``.jsonl``, or gzip-compressed ``.jsonl.gz``).
+
+    Each line is one JSON object: ``text`` names the field with the article, ``id`` the
+    field with its id (when no record has it, ids are the row numbers 0, 1, ...).
+    Every other field becomes a metadata column. A malformed line raises
+    :class:`~newsgraph.ParseError` naming the file and line; with ``errors="skip"`` it
+    is left out, with a warning that lists the lines (also in ``corpus.skipped``).
+
+    >>> import newsgraph, tempfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "a.jsonl")
+    >>> _ = open(p, "w").write('{"id": "a1", "text": "LONDON (Reuters) - Shares fell.", "desk": "mkts"}\\n')
+    >>> newsgraph.read_jsonl(p).documents()[["doc_id", "source", "dateline", "desk"]]
+      doc_id   source dateline  desk
+    0     a1  Reuters   LONDON  mkts
+    """
+    if errors not in ("raise", "skip"):
+        raise InputError(f"errors must be 'raise' or 'skip', got {errors!r}")
+    p = _check_path(path)
+    if p.is_dir():
+        raise InputError(f"read_jsonl needs a file, but {str(p)!r} is a folder")
+    out = _core.read_jsonl(str(p), text=text, id=id, skip_errors=errors == "skip", threads=threads)
+    lines = out["lines"]
+    if out["ids"] is None:
+        ids = pd.RangeIndex(len(lines))
+    else:
+        raw = out["ids"]
+        missing = [lines[i] for i, x in enumerate(raw) if x is None]
+        if missing:
+            raise InputError(
+                f"{len(missing)} record(s) in {str(p)!r} have no {id!r} field, e.g. at line "
+                f"{missing[0]}; give id=None to number the documents instead"
+            )
+        ids = pd.Index(raw, dtype=object if any(isinstance(x, str) for x in raw) else None)
+    _check_ids(ids, str(p))
+    _warn_missing([f"line {lines[i]}" for i in out["missing_text"]], str(p))
+    skipped = out["skipped"]
+    if skipped:
+        shown = "; ".join(f"line {ln}: {msg}" for ln, msg in skipped[:3])
+        warnings.warn(
+            f"skipped {len(skipped)} malformed line(s) in {str(p)!r}: {shown}"
+            f"{'; ...' if len(skipped) > 3 else ''}",
+            stacklevel=2,
+        )
+    meta = pd.DataFrame(out["columns"], index=range(len(lines)))
+    corpus = Corpus(out["articles"], ids, meta, out["decode_errors"], origin=str(p))
+    corpus.skipped = pd.DataFrame(skipped, columns=["line", "error"])
+    return corpus
+
+
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
+def _redecode(value: Any) -> tuple[Any, int]:
+    """Turn surrogate-escaped bytes back into U+FFFD replacements, counting them."""
+    if not isinstance(value, str) or not _SURROGATE.search(value):
+        return value, 0
+    before = value.count("\ufffd")
+    fixed = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return fixed, fixed.count("\ufffd") - before
+
+
+def read_csv(
+    path: PathLike,
+    text: str = "text",
+    id: str | None = None,
+    *,
+    threads: int | None = None,
+    **read_csv_kwargs: Any,
+) -> Corpus:
+    """Read a CSV file with one article per row (parsed with :func:`pandas.read_csv`).
+
+    ``text`` names the text column and ``id`` the id column (``None``: row numbers).
+    Other columns become metadata. Extra keyword arguments go to ``pandas.read_csv``
+    (``sep=";"``, ``usecols=...``). Bytes that are not UTF-8 are replaced and counted in
+    ``decode_errors``.
+    """
+    p = _check_path(path)
+    dtype = {text: str, **({id: str} if id else {})}
+    dtype.update(read_csv_kwargs.pop("dtype", None) or {})
+    with open(p, encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
+        df = pd.read_csv(fh, dtype=dtype, keep_default_na=False, na_values=[""], **read_csv_kwargs)
+    errors = np.zeros(len(df), dtype=np.int64)
+    for col in df.columns[df.dtypes == object]:
+        fixed = [_redecode(v) for v in df[col].tolist()]
+        counts = np.fromiter((n for _, n in fixed), dtype=np.int64, count=len(fixed))
+        if counts.any():
+            df[col] = [v for v, _ in fixed]
+            errors += counts
+    corpus = from_pandas(df, text=text, id=id, threads=threads, _where=str(p))
+    corpus._decode_errors = errors
+    corpus._origin = str(p)
+    return corpus
+
+
+def from_pandas(
+    df: pd.DataFrame,
+    text: str = "text",
+    id: str | None = None,
+    *,
+    threads: int | None = None,
+    _where: str = "the DataFrame",
+) -> Corpus:
+    """See :meth:`Corpus.from_pandas`."""
+    if not isinstance(df, pd.DataFrame):
+        raise InputTypeError(f"from_pandas needs a pandas DataFrame, got {type(df).__name__}")
+    for name, what in ((text, "text"), (id, "id")):
+        if name is not None and name not in df.columns:
+            raise InputError(
+                f"{_where} has no {what} column {name!r}; its columns are {list(df.columns)}"
+            )
+    ids = pd.Index(df[id] if id is not None else df.index, name="doc_id")
+    _check_ids(ids, _where)
+    values = df[text].tolist()
+    texts: list[str | None] = []
+    missing = []
+    for pos, v in enumerate(values):
+        if isinstance(v, str):
+            texts.append(v)
+        elif v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA or v is pd.NaT:
+            texts.append(None)
+            missing.append(ids[pos])
+        else:
+            raise InputTypeError(
+                f"text of document {ids[pos]!r} (row {pos}) in {_where} is "
+                f"{type(v).__name__} {v!r:.60}, not a str"
+            )
+    _warn_missing([repr(x) for x in missing], _where)
+    articles = _core.parse_texts(texts, threads=threads)
+    meta = df.drop(columns=[c for c in (text, id) if c is not None]).reset_index(drop=True)
+    return Corpus(articles, ids, meta)
+
+
+def seeds_path() -> Path:
+    """The folder of the bundled seed articles (inside the installed package)."""
+    return Path(str(resources.files("newsgraph") / "seeds"))

@@ -1,0 +1,362 @@
+//! The thin binding layer: pull arguments out of Python, release the interpreter, call
+//! `core`, and convert the results. No parsing or counting logic lives here.
+
+use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
+
+use numpy::IntoPyArray;
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+use serde_json::Value;
+
+use crate::core::error::ErrorKind;
+use crate::core::offsets::CharOffsets;
+use crate::core::{self, Article};
+
+/// Map a core error to the matching class in `newsgraph.exceptions`.
+fn to_py(py: Python<'_>, e: core::Error) -> PyErr {
+    let class = match e.kind {
+        ErrorKind::NotFound => "MissingFileError",
+        ErrorKind::Io => "ReadError",
+        ErrorKind::Parse => "ParseError",
+        ErrorKind::Type => "InputTypeError",
+        ErrorKind::Input => "InputError",
+    };
+    let made = (|| -> PyResult<PyErr> {
+        let module = py.import("newsgraph.exceptions")?;
+        let cls = module.getattr(class)?;
+        let exc = if e.kind == ErrorKind::NotFound {
+            let path = e.path.as_ref().map(|p| p.display().to_string());
+            cls.call1((2, "No such file or directory", path))?
+        } else {
+            let exc = cls.call1((e.to_string(),))?;
+            exc.setattr("path", e.path.as_ref().map(|p| p.display().to_string()))?;
+            exc.setattr("line", e.line)?;
+            exc
+        };
+        Ok(PyErr::from_value(exc))
+    })();
+    made.unwrap_or_else(|err| err)
+}
+
+/// Run core work with the interpreter released, on the requested threads, turning core
+/// errors into exceptions and a panic into `NewsgraphError` rather than letting it cross.
+fn run<T: Send>(
+    py: Python<'_>,
+    threads: Option<usize>,
+    f: impl FnOnce() -> core::Result<T> + Send,
+) -> PyResult<T> {
+    let outcome = py.detach(|| {
+        std::panic::catch_unwind(AssertUnwindSafe(|| core::corpus::with_threads(threads, f)))
+    });
+    match outcome {
+        Ok(Ok(Ok(v))) => Ok(v),
+        Ok(Ok(Err(e))) | Ok(Err(e)) => Err(to_py(py, e)),
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            let base = py
+                .import("newsgraph.exceptions")
+                .and_then(|m| m.getattr("NewsgraphError"))
+                .and_then(|c| c.call1((format!("internal error in newsgraph: {what}"),)));
+            Err(match base {
+                Ok(exc) => PyErr::from_value(exc),
+                Err(err) => err,
+            })
+        }
+    }
+}
+
+/// Parsed articles, held in Rust so later stages never copy text back and forth.
+#[pyclass(module = "newsgraph._core", frozen)]
+struct Articles {
+    docs: Vec<Article>,
+}
+
+fn opt_list<'py>(py: Python<'py>, v: Vec<Option<String>>) -> PyResult<Bound<'py, PyAny>> {
+    Ok(v.into_pyobject(py)?.into_any())
+}
+
+#[pymethods]
+impl Articles {
+    fn __len__(&self) -> usize {
+        self.docs.len()
+    }
+
+    /// Metadata found in each article, as columns.
+    fn meta<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        let field = |f: fn(&Article) -> Option<String>| -> Vec<Option<String>> {
+            self.docs.iter().map(f).collect()
+        };
+        d.set_item("title", opt_list(py, field(|a| a.meta.title.clone()))?)?;
+        d.set_item("date", opt_list(py, field(|a| a.meta.date.clone()))?)?;
+        d.set_item("source", opt_list(py, field(|a| a.meta.source.clone()))?)?;
+        d.set_item(
+            "dateline",
+            opt_list(py, field(|a| a.meta.dateline.clone()))?,
+        )?;
+        let credits = field(|a| (!a.meta.credits.is_empty()).then(|| a.meta.credits.join("; ")));
+        d.set_item("credits", opt_list(py, credits)?)?;
+        let count = |f: fn(&Article) -> usize| -> Vec<i64> {
+            self.docs.iter().map(|a| f(a) as i64).collect()
+        };
+        d.set_item(
+            "n_paragraphs",
+            count(|a| a.paragraphs.len()).into_pyarray(py),
+        )?;
+        d.set_item("n_sentences", count(|a| a.sentences.len()).into_pyarray(py))?;
+        d.set_item("n_tokens", count(|a| a.tokens.len()).into_pyarray(py))?;
+        let boiler: Vec<Vec<String>> = self
+            .docs
+            .iter()
+            .map(|a| a.meta.boilerplate.clone())
+            .collect();
+        d.set_item("boilerplate", boiler)?;
+        Ok(d)
+    }
+
+    /// One row per sentence: document position, paragraph, sentence (numbered within
+    /// the document), character start and end, and text.
+    fn sentences<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let n: usize = self.docs.iter().map(|a| a.sentences.len()).sum();
+        let (mut doc, mut par, mut sent) = (
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+        );
+        let (mut start, mut end) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        let mut text = Vec::with_capacity(n);
+        for (i, a) in self.docs.iter().enumerate() {
+            let mut conv = CharOffsets::new(&a.text);
+            for (j, s) in a.sentences.iter().enumerate() {
+                doc.push(i as i64);
+                par.push(s.paragraph as i64);
+                sent.push(j as i64);
+                start.push(conv.get(s.span.start as usize) as i64);
+                end.push(conv.get(s.span.end as usize) as i64);
+                text.push(&a.text[s.span.range()]);
+            }
+        }
+        let d = PyDict::new(py);
+        d.set_item("doc", doc.into_pyarray(py))?;
+        d.set_item("paragraph", par.into_pyarray(py))?;
+        d.set_item("sentence", sent.into_pyarray(py))?;
+        d.set_item("start", start.into_pyarray(py))?;
+        d.set_item("end", end.into_pyarray(py))?;
+        d.set_item("text", PyList::new(py, text)?)?;
+        Ok(d)
+    }
+
+    /// Character spans of the paragraphs of article `i`.
+    fn paragraphs<'py>(&self, py: Python<'py>, i: usize) -> PyResult<Bound<'py, PyList>> {
+        let a = self.get(i)?;
+        let mut conv = CharOffsets::new(&a.text);
+        let spans: Vec<(usize, usize)> = a
+            .paragraphs
+            .iter()
+            .map(|p| (conv.get(p.start as usize), conv.get(p.end as usize)))
+            .collect();
+        PyList::new(py, spans)
+    }
+
+    /// Tokens of article `i`: (character starts, character ends, sentence index).
+    fn tokens<'py>(&self, py: Python<'py>, i: usize) -> PyResult<Bound<'py, PyAny>> {
+        let a = self.get(i)?;
+        let mut conv = CharOffsets::new(&a.text);
+        let mut starts = Vec::with_capacity(a.tokens.len());
+        let mut ends = Vec::with_capacity(a.tokens.len());
+        for t in &a.tokens {
+            starts.push(conv.get(t.start as usize) as i64);
+            ends.push(conv.get(t.end as usize) as i64);
+        }
+        let mut sent = vec![0i64; a.tokens.len()];
+        for (j, s) in a.sentences.iter().enumerate() {
+            let r = s.first_token as usize..(s.first_token + s.n_tokens) as usize;
+            sent[r].fill(j as i64);
+        }
+        Ok((
+            starts.into_pyarray(py),
+            ends.into_pyarray(py),
+            sent.into_pyarray(py),
+        )
+            .into_pyobject(py)?
+            .into_any())
+    }
+
+    /// The cleaned body of article `i`, which all offsets refer to.
+    fn text(&self, i: usize) -> PyResult<&str> {
+        Ok(&self.get(i)?.text)
+    }
+}
+
+impl Articles {
+    fn get(&self, i: usize) -> PyResult<&Article> {
+        self.docs.get(i).ok_or_else(|| {
+            pyo3::exceptions::PyIndexError::new_err(format!(
+                "document position {i} out of range for {} documents",
+                self.docs.len()
+            ))
+        })
+    }
+}
+
+/// Parse a list of texts (str or None) into `Articles`.
+#[pyfunction]
+#[pyo3(signature = (texts, threads=None))]
+fn parse_texts(
+    py: Python<'_>,
+    texts: &Bound<'_, PyList>,
+    threads: Option<usize>,
+) -> PyResult<Articles> {
+    let mut owned: Vec<Option<String>> = Vec::with_capacity(texts.len());
+    for (i, item) in texts.iter().enumerate() {
+        if item.is_none() {
+            owned.push(None);
+        } else {
+            let s = item.extract::<String>().map_err(|_| {
+                PyTypeError::new_err(format!(
+                    "text at position {i} is {}, not a str",
+                    item.get_type()
+                        .name()
+                        .map(|n| n.to_string())
+                        .unwrap_or_default()
+                ))
+            })?;
+            owned.push(Some(s));
+        }
+    }
+    let docs = run(py, threads, || core::corpus::parse_all(&owned))?;
+    Ok(Articles { docs })
+}
+
+/// Read and parse text files; returns the articles and each file's decode error count.
+#[pyfunction]
+#[pyo3(signature = (paths, threads=None))]
+fn read_text_files(
+    py: Python<'_>,
+    paths: Vec<PathBuf>,
+    threads: Option<usize>,
+) -> PyResult<(Articles, Vec<u32>)> {
+    let (docs, errors) = run(py, threads, || {
+        let files = core::io::read_text_files(&paths)?;
+        let errors = files.iter().map(|f| f.decode_errors).collect();
+        let texts: Vec<Option<&str>> = files.iter().map(|f| Some(f.text.as_str())).collect();
+        Ok((core::corpus::parse_all(&texts)?, errors))
+    })?;
+    Ok((Articles { docs }, errors))
+}
+
+fn json_to_py<'py>(py: Python<'py>, v: Value) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match v {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => b.into_pyobject(py)?.to_owned().into_any(),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                i.into_pyobject(py)?.into_any()
+            } else if let Some(u) = n.as_u64() {
+                u.into_pyobject(py)?.into_any()
+            } else {
+                n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any()
+            }
+        }
+        Value::String(s) => s.into_pyobject(py)?.into_any(),
+        Value::Array(items) => {
+            let list = PyList::empty(py);
+            for x in items {
+                list.append(json_to_py(py, x)?)?;
+            }
+            list.into_any()
+        }
+        Value::Object(map) => {
+            let d = PyDict::new(py);
+            for (k, x) in map {
+                d.set_item(k, json_to_py(py, x)?)?;
+            }
+            d.into_any()
+        }
+    })
+}
+
+/// Read and parse a JSON Lines file (plain or gzip).
+///
+/// Returns a dict: `articles`, `ids` (list, or None when no record has the id field),
+/// `columns` (other fields, name -> list), `lines`, `decode_errors`, `missing_text`
+/// (positions whose text was absent or null) and `skipped` (list of (line, message)).
+#[pyfunction]
+#[pyo3(signature = (path, text="text", id=None, skip_errors=false, threads=None))]
+fn read_jsonl<'py>(
+    py: Python<'py>,
+    path: PathBuf,
+    text: &str,
+    id: Option<&str>,
+    skip_errors: bool,
+    threads: Option<usize>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let (docs, mut jsonl) = run(py, threads, || {
+        let mut jsonl = core::io::read_jsonl(&path, text, id, skip_errors)?;
+        let texts: Vec<Option<String>> = jsonl
+            .records
+            .iter_mut()
+            .map(
+                |r| match std::mem::replace(&mut r.text, core::io::TextField::Missing) {
+                    core::io::TextField::Text(s) => Some(s),
+                    core::io::TextField::Missing => None,
+                },
+            )
+            .collect();
+        let missing: Vec<usize> = (0..texts.len()).filter(|&i| texts[i].is_none()).collect();
+        let docs = core::corpus::parse_all(&texts)?;
+        Ok(((docs, missing), jsonl))
+    })?;
+    let (docs, missing) = docs;
+    let d = PyDict::new(py);
+    let records = &mut jsonl.records;
+    let has_ids = records.iter().any(|r| r.id.is_some());
+    let lines: Vec<u64> = records.iter().map(|r| r.line).collect();
+    let errors: Vec<u32> = records.iter().map(|r| r.decode_errors).collect();
+    if has_ids {
+        let ids = PyList::empty(py);
+        for r in records.iter_mut() {
+            ids.append(json_to_py(py, r.id.take().unwrap_or(Value::Null))?)?;
+        }
+        d.set_item("ids", ids)?;
+    } else {
+        d.set_item("ids", py.None())?;
+    }
+    let cols = PyDict::new(py);
+    for (name, values) in core::io::columns(records) {
+        let list = PyList::empty(py);
+        for v in values {
+            list.append(json_to_py(py, v)?)?;
+        }
+        cols.set_item(name, list)?;
+    }
+    d.set_item("columns", cols)?;
+    d.set_item("lines", lines)?;
+    d.set_item("decode_errors", errors)?;
+    d.set_item("missing_text", missing)?;
+    let skipped: Vec<(u64, String)> = jsonl
+        .skipped
+        .into_iter()
+        .map(|s| (s.line, s.message))
+        .collect();
+    d.set_item("skipped", skipped)?;
+    d.set_item("articles", Articles { docs })?;
+    Ok(d)
+}
+
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("THREADS_ENV", core::corpus::THREADS_ENV)?;
+    m.add_class::<Articles>()?;
+    m.add_function(wrap_pyfunction!(parse_texts, m)?)?;
+    m.add_function(wrap_pyfunction!(read_text_files, m)?)?;
+    m.add_function(wrap_pyfunction!(read_jsonl, m)?)?;
+    Ok(())
+}
