@@ -8,8 +8,9 @@ duplicate ids are a :class:`~newsgraph.DuplicateIdError` naming them.
 
 from __future__ import annotations
 
+import gzip
+import io
 import os
-import re
 import warnings
 from importlib import resources
 from pathlib import Path
@@ -35,10 +36,15 @@ def _check_path(path: PathLike) -> Path:
 def _check_ids(ids: pd.Index, where: str) -> pd.Index:
     if ids.has_duplicates:
         dup = ids[ids.duplicated()].unique()
-        shown = ", ".join(repr(x) for x in dup[:5])
+        shown = ", ".join(_show(x) for x in dup[:5])
         more = f" and {len(dup) - 5} more" if len(dup) > 5 else ""
         raise DuplicateIdError(f"duplicate document ids in {where}: {shown}{more}")
     return ids
+
+
+def _show(x: Any) -> str:
+    """An id as a user wrote it: quoted if a string, bare if a number."""
+    return repr(x) if isinstance(x, str) else str(x)
 
 
 def _warn_missing(missing: list[Any], where: str) -> None:
@@ -144,18 +150,6 @@ def read_jsonl(
     return corpus
 
 
-_SURROGATE = re.compile("[\udc80-\udcff]")
-
-
-def _redecode(value: Any) -> tuple[Any, int]:
-    """Turn surrogate-escaped bytes back into U+FFFD replacements, counting them."""
-    if not isinstance(value, str) or not _SURROGATE.search(value):
-        return value, 0
-    before = value.count("\ufffd")
-    fixed = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    return fixed, fixed.count("\ufffd") - before
-
-
 def read_csv(
     path: PathLike,
     text: str = "text",
@@ -174,19 +168,24 @@ def read_csv(
     p = _check_path(path)
     dtype = {text: str, **({id: str} if id else {})}
     dtype.update(read_csv_kwargs.pop("dtype", None) or {})
-    with open(p, encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
-        df = pd.read_csv(fh, dtype=dtype, keep_default_na=False, na_values=[""], **read_csv_kwargs)
-    errors = np.zeros(len(df), dtype=np.int64)
-    for col in df.columns[df.dtypes == object]:
-        fixed = [_redecode(v) for v in df[col].tolist()]
-        counts = np.fromiter((n for _, n in fixed), dtype=np.int64, count=len(fixed))
-        if counts.any():
-            df[col] = [v for v, _ in fixed]
-            errors += counts
-    corpus = from_pandas(df, text=text, id=id, threads=threads, _where=str(p))
-    corpus._decode_errors = errors
-    corpus._origin = str(p)
-    return corpus
+    options = {"dtype": dtype, "keep_default_na": False, "na_values": [""], **read_csv_kwargs}
+    raw = p.read_bytes()
+    if raw[:2] == b"\x1f\x8b":
+        raw = gzip.decompress(raw)
+    try:
+        df = pd.read_csv(io.StringIO(raw.decode("utf-8-sig")), **options)
+        errors = np.zeros(len(df), dtype=np.int64)
+    except UnicodeDecodeError:
+        # Replace invalid bytes as Python does (one U+FFFD per bad sequence) and count
+        # the replacement characters per row. In such a file, a U+FFFD that was already
+        # there is counted too: the file gives no way to tell them apart.
+        df = pd.read_csv(io.StringIO(raw.decode("utf-8-sig", "replace")), **options)
+        errors = np.zeros(len(df), dtype=np.int64)
+        for col in df.columns:
+            if df[col].dtype == object or pd.api.types.is_string_dtype(df[col].dtype):
+                counts = df[col].map(lambda v: v.count("\ufffd") if isinstance(v, str) else 0)
+                errors += counts.to_numpy(dtype=np.int64)
+    return from_pandas(df, text=text, id=id, threads=threads, _where=str(p), _decode_errors=errors)
 
 
 def from_pandas(
@@ -196,6 +195,7 @@ def from_pandas(
     *,
     threads: int | None = None,
     _where: str = "the DataFrame",
+    _decode_errors: Any = None,
 ) -> Corpus:
     """See :meth:`Corpus.from_pandas`."""
     if not isinstance(df, pd.DataFrame):
@@ -218,13 +218,14 @@ def from_pandas(
             missing.append(ids[pos])
         else:
             raise InputTypeError(
-                f"text of document {ids[pos]!r} (row {pos}) in {_where} is "
+                f"text of document {_show(ids[pos])} (row {pos}) in {_where} is "
                 f"{type(v).__name__} {v!r:.60}, not a str"
             )
-    _warn_missing([repr(x) for x in missing], _where)
+    _warn_missing([_show(x) for x in missing], _where)
     articles = _core.parse_texts(texts, threads=threads)
     meta = df.drop(columns=[c for c in (text, id) if c is not None]).reset_index(drop=True)
-    return Corpus(articles, ids, meta)
+    origin = "" if _where == "the DataFrame" else _where
+    return Corpus(articles, ids, meta, _decode_errors, origin=origin)
 
 
 def seeds_path() -> Path:

@@ -1,0 +1,54 @@
+"""Type stubs for the compiled core (``newsgraph._core``).
+
+This module is the thin binding over the Rust core; users normally go through
+:class:`newsgraph.Corpus` and the readers in :mod:`newsgraph`.
+"""
+
+from collections.abc import Sequence
+from os import PathLike
+from typing import Any, final
+
+import numpy as np
+import numpy.typing as npt
+
+__version__: str
+THREADS_ENV: str
+
+@final
+class Articles:
+    """Parsed articles held in Rust."""
+
+    def __len__(self) -> int: ...
+    def meta(self) -> dict[str, Any]:
+        """Found metadata as columns: title, date, source, dateline, credits (lists of
+        str or None), n_paragraphs, n_sentences, n_tokens (int64 arrays), boilerplate
+        (list of lists of str)."""
+    def sentences(self) -> dict[str, Any]:
+        """Sentence columns: doc, paragraph, sentence, start, end (int64 arrays; start
+        and end are character offsets) and text (list of str)."""
+    def paragraphs(self, i: int) -> list[tuple[int, int]]:
+        """Character spans of the paragraphs of article ``i``."""
+    def tokens(
+        self, i: int
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Character starts, ends and sentence index of each token of article ``i``."""
+    def text(self, i: int) -> str:
+        """The cleaned body of article ``i``."""
+
+def parse_texts(texts: list[str | None], threads: int | None = None) -> Articles:
+    """Parse texts (``None`` gives an empty article) in parallel."""
+
+def read_text_files(
+    paths: Sequence[str | PathLike[str]], threads: int | None = None
+) -> tuple[Articles, list[int]]:
+    """Read and parse files; also returns each file's count of invalid UTF-8 sequences."""
+
+def read_jsonl(
+    path: str | PathLike[str],
+    text: str = "text",
+    id: str | None = None,
+    skip_errors: bool = False,
+    threads: int | None = None,
+) -> dict[str, Any]:
+    """Read and parse a JSON Lines file (plain or gzip). Keys: articles, ids, columns,
+    lines, decode_errors, missing_text, skipped."""

@@ -1,0 +1,247 @@
+"""Readers, ids, metadata precedence and bad input."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import newsgraph
+from newsgraph import (
+    DuplicateIdError,
+    InputError,
+    InputTypeError,
+    MissingFileError,
+    NewsgraphError,
+    ParseError,
+)
+
+
+def write_jsonl(path, rows, raw_lines=()):
+    with open(path, "w", encoding="utf-8") as fh:
+        for r in rows:
+            fh.write(json.dumps(r) + "\n")
+        for line in raw_lines:
+            fh.write(line + "\n")
+    return path
+
+
+def test_load_seeds_works_from_the_installed_package(seeds):
+    assert len(seeds) == 5
+    assert list(seeds.doc_ids) == [p.stem for p in sorted(newsgraph.seeds_path().glob("*.txt"))]
+    docs = seeds.documents()
+    assert list(docs.columns[:11]) == [
+        "doc_id", "title", "date", "source", "dateline", "credits",
+        "n_paragraphs", "n_sentences", "n_tokens", "decode_errors", "boilerplate",
+    ]
+    assert docs["date"].dtype == "datetime64[ns]"
+    assert (docs["n_tokens"] > 300).all()
+
+
+def test_read_dir_glob_ids_and_decode_errors(tmp_path):
+    (tmp_path / "a.txt").write_bytes(b"Caf\xe9 owner Jos\xe9 Garc\xeda spoke.\n")
+    (tmp_path / "b.txt").write_text("Plain text here.\n", encoding="utf-8")
+    (tmp_path / "c.md").write_text("Not matched.\n", encoding="utf-8")
+    c = newsgraph.read_dir(tmp_path)
+    assert list(c.doc_ids) == ["a", "b"]
+    docs = c.documents()
+    assert docs["decode_errors"].tolist() == [3, 0]
+    assert c.text("a").startswith("Caf\ufffd owner Jos\ufffd")
+    assert len(newsgraph.read_dir(tmp_path, glob="*.md")) == 1
+
+
+def test_read_dir_bad_paths(tmp_path):
+    with pytest.raises(MissingFileError) as e:
+        newsgraph.read_dir(tmp_path / "nope")
+    assert "nope" in str(e.value)
+    assert isinstance(e.value, FileNotFoundError)
+    (tmp_path / "f.txt").write_text("x")
+    with pytest.raises(InputError, match="is a file"):
+        newsgraph.read_dir(tmp_path / "f.txt")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "f.txt").write_text("y")
+    with pytest.raises(DuplicateIdError, match="'f'"):
+        newsgraph.read_dir(tmp_path, glob="**/*.txt")
+    with pytest.warns(UserWarning, match="no files match"):
+        assert len(newsgraph.read_dir(tmp_path, glob="*.none")) == 0
+
+
+def test_read_jsonl_fields_become_metadata_and_input_wins(tmp_path):
+    p = write_jsonl(tmp_path / "a.jsonl", [
+        {"id": "x1", "text": "LONDON (Reuters) - Shares fell on Monday.", "desk": "markets",
+         "source": "Reuters UK"},
+        {"id": "x2", "text": "date 2023-05-26 Mr. Lavrov met Li Hui.", "desk": None,
+         "date": "2024-01-02T10:00:00Z"},
+        {"id": "x3", "text": "date 2023-05-26 Another story.", "tags": ["a", "b"]},
+    ])
+    c = newsgraph.read_jsonl(p)
+    docs = c.documents().set_index("doc_id")
+    assert docs.loc["x1", "source"] == "Reuters UK"  # given beats found
+    assert docs.loc["x1", "dateline"] == "LONDON"
+    assert docs.loc["x2", "date"] == pd.Timestamp("2024-01-02 10:00:00")  # given beats found
+    assert docs.loc["x3", "date"] == pd.Timestamp("2023-05-26")  # found fills the gap
+    assert docs.loc["x1", "desk"] == "markets"
+    assert docs.loc["x3", "tags"] == ["a", "b"]
+    assert c.skipped.empty
+
+
+def test_read_jsonl_gzip_without_ids(tmp_path):
+    p = tmp_path / "a.jsonl.gz"
+    with gzip.open(p, "wt", encoding="utf-8") as fh:
+        fh.write(json.dumps({"body": "One story."}) + "\n\n")
+        fh.write(json.dumps({"body": "Two stories."}) + "\n")
+    c = newsgraph.read_jsonl(p, text="body")
+    assert list(c.doc_ids) == [0, 1]
+    assert c.text(1) == "Two stories."
+
+
+def test_read_jsonl_malformed_line_raises_with_file_and_line(tmp_path):
+    p = write_jsonl(tmp_path / "bad.jsonl", [{"id": 1, "text": "ok."}],
+                    raw_lines=['{"id": 2, "text": "unterminated'])
+    with pytest.raises(ParseError) as e:
+        newsgraph.read_jsonl(p)
+    assert e.value.line == 2
+    assert "bad.jsonl" in str(e.value) and "line 2" in str(e.value)
+    assert isinstance(e.value, NewsgraphError)
+
+
+def test_read_jsonl_skip_reports_lines(tmp_path):
+    p = write_jsonl(tmp_path / "bad.jsonl", [{"id": 1, "text": "ok."}],
+                    raw_lines=["not json", '{"id": 3, "text": 42}', '{"id": 4, "text": "fine."}'])
+    with pytest.warns(UserWarning, match=r"skipped 2 malformed line\(s\).*line 2"):
+        c = newsgraph.read_jsonl(p, errors="skip")
+    assert list(c.doc_ids) == [1, 4]
+    assert c.skipped["line"].tolist() == [2, 3]
+    with pytest.raises(InputError, match="errors must be"):
+        newsgraph.read_jsonl(p, errors="ignore")
+
+
+def test_read_jsonl_non_string_text_is_type_error(tmp_path):
+    p = write_jsonl(tmp_path / "t.jsonl", [{"id": 1, "text": ["a", "list"]}])
+    with pytest.raises(InputTypeError, match="line 1.*an array, not a string"):
+        newsgraph.read_jsonl(p)
+
+
+def test_read_jsonl_missing_text_warns_and_keeps_empty_document(tmp_path):
+    p = write_jsonl(tmp_path / "m.jsonl", [{"id": 1, "text": "Here."}, {"id": 2}, {"id": 3, "text": None}])
+    with pytest.warns(UserWarning, match=r"2 document\(s\).*no text.*line 2, line 3"):
+        c = newsgraph.read_jsonl(p)
+    docs = c.documents()
+    assert len(c) == 3
+    assert docs["n_tokens"].tolist()[1:] == [0, 0]
+    assert c.text(2) == ""
+
+
+def test_read_jsonl_invalid_utf8_counted(tmp_path):
+    p = tmp_path / "u.jsonl"
+    p.write_bytes(b'{"id": "a", "text": "Caf\xe9 Lavrov."}\n{"id": "b", "text": "fine"}\n')
+    docs = newsgraph.read_jsonl(p).documents()
+    assert docs["decode_errors"].tolist() == [1, 0]
+
+
+def test_read_jsonl_duplicate_and_missing_ids(tmp_path):
+    p = write_jsonl(tmp_path / "d.jsonl", [{"id": "a", "text": "x"}, {"id": "a", "text": "y"}])
+    with pytest.raises(DuplicateIdError, match="'a'"):
+        newsgraph.read_jsonl(p)
+    p = write_jsonl(tmp_path / "n.jsonl", [{"id": "a", "text": "x"}, {"text": "y"}])
+    with pytest.raises(InputError, match="line 2"):
+        newsgraph.read_jsonl(p)
+    assert list(newsgraph.read_jsonl(p, id=None).doc_ids) == [0, 1]
+
+
+def test_missing_paths(tmp_path):
+    for reader in (newsgraph.read_jsonl, newsgraph.read_csv):
+        with pytest.raises(FileNotFoundError, match="missing.file"):
+            reader(tmp_path / "missing.file")
+
+
+def test_read_csv_with_ids_metadata_and_decode_errors(tmp_path):
+    p = tmp_path / "a.csv"
+    p.write_bytes(
+        b"id,text,outlet,year\n"
+        b"k1,\"PARIS (AFP) - A story, with a comma.\",Le Monde,2020\n"
+        b"k2,Caf\xe9 story.,BBC,2021\n"
+        b"k3,,BBC,2022\n"
+    )
+    with pytest.warns(UserWarning, match="no text"):
+        c = newsgraph.read_csv(p, id="id")
+    docs = c.documents().set_index("doc_id")
+    assert docs.loc["k1", "source"] == "AFP"
+    assert docs.loc["k1", "outlet"] == "Le Monde"
+    assert docs["decode_errors"].tolist() == [0, 1, 0]
+    assert docs["year"].tolist() == [2020, 2021, 2022]
+    assert c.text("k2") == "Caf\ufffd story."
+
+
+def test_from_pandas_uses_index_and_rejects_bad_values():
+    df = pd.DataFrame({"text": ["One.", None, np.nan], "src": ["a", "b", "c"]}, index=[10, 11, 12])
+    with pytest.warns(UserWarning, match=r"2 document\(s\).*11, 12"):
+        c = newsgraph.Corpus.from_pandas(df)
+    assert list(c.doc_ids) == [10, 11, 12]
+    assert c.documents()["src"].tolist() == ["a", "b", "c"]
+    bad = pd.DataFrame({"text": ["ok", 3.5, b"bytes"]}, index=["a", "b", "c"])
+    with pytest.raises(InputTypeError, match=r"document 'b' \(row 1\).*float"):
+        newsgraph.Corpus.from_pandas(bad)
+    with pytest.raises(InputError, match="no text column 'body'"):
+        newsgraph.Corpus.from_pandas(df, text="body")
+    dup = pd.DataFrame({"text": ["a", "b"], "k": ["x", "x"]})
+    with pytest.raises(DuplicateIdError, match="'x'"):
+        newsgraph.Corpus.from_pandas(dup, id="k")
+    with pytest.raises(InputTypeError):
+        newsgraph.Corpus.from_pandas(["not", "a", "frame"])
+
+
+def test_unparseable_given_dates_warn_and_become_nat():
+    df = pd.DataFrame({"text": ["a.", "b."], "date": ["2020-01-05", "not a date"]})
+    c = newsgraph.Corpus.from_pandas(df)
+    with pytest.warns(UserWarning, match="1 date value.*'not a date'"):
+        docs = c.documents()
+    assert docs["date"].iloc[0] == pd.Timestamp("2020-01-05")
+    assert pd.isna(docs["date"].iloc[1])
+
+
+def test_access_iteration_and_display(seeds):
+    first = seeds.doc_ids[0]
+    assert first in seeds
+    docs = list(seeds)
+    assert [d.doc_id for d in docs] == list(seeds.doc_ids)
+    assert docs[4].text == seeds.text(seeds.doc_ids[4])
+    assert seeds[first].meta["n_tokens"] == docs[0].meta["n_tokens"]
+    with pytest.raises(KeyError, match="no document with id 'nope'"):
+        seeds.text("nope")
+    assert "5 documents" in repr(seeds)
+    html = seeds._repr_html_()
+    assert "<table" in html and "004_e8067eb3658fd9d6" in html
+
+
+def test_results_do_not_depend_on_thread_count(reuters_path):
+    one = newsgraph.read_jsonl(reuters_path, threads=1)
+    two = newsgraph.read_jsonl(reuters_path, threads=2)
+    pd.testing.assert_frame_equal(one.sentences(), two.sentences())
+    pd.testing.assert_frame_equal(one.documents(), two.documents())
+    with pytest.raises(InputError, match="threads"):
+        newsgraph.read_dir(newsgraph.seeds_path(), threads=0)
+
+
+def test_reuters_reads_every_document(reuters):
+    assert len(reuters) == 19_779
+    docs = reuters.documents()
+    assert docs["doc_id"].is_unique
+    assert docs["date"].notna().all()
+    assert set(docs["source"]) == {"Reuters"}
+    assert {"people", "places", "topics", "lewissplit"} <= set(docs.columns)
+    sents = reuters.sentences()
+    assert len(sents) > 19_779
+    # Offsets point into the cleaned text.
+    for row in sents.sample(200, random_state=0).itertuples():
+        assert reuters.text(row.doc_id)[row.start:row.end] == row.text
+
+
+def test_no_warning_on_clean_input(seeds, tmp_path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        newsgraph.load_seeds().documents()
