@@ -35,8 +35,17 @@ def test_load_seeds_works_from_the_installed_package(seeds):
     assert list(seeds.doc_ids) == [p.stem for p in sorted(newsgraph.seeds_path().glob("*.txt"))]
     docs = seeds.documents()
     assert list(docs.columns[:11]) == [
-        "doc_id", "title", "date", "source", "dateline", "credits",
-        "n_paragraphs", "n_sentences", "n_tokens", "decode_errors", "boilerplate",
+        "doc_id",
+        "title",
+        "date",
+        "source",
+        "dateline",
+        "credits",
+        "n_paragraphs",
+        "n_sentences",
+        "n_tokens",
+        "decode_errors",
+        "boilerplate",
     ]
     assert docs["date"].dtype == "datetime64[ns]"
     assert (docs["n_tokens"] > 300).all()
@@ -71,13 +80,24 @@ def test_read_dir_bad_paths(tmp_path):
 
 
 def test_read_jsonl_fields_become_metadata_and_input_wins(tmp_path):
-    p = write_jsonl(tmp_path / "a.jsonl", [
-        {"id": "x1", "text": "LONDON (Reuters) - Shares fell on Monday.", "desk": "markets",
-         "source": "Reuters UK"},
-        {"id": "x2", "text": "date 2023-05-26 Mr. Lavrov met Li Hui.", "desk": None,
-         "date": "2024-01-02T10:00:00Z"},
-        {"id": "x3", "text": "date 2023-05-26 Another story.", "tags": ["a", "b"]},
-    ])
+    p = write_jsonl(
+        tmp_path / "a.jsonl",
+        [
+            {
+                "id": "x1",
+                "text": "LONDON (Reuters) - Shares fell on Monday.",
+                "desk": "markets",
+                "source": "Reuters UK",
+            },
+            {
+                "id": "x2",
+                "text": "date 2023-05-26 Mr. Lavrov met Li Hui.",
+                "desk": None,
+                "date": "2024-01-02T10:00:00Z",
+            },
+            {"id": "x3", "text": "date 2023-05-26 Another story.", "tags": ["a", "b"]},
+        ],
+    )
     c = newsgraph.read_jsonl(p)
     docs = c.documents().set_index("doc_id")
     assert docs.loc["x1", "source"] == "Reuters UK"  # given beats found
@@ -100,8 +120,11 @@ def test_read_jsonl_gzip_without_ids(tmp_path):
 
 
 def test_read_jsonl_malformed_line_raises_with_file_and_line(tmp_path):
-    p = write_jsonl(tmp_path / "bad.jsonl", [{"id": 1, "text": "ok."}],
-                    raw_lines=['{"id": 2, "text": "unterminated'])
+    p = write_jsonl(
+        tmp_path / "bad.jsonl",
+        [{"id": 1, "text": "ok."}],
+        raw_lines=['{"id": 2, "text": "unterminated'],
+    )
     with pytest.raises(ParseError) as e:
         newsgraph.read_jsonl(p)
     assert e.value.line == 2
@@ -110,8 +133,11 @@ def test_read_jsonl_malformed_line_raises_with_file_and_line(tmp_path):
 
 
 def test_read_jsonl_skip_reports_lines(tmp_path):
-    p = write_jsonl(tmp_path / "bad.jsonl", [{"id": 1, "text": "ok."}],
-                    raw_lines=["not json", '{"id": 3, "text": 42}', '{"id": 4, "text": "fine."}'])
+    p = write_jsonl(
+        tmp_path / "bad.jsonl",
+        [{"id": 1, "text": "ok."}],
+        raw_lines=["not json", '{"id": 3, "text": 42}', '{"id": 4, "text": "fine."}'],
+    )
     with pytest.warns(UserWarning, match=r"skipped 2 malformed line\(s\).*line 2"):
         c = newsgraph.read_jsonl(p, errors="skip")
     assert list(c.doc_ids) == [1, 4]
@@ -127,7 +153,9 @@ def test_read_jsonl_non_string_text_is_type_error(tmp_path):
 
 
 def test_read_jsonl_missing_text_warns_and_keeps_empty_document(tmp_path):
-    p = write_jsonl(tmp_path / "m.jsonl", [{"id": 1, "text": "Here."}, {"id": 2}, {"id": 3, "text": None}])
+    p = write_jsonl(
+        tmp_path / "m.jsonl", [{"id": 1, "text": "Here."}, {"id": 2}, {"id": 3, "text": None}]
+    )
     with pytest.warns(UserWarning, match=r"2 document\(s\).*no text.*line 2, line 3"):
         c = newsgraph.read_jsonl(p)
     docs = c.documents()
@@ -163,7 +191,7 @@ def test_read_csv_with_ids_metadata_and_decode_errors(tmp_path):
     p = tmp_path / "a.csv"
     p.write_bytes(
         b"id,text,outlet,year\n"
-        b"k1,\"PARIS (AFP) - A story, with a comma.\",Le Monde,2020\n"
+        b'k1,"PARIS (AFP) - A story, with a comma.",Le Monde,2020\n'
         b"k2,Caf\xe9 story.,BBC,2021\n"
         b"k3,,BBC,2022\n"
     )
@@ -238,7 +266,7 @@ def test_reuters_reads_every_document(reuters):
     assert len(sents) > 19_779
     # Offsets point into the cleaned text.
     for row in sents.sample(200, random_state=0).itertuples():
-        assert reuters.text(row.doc_id)[row.start:row.end] == row.text
+        assert reuters.text(row.doc_id)[row.start : row.end] == row.text
 
 
 def test_no_warning_on_clean_input(seeds, tmp_path):

@@ -54,7 +54,7 @@ def _write(tables: dict[str, pd.DataFrame], out: Path, fmt: str) -> list[Path]:
                 ) from e
         else:
             flat = df.copy()
-            for col in flat.columns[flat.dtypes == object]:
+            for col in flat.columns:
                 if flat[col].map(lambda v: isinstance(v, list)).any():
                     flat[col] = flat[col].map(
                         lambda v: "|".join(map(str, v)) if isinstance(v, list) else v
@@ -70,8 +70,9 @@ def report(corpus: Corpus, limit: int = 20) -> str:
     lines = [repr(corpus), ""]
     shown = docs[["doc_id", "title", "date", "source", "dateline", "n_sentences"]].head(limit)
     shown = shown.assign(
-        title=shown["title"].map(lambda t: t if not isinstance(t, str) or len(t) <= 50
-                                 else t[:49] + "…"),
+        title=shown["title"].map(
+            lambda t: t if not isinstance(t, str) or len(t) <= 50 else t[:49] + "…"
+        ),
         date=shown["date"].dt.strftime("%Y-%m-%d"),
     )
     with pd.option_context("display.width", 160, "display.max_columns", 10):
@@ -97,8 +98,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--text", default="text", help="text field/column (default: text)")
     ap.add_argument("--id", default=None, help="id field/column (JSONL default: id)")
     ap.add_argument("--glob", default="*.txt", help="file pattern for folders (default: *.txt)")
-    ap.add_argument("--errors", choices=["raise", "skip"], default="raise",
-                    help="malformed JSONL lines: stop (raise) or skip and report")
+    ap.add_argument(
+        "--errors",
+        choices=["raise", "skip"],
+        default="raise",
+        help="malformed JSONL lines: stop (raise) or skip and report",
+    )
     ap.add_argument("--threads", type=int, default=None, help="worker threads (default: all cores)")
     ap.add_argument("--limit", type=int, default=20, help="documents to list in the report")
     args = ap.parse_args(argv)

@@ -180,9 +180,7 @@ class Corpus:
         sentences = int(np.sum(meta["n_sentences"]))
         tokens = int(np.sum(meta["n_tokens"]))
         origin = f" from {self._origin}" if self._origin else ""
-        return (
-            f"{len(self):,} documents, {sentences:,} sentences, {tokens:,} tokens{origin}"
-        )
+        return f"{len(self):,} documents, {sentences:,} sentences, {tokens:,} tokens{origin}"
 
     def __repr__(self) -> str:
         return f"<newsgraph.Corpus: {self._summary()}>"

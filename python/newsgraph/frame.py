@@ -83,8 +83,9 @@ def sentences_frame(ids: pd.Index, cols: dict[str, Any]) -> pd.DataFrame:
     )
 
 
-def tokens_frame(doc_id: Any, starts: np.ndarray, ends: np.ndarray, sentence: np.ndarray,
-                 text: str) -> pd.DataFrame:
+def tokens_frame(
+    doc_id: Any, starts: np.ndarray, ends: np.ndarray, sentence: np.ndarray, text: str
+) -> pd.DataFrame:
     """One row per token of one document."""
     return pd.DataFrame(
         {
@@ -92,6 +93,6 @@ def tokens_frame(doc_id: Any, starts: np.ndarray, ends: np.ndarray, sentence: np
             "sentence": sentence,
             "start": starts,
             "end": ends,
-            "token": [text[a:b] for a, b in zip(starts.tolist(), ends.tolist())],
+            "token": [text[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)],
         }
     )

@@ -111,7 +111,8 @@ def read_jsonl(
 
     >>> import newsgraph, tempfile, os
     >>> p = os.path.join(tempfile.mkdtemp(), "a.jsonl")
-    >>> _ = open(p, "w").write('{"id": "a1", "text": "LONDON (Reuters) - Shares fell.", "desk": "mkts"}\\n')
+    >>> row = '{"id": "a1", "text": "LONDON (Reuters) - Shares fell.", "desk": "mkts"}'
+    >>> _ = open(p, "w").write(row + "\\n")
     >>> newsgraph.read_jsonl(p).documents()[["doc_id", "source", "dateline", "desk"]]
       doc_id   source dateline  desk
     0     a1  Reuters   LONDON  mkts

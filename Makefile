@@ -1,0 +1,28 @@
+.DEFAULT_GOAL := help
+PY ?= python
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+build:  ## build the extension in release mode into the current environment
+	maturin develop --release
+
+test:  ## install with test extras and run every test (the README's command; CI runs it)
+	pip install '.[test]' && $(PY) -m pytest && cargo test
+
+lint:  ## rustfmt, clippy (core and bindings), ruff
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --all-targets --features python -- -D warnings
+	ruff check python tests benchmarks
+	ruff format --check python tests benchmarks
+
+fmt:  ## format Rust and Python sources
+	cargo fmt
+	ruff format python tests benchmarks
+	ruff check --fix python tests benchmarks
+
+bench:  ## parse throughput against wc -w on Reuters-21578 (needs ../shared)
+	$(PY) benchmarks/parse_bench.py
+
+.PHONY: help build test lint fmt bench
