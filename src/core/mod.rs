@@ -4,6 +4,7 @@
 pub mod corpus;
 pub mod error;
 pub mod io;
+pub mod ner;
 pub mod offsets;
 pub mod parse;
 pub mod segment;

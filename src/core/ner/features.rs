@@ -1,0 +1,391 @@
+//! Feature extraction for the tagger.
+//!
+//! Per-token "atoms" (lowercase form, shape, affixes, clusters, gazetteer matches) are
+//! hashed once per token; each feature is then one `mix` of a template id with atoms,
+//! so a token's ~35 features cost a few dozen multiplies, not string work.
+
+use super::hash::{hash_str, mix, IdMap, IdSet};
+use super::labels::{self, O};
+use super::lexicon::{Lexicon, CLUSTER_LEVELS};
+
+pub const CAP: u8 = 1; // first character uppercase
+pub const ALLCAPS: u8 = 2; // has letters, all uppercase, longer than one char
+pub const DIGIT: u8 = 4;
+pub const UPPER: u8 = 8; // any uppercase character
+pub const INIT: u8 = 16; // first token of its sentence
+pub const ALPHA: u8 = 32; // has a letter
+
+/// What one token contributes to features, computed once.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Atoms {
+    pub lower: u64,
+    pub shape: u64,
+    pub pre3: u64,
+    pub suf2: u64,
+    pub suf3: u64,
+    pub suf4: u64,
+    pub flags: u8,
+    pub clusters: [u16; CLUSTER_LEVELS],
+}
+
+const BOS: u64 = 0x0b05_0b05_0b05_0b05;
+const EOS: u64 = 0x0e05_0e05_0e05_0e05;
+
+fn affix_hash(kind: u64, s: &str) -> u64 {
+    mix(kind, hash_str(s))
+}
+
+/// Word shape with runs collapsed: "Lavrov" -> "Xx", "U.S." -> "X.X.", "2023" -> "d",
+/// "Russian-Chinese" -> "Xx-Xx", "$240.1" -> "$d.d".
+pub fn shape(word: &str) -> String {
+    let mut out = String::with_capacity(8);
+    let mut last = '\0';
+    for c in word.chars() {
+        let k = if c.is_uppercase() {
+            'X'
+        } else if c.is_lowercase() {
+            'x'
+        } else if c.is_numeric() {
+            'd'
+        } else if c.is_alphabetic() {
+            'a'
+        } else {
+            c
+        };
+        if k != last {
+            out.push(k);
+            last = k;
+        }
+        if out.len() >= 12 {
+            break;
+        }
+    }
+    out
+}
+
+/// Compute the atoms of one token.
+pub fn atoms(word: &str, lexicon: &Lexicon) -> Atoms {
+    let lower_s = word.to_lowercase();
+    let lower = hash_str(&lower_s);
+    let mut flags = 0u8;
+    let (mut letters, mut uppers) = (0usize, 0usize);
+    for (i, c) in word.chars().enumerate() {
+        if c.is_alphabetic() {
+            letters += 1;
+            flags |= ALPHA;
+        }
+        if c.is_uppercase() {
+            uppers += 1;
+            flags |= UPPER;
+            if i == 0 {
+                flags |= CAP;
+            }
+        }
+        if c.is_numeric() {
+            flags |= DIGIT;
+        }
+    }
+    if letters > 1 && uppers == letters {
+        flags |= ALLCAPS;
+    }
+    let chars: Vec<char> = lower_s.chars().collect();
+    let n = chars.len();
+    let prefix = |k: usize| chars[..k.min(n)].iter().collect::<String>();
+    let suffix = |k: usize| chars[n.saturating_sub(k)..].iter().collect::<String>();
+    Atoms {
+        lower,
+        shape: hash_str(&shape(word)),
+        pre3: affix_hash(1, &prefix(3)),
+        suf2: affix_hash(2, &suffix(2)),
+        suf3: affix_hash(3, &suffix(3)),
+        suf4: affix_hash(4, &suffix(4)),
+        flags,
+        clusters: lexicon
+            .cluster(hash_str(word), lower)
+            .unwrap_or([0; CLUSTER_LEVELS]),
+    }
+}
+
+/// A sentence ready for tagging.
+#[derive(Debug, Clone, Default)]
+pub struct Sent {
+    pub atoms: Vec<Atoms>,
+    pub gaz: Vec<u64>,
+    /// Headline or table row in capitals: case says little here.
+    pub caps: bool,
+}
+
+/// What the whole document says about its words.
+#[derive(Debug, Clone, Default)]
+pub struct DocInfo {
+    /// Words seen in lowercase somewhere in the document.
+    pub seen_lower: IdSet,
+    /// Words seen capitalised (not all caps) in mid-sentence of a mixed-case sentence.
+    pub seen_cap_mid: IdSet,
+}
+
+/// Prepare a document's sentences (tokens as strings).
+pub fn prepare<S: AsRef<str>>(lexicon: &Lexicon, sents: &[Vec<S>]) -> (Vec<Sent>, DocInfo) {
+    let mut info = DocInfo::default();
+    let mut out = Vec::with_capacity(sents.len());
+    let mut lower = Vec::new();
+    for words in sents {
+        let mut atoms: Vec<Atoms> = words.iter().map(|w| atoms(w.as_ref(), lexicon)).collect();
+        if let Some(a) = atoms.first_mut() {
+            a.flags |= INIT;
+        }
+        let alpha = atoms.iter().filter(|a| a.flags & ALPHA != 0).count();
+        let caps_n = atoms
+            .iter()
+            .filter(|a| a.flags & ALPHA != 0 && (a.flags & ALLCAPS != 0 || a.flags & CAP != 0))
+            .count();
+        let allcaps_n = atoms.iter().filter(|a| a.flags & ALLCAPS != 0).count();
+        let caps = alpha >= 2 && (allcaps_n * 2 > alpha || caps_n * 10 >= alpha * 9);
+        for a in &atoms {
+            if a.flags & ALPHA != 0 && a.flags & UPPER == 0 {
+                info.seen_lower.insert(a.lower);
+            } else if !caps && a.flags & (CAP | INIT | ALLCAPS) == CAP {
+                info.seen_cap_mid.insert(a.lower);
+            }
+        }
+        lower.clear();
+        lower.extend(atoms.iter().map(|a| a.lower));
+        let mut gaz = Vec::new();
+        lexicon.match_sentence(&lower, &mut gaz);
+        out.push(Sent { atoms, gaz, caps });
+    }
+    (out, info)
+}
+
+// Template ids. Changing any of these changes every feature hash: bump the model format.
+const T_BIAS: u64 = 1;
+const T_W: u64 = 2;
+const T_WM1: u64 = 3;
+const T_WP1: u64 = 4;
+const T_WM2: u64 = 5;
+const T_WP2: u64 = 6;
+const T_SH: u64 = 7;
+const T_SHM1: u64 = 8;
+const T_SHP1: u64 = 9;
+const T_SH3: u64 = 10;
+const T_AFFIX: u64 = 11;
+const T_CL: u64 = 12;
+const T_CLM1: u64 = 13;
+const T_CLP1: u64 = 14;
+const T_GAZ: u64 = 15;
+const T_GAZM1: u64 = 16;
+const T_GAZP1: u64 = 17;
+const T_Y1: u64 = 18;
+const T_Y12: u64 = 19;
+const T_Y1W: u64 = 20;
+const T_Y1SH: u64 = 21;
+const T_INIT: u64 = 22;
+const T_CAPS: u64 = 23;
+const T_DOC_LC: u64 = 24;
+const T_DOC_CAP: u64 = 25;
+const T_HIST: u64 = 26;
+const T_BIM1: u64 = 27;
+const T_BIP1: u64 = 28;
+const T_FLAGS: u64 = 29;
+
+#[inline]
+fn f2(t: u64, a: u64) -> u64 {
+    mix(mix(t, a), 0x51)
+}
+
+#[inline]
+fn f3(t: u64, a: u64, b: u64) -> u64 {
+    mix(mix(mix(t, a), b), 0x52)
+}
+
+/// Emit the features of token `i` of `s` into `out`.
+///
+/// `prev1`/`prev2` are the labels already chosen for the two tokens before; `hist` is
+/// the entity type (1-based) this word was last given in the document, 0 if none.
+pub fn emit(
+    s: &Sent,
+    i: usize,
+    prev1: u8,
+    prev2: u8,
+    hist: u8,
+    doc: &DocInfo,
+    out: &mut Vec<u64>,
+) {
+    out.clear();
+    let a = &s.atoms[i];
+    let at = |k: isize| -> Option<&Atoms> {
+        let j = i as isize + k;
+        (j >= 0).then(|| s.atoms.get(j as usize)).flatten()
+    };
+    let lw = |k: isize| at(k).map_or(if k < 0 { BOS } else { EOS }, |x| x.lower);
+    let sh = |k: isize| at(k).map_or(if k < 0 { BOS } else { EOS }, |x| x.shape);
+    out.push(T_BIAS);
+    out.push(f2(T_W, a.lower));
+    out.push(f2(T_WM1, lw(-1)));
+    out.push(f2(T_WP1, lw(1)));
+    out.push(f2(T_WM2, lw(-2)));
+    out.push(f2(T_WP2, lw(2)));
+    out.push(f3(T_BIM1, lw(-1), a.lower));
+    out.push(f3(T_BIP1, a.lower, lw(1)));
+    out.push(f2(T_SH, a.shape));
+    out.push(f2(T_SHM1, sh(-1)));
+    out.push(f2(T_SHP1, sh(1)));
+    out.push(f3(T_SH3, mix(sh(-1), a.shape), sh(1)));
+    out.push(f2(T_AFFIX, a.pre3));
+    out.push(f2(T_AFFIX, a.suf2));
+    out.push(f2(T_AFFIX, a.suf3));
+    out.push(f2(T_AFFIX, a.suf4));
+    out.push(f2(T_FLAGS, a.flags as u64));
+    for (level, &c) in a.clusters.iter().enumerate() {
+        if c != 0 {
+            out.push(f3(T_CL, level as u64, c as u64));
+        }
+    }
+    for (k, t) in [(-1isize, T_CLM1), (1, T_CLP1)] {
+        if let Some(x) = at(k) {
+            if x.clusters[1] != 0 {
+                out.push(f2(t, x.clusters[1] as u64));
+            }
+        }
+    }
+    for (k, t) in [(0isize, T_GAZ), (-1, T_GAZM1), (1, T_GAZP1)] {
+        let j = i as isize + k;
+        if j < 0 {
+            continue;
+        }
+        let mut bits = s.gaz.get(j as usize).copied().unwrap_or(0);
+        while bits != 0 {
+            let b = bits.trailing_zeros() as u64;
+            out.push(f2(t, b));
+            bits &= bits - 1;
+        }
+    }
+    out.push(f2(T_Y1, prev1 as u64));
+    out.push(f3(T_Y12, prev1 as u64, prev2 as u64));
+    out.push(f3(T_Y1W, prev1 as u64, a.lower));
+    out.push(f3(T_Y1SH, prev1 as u64, a.shape));
+    if a.flags & INIT != 0 {
+        out.push(f2(T_INIT, a.shape));
+        out.push(f3(T_INIT, a.lower, 1));
+    }
+    if s.caps {
+        out.push(f2(T_CAPS, a.shape));
+    }
+    if a.flags & UPPER != 0 {
+        if doc.seen_lower.contains(&a.lower) {
+            out.push(f2(T_DOC_LC, (a.flags & INIT != 0) as u64));
+        }
+        if (a.flags & (INIT | ALLCAPS) != 0 || s.caps) && doc.seen_cap_mid.contains(&a.lower) {
+            out.push(T_DOC_CAP);
+        }
+    }
+    out.push(f2(T_HIST, hist as u64));
+}
+
+/// Labels of a document, chosen token by token, left to right (greedy decoding with
+/// the previous choices as features: about as accurate as Viterbi for this model and
+/// much faster, Ratinov & Roth 2009).
+///
+/// `choose(features, prev_label, token_position)` returns the label for a token that
+/// needs the model. Tokens without an uppercase letter, outside an entity, whose word
+/// never began an entity in training (`starters`) are O without feature work.
+pub fn decode<F>(sents: &[Sent], doc: &DocInfo, starters: &IdSet, mut choose: F) -> Vec<Vec<u8>>
+where
+    F: FnMut(&[u64], u8, (usize, usize)) -> u8,
+{
+    let mut feats = Vec::with_capacity(64);
+    let mut hist: IdMap<u8> = IdMap::default();
+    let mut out = Vec::with_capacity(sents.len());
+    for (si, s) in sents.iter().enumerate() {
+        let mut labels = Vec::with_capacity(s.atoms.len());
+        let (mut p1, mut p2) = (O, O);
+        for (i, a) in s.atoms.iter().enumerate() {
+            let fast = !labels::is_open(p1) && a.flags & UPPER == 0 && !starters.contains(&a.lower);
+            let y = if fast {
+                O
+            } else {
+                let h = hist.get(&a.lower).copied().unwrap_or(0);
+                emit(s, i, p1, p2, h, doc, &mut feats);
+                choose(&feats, p1, (si, i))
+            };
+            if let Some(t) = labels::type_of(y) {
+                hist.insert(a.lower, t as u8 + 1);
+            }
+            labels.push(y);
+            p2 = p1;
+            p1 = y;
+        }
+        close_open(&mut labels);
+        out.push(labels);
+    }
+    out
+}
+
+/// A sentence cannot end inside an entity: turn a final B into U and a final I into L.
+fn close_open(labels: &mut [u8]) {
+    if let Some(last) = labels.last_mut() {
+        if labels::is_open(*last) {
+            // B (part 0) becomes U (part 3); I (part 1) becomes L (part 2).
+            *last += if (*last - 1) % 4 == 0 { 3 } else { 1 };
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::ner::labels::label;
+
+    #[test]
+    fn shapes() {
+        assert_eq!(shape("Lavrov"), "Xx");
+        assert_eq!(shape("U.S."), "X.X.");
+        assert_eq!(shape("2023"), "d");
+        assert_eq!(shape("Russian-Chinese"), "Xx-Xx");
+        assert_eq!(shape("$240.1"), "$d.d");
+        assert_eq!(shape("Đoković"), "Xx");
+    }
+
+    #[test]
+    fn atoms_flags() {
+        let lx = Lexicon::default();
+        let a = atoms("NATO", &lx);
+        assert_eq!(a.flags & (ALLCAPS | CAP | UPPER), ALLCAPS | CAP | UPPER);
+        assert_eq!(atoms("said", &lx).flags & UPPER, 0);
+        assert_eq!(atoms("iPhone", &lx).flags & (CAP | UPPER), UPPER);
+        assert_eq!(atoms("Lavrov", &lx).lower, atoms("LAVROV", &lx).lower);
+    }
+
+    #[test]
+    fn close_open_ends_entities() {
+        for t in 0..4 {
+            let mut l = vec![label(t, 0)];
+            close_open(&mut l);
+            assert_eq!(l, vec![label(t, 3)]);
+            let mut l = vec![label(t, 0), label(t, 1)];
+            close_open(&mut l);
+            assert_eq!(l, vec![label(t, 0), label(t, 2)]);
+        }
+    }
+
+    #[test]
+    fn document_info_and_fast_path() {
+        let lx = Lexicon::default();
+        let sents = vec![
+            vec!["WASHINGTON", "POST", "SAYS"],
+            vec!["The", "Post", "said", "post", "things", "."],
+        ];
+        let (prepared, info) = prepare(&lx, &sents);
+        assert!(prepared[0].caps && !prepared[1].caps);
+        assert!(info.seen_cap_mid.contains(&hash_str("post")));
+        assert!(info.seen_lower.contains(&hash_str("post")));
+        let mut asked = Vec::new();
+        let labels = decode(&prepared, &info, &IdSet::default(), |_, _, pos| {
+            asked.push(pos);
+            O
+        });
+        // Only tokens with an uppercase letter reach the model.
+        assert_eq!(asked, vec![(0, 0), (0, 1), (0, 2), (1, 0), (1, 1)]);
+        assert_eq!(labels[1].len(), 6);
+    }
+}
