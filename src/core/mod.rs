@@ -2,6 +2,7 @@
 //! sentences, tokens). Nothing here knows about Python.
 
 pub mod corpus;
+pub mod dictionary;
 pub mod error;
 pub mod io;
 pub mod ner;

@@ -14,6 +14,8 @@ use crate::core::error::ErrorKind;
 use crate::core::offsets::CharOffsets;
 use crate::core::{self, Article};
 
+mod dictionary;
+
 /// Map a core error to the matching class in `newsgraph.exceptions`.
 fn to_py(py: Python<'_>, e: core::Error) -> PyErr {
     let class = match e.kind {
@@ -42,7 +44,7 @@ fn to_py(py: Python<'_>, e: core::Error) -> PyErr {
 
 /// Run core work with the interpreter released, on the requested threads, turning core
 /// errors into exceptions and a panic into `NewsgraphError` rather than letting it cross.
-fn run<T: Send>(
+pub(crate) fn run<T: Send>(
     py: Python<'_>,
     threads: Option<usize>,
     f: impl FnOnce() -> core::Result<T> + Send,
@@ -73,8 +75,8 @@ fn run<T: Send>(
 
 /// Parsed articles, held in Rust so later stages never copy text back and forth.
 #[pyclass(module = "newsgraph._core", frozen)]
-struct Articles {
-    docs: Vec<Article>,
+pub(crate) struct Articles {
+    pub(crate) docs: Vec<Article>,
 }
 
 fn opt_list<'py>(py: Python<'py>, v: Vec<Option<String>>) -> PyResult<Bound<'py, PyAny>> {
@@ -358,5 +360,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(parse_texts, m)?)?;
     m.add_function(wrap_pyfunction!(read_text_files, m)?)?;
     m.add_function(wrap_pyfunction!(read_jsonl, m)?)?;
+    dictionary::register(m)?;
     Ok(())
 }

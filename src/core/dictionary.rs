@@ -1,0 +1,1 @@
+//! User dictionaries: patterns matched over tokens. (Being written.)
