@@ -17,7 +17,7 @@ use crate::core::{self, Article};
 mod dictionary;
 
 /// Map a core error to the matching class in `newsgraph.exceptions`.
-fn to_py(py: Python<'_>, e: core::Error) -> PyErr {
+pub(crate) fn to_py(py: Python<'_>, e: core::Error) -> PyErr {
     let class = match e.kind {
         ErrorKind::NotFound => "MissingFileError",
         ErrorKind::Io => "ReadError",
