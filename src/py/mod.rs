@@ -15,6 +15,7 @@ use crate::core::offsets::CharOffsets;
 use crate::core::{self, Article};
 
 mod dictionary;
+mod ner;
 
 /// Map a core error to the matching class in `newsgraph.exceptions`.
 pub(crate) fn to_py(py: Python<'_>, e: core::Error) -> PyErr {
@@ -361,5 +362,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(read_text_files, m)?)?;
     m.add_function(wrap_pyfunction!(read_jsonl, m)?)?;
     dictionary::register(m)?;
+    ner::register(m)?;
     Ok(())
 }

@@ -63,8 +63,25 @@ pub fn shape(word: &str) -> String {
     out
 }
 
+/// Curly quotes and apostrophes read as straight ones: CoNLL text and most training
+/// data have only straight ones.
+fn fold_quotes(word: &str) -> std::borrow::Cow<'_, str> {
+    if word.is_ascii() || !word.contains(['\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}']) {
+        return word.into();
+    }
+    word.chars()
+        .map(|c| match c {
+            '\u{2018}' | '\u{2019}' => '\'',
+            '\u{201C}' | '\u{201D}' => '"',
+            c => c,
+        })
+        .collect::<String>()
+        .into()
+}
+
 /// Compute the atoms of one token.
 pub fn atoms(word: &str, lexicon: &Lexicon) -> Atoms {
+    let word = &*fold_quotes(word);
     let lower_s = word.to_lowercase();
     let lower = hash_str(&lower_s);
     let mut flags = 0u8;

@@ -1,0 +1,265 @@
+//! Binding for the entity tagger: loading, tagging token lists and parsed articles,
+//! and training.
+
+use std::sync::Arc;
+
+use numpy::IntoPyArray;
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList};
+
+use super::{run, Articles};
+use crate::core::ner::{self, labels, lexicon::Lexicon, train, Model};
+use crate::core::offsets::CharOffsets;
+use crate::core::Error;
+
+/// A loaded tagger model, shared read-only by all threads.
+#[pyclass(module = "newsgraph._core", frozen)]
+pub struct Tagger {
+    pub(crate) model: Arc<Model>,
+}
+
+/// Pull `list[list[str]]` out of Python, naming the first bad value.
+fn token_lists(sentences: &Bound<'_, PyAny>) -> PyResult<Vec<Vec<String>>> {
+    let list = sentences.cast::<PyList>().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "sentences must be a list of lists of str, got {}",
+            type_name(sentences)
+        ))
+    })?;
+    let mut out = Vec::with_capacity(list.len());
+    for (i, sent) in list.iter().enumerate() {
+        let toks = sent.cast::<PyList>().map_err(|_| {
+            PyTypeError::new_err(format!(
+                "sentence {i} must be a list of str, got {}",
+                type_name(&sent)
+            ))
+        })?;
+        let mut words = Vec::with_capacity(toks.len());
+        for (j, t) in toks.iter().enumerate() {
+            let w: String = t.extract().map_err(|_| {
+                PyTypeError::new_err(format!(
+                    "token {j} of sentence {i} must be a str, got {}",
+                    type_name(&t)
+                ))
+            })?;
+            if w.is_empty() || w.chars().any(char::is_whitespace) {
+                return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                    "token {j} of sentence {i} is {w:?}: tokens must be non-empty and \
+                     contain no whitespace"
+                )));
+            }
+            words.push(w);
+        }
+        out.push(words);
+    }
+    Ok(out)
+}
+
+fn type_name(v: &Bound<'_, PyAny>) -> String {
+    v.get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "an unknown type".into())
+}
+
+#[pymethods]
+impl Tagger {
+    /// IOB2 tags for pre-tokenised sentences. `documents[i]` groups sentence `i` with
+    /// the others of the same value into one document (for document-level features);
+    /// by default each sentence is its own document.
+    #[pyo3(signature = (sentences, documents=None, threads=None))]
+    fn tag(
+        &self,
+        py: Python<'_>,
+        sentences: &Bound<'_, PyAny>,
+        documents: Option<Vec<i64>>,
+        threads: Option<usize>,
+    ) -> PyResult<Vec<Vec<String>>> {
+        let sents = token_lists(sentences)?;
+        let groups = match documents {
+            Some(d) if d.len() != sents.len() => {
+                return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                    "documents has {} values for {} sentences",
+                    d.len(),
+                    sents.len()
+                )))
+            }
+            Some(d) => d,
+            None => (0..sents.len() as i64).collect(),
+        };
+        let model = Arc::clone(&self.model);
+        run(py, threads, move || {
+            use rayon::prelude::*;
+            // Consecutive runs of the same document value form one document.
+            let mut bounds = Vec::new();
+            let mut start = 0;
+            for i in 1..=sents.len() {
+                if i == sents.len() || groups[i] != groups[start] {
+                    bounds.push(start..i);
+                    start = i;
+                }
+            }
+            let tagged: Vec<Vec<Vec<u8>>> = bounds
+                .par_iter()
+                .map(|r| model.tag_document(&sents[r.clone()]))
+                .collect();
+            Ok(tagged.concat().iter().map(|l| labels::to_iob2(l)).collect())
+        })
+    }
+
+    /// The model as bytes (what `save` writes).
+    fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.model.to_bytes())
+    }
+
+    /// Number of weight rows (features kept) in the model.
+    #[getter]
+    fn n_features(&self) -> usize {
+        self.model.index.len()
+    }
+
+    /// Gazetteer categories the model consults.
+    #[getter]
+    fn gazetteers(&self) -> Vec<String> {
+        self.model.lexicon.categories.clone()
+    }
+
+    /// Number of words with clusters.
+    #[getter]
+    fn n_clusters(&self) -> usize {
+        self.model.lexicon.clusters.len()
+    }
+}
+
+/// Load a model from bytes (as written by `Tagger.to_bytes`).
+#[pyfunction]
+fn load_tagger(py: Python<'_>, data: &[u8]) -> PyResult<Tagger> {
+    let data = data.to_vec();
+    let model = run(py, None, move || Model::from_bytes(&data))?;
+    Ok(Tagger {
+        model: Arc::new(model),
+    })
+}
+
+/// Entity mentions in parsed articles: columns doc, sentence, start, end (character
+/// offsets), label (index into TYPES).
+#[pyfunction]
+#[pyo3(signature = (articles, tagger, threads=None))]
+fn tag_articles<'py>(
+    py: Python<'py>,
+    articles: &Articles,
+    tagger: &Tagger,
+    threads: Option<usize>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let model = Arc::clone(&tagger.model);
+    let docs = &articles.docs;
+    let cols = run(py, threads, || {
+        use rayon::prelude::*;
+        let per_doc: Vec<Vec<[i64; 5]>> = docs
+            .par_iter()
+            .enumerate()
+            .map(|(d, a)| {
+                let mut conv = CharOffsets::new(&a.text);
+                ner::tag_article(&model, a)
+                    .into_iter()
+                    .map(|m| {
+                        let s = a.tokens[m.start_token as usize].start as usize;
+                        let e = a.tokens[m.end_token as usize - 1].end as usize;
+                        [
+                            d as i64,
+                            m.sentence as i64,
+                            conv.get(s) as i64,
+                            conv.get(e) as i64,
+                            m.label as i64,
+                        ]
+                    })
+                    .collect()
+            })
+            .collect();
+        let n: usize = per_doc.iter().map(Vec::len).sum();
+        let mut cols: [Vec<i64>; 5] = Default::default();
+        for c in cols.iter_mut() {
+            c.reserve(n);
+        }
+        for row in per_doc.into_iter().flatten() {
+            for (c, v) in cols.iter_mut().zip(row) {
+                c.push(v);
+            }
+        }
+        Ok(cols)
+    })?;
+    let d = PyDict::new(py);
+    for (name, col) in ["doc", "sentence", "start", "end", "label"].into_iter().zip(cols) {
+        d.set_item(name, col.into_pyarray(py))?;
+    }
+    Ok(d)
+}
+
+/// Train a tagger on CoNLL-format text. `progress(epoch, mistakes, tokens, dev_f1)` is
+/// called after each epoch. Returns the tagger and the dev scores per type
+/// (type -> (true positives, predicted, gold)).
+#[pyfunction]
+#[pyo3(signature = (train_text, dev_text=None, gazetteers=None, clusters=None, epochs=12,
+                    seed=1, prune=0.02, progress=None, threads=None))]
+#[allow(clippy::too_many_arguments)]
+fn train_tagger(
+    py: Python<'_>,
+    train_text: String,
+    dev_text: Option<String>,
+    gazetteers: Option<String>,
+    clusters: Option<String>,
+    epochs: usize,
+    seed: u64,
+    prune: f32,
+    progress: Option<Py<PyAny>>,
+    threads: Option<usize>,
+) -> PyResult<(Tagger, Vec<(String, (usize, usize, usize))>)> {
+    let (model, scores) = run(py, threads, move || {
+        let docs = train::read_conll(&train_text);
+        if docs.is_empty() {
+            return Err(Error::input("the training text has no labelled sentences"));
+        }
+        let dev = dev_text.map(|t| train::read_conll(&t)).unwrap_or_default();
+        let mut lx = Lexicon::default();
+        if let Some(g) = gazetteers {
+            lx.add_gazetteer_tsv(&g);
+        }
+        if let Some(c) = clusters {
+            lx.add_clusters_tsv(&c);
+        }
+        let opts = train::Options {
+            epochs,
+            seed,
+            prune,
+        };
+        let model = train::train(&docs, &dev, lx, &opts, &mut |e| {
+            if let Some(cb) = &progress {
+                let f1 = e.dev.as_ref().map(|s| s.overall_f1());
+                Python::attach(|py| {
+                    // A failing progress callback must not stop training.
+                    let _ = cb.call1(py, (e.epoch, e.mistakes, e.tokens, f1));
+                });
+            }
+        });
+        let scores = train::evaluate(&model, if dev.is_empty() { &docs } else { &dev });
+        Ok((model, scores))
+    })?;
+    let names = labels::TYPES.iter().map(|s| s.to_string()).chain(["ALL".into()]);
+    let report = names.zip(scores.counts).collect();
+    Ok((
+        Tagger {
+            model: Arc::new(model),
+        },
+        report,
+    ))
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Tagger>()?;
+    m.add("ENTITY_TYPES", labels::TYPES.to_vec())?;
+    m.add_function(wrap_pyfunction!(load_tagger, m)?)?;
+    m.add_function(wrap_pyfunction!(tag_articles, m)?)?;
+    m.add_function(wrap_pyfunction!(train_tagger, m)?)?;
+    Ok(())
+}
