@@ -1,4 +1,15 @@
-//! Raw article text -> cleaned body, paragraphs and metadata. (Placeholder: being written.)
+//! Raw article text -> cleaned body, paragraphs and metadata.
+//!
+//! The work is line based and mostly byte-level: regexes only run on the first
+//! few lines (date header), the opening of the first paragraph (dateline,
+//! agency), the last few paragraphs (copyright, credits) and on lines that
+//! already passed a cheap first-byte or `memchr` test, so the cost on an
+//! ordinary body is a couple of linear passes.
+
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use super::{Meta, Span};
 
@@ -11,25 +22,1057 @@ pub struct Cleaned {
     pub meta: Meta,
 }
 
+/// A line longer than this is a paragraph on its own (one-paragraph-per-line
+/// texts), whatever follows it.
+const LONG_LINE: usize = 120;
+/// Header metadata is only looked for in this many non-empty lines.
+const HEADER_LINES: usize = 3;
+/// Credits and copyright are only looked for in this many trailing paragraphs.
+const TAIL_PARAS: usize = 3;
+/// An inline widget ("Watch: ... ×") longer than this is not a widget.
+const WIDGET_MAX: usize = 300;
+
 /// Clean one raw article.
 pub fn clean(raw: &str) -> Cleaned {
-    let mut text = String::with_capacity(raw.len());
-    let mut paragraphs = Vec::new();
-    for block in raw.split("\n\n") {
-        let block = block.split_whitespace().collect::<Vec<_>>().join(" ");
-        if block.is_empty() {
+    let norm = normalize(raw);
+    let mut meta = Meta::default();
+    let mut lines = split_lines(&norm);
+    find_date_header(&mut lines, &mut meta);
+    let mut paras = assemble(&lines);
+
+    for p in &mut paras {
+        strip_widgets(p, &mut meta.boilerplate);
+    }
+    paras.retain(|p| {
+        if p.boiler || is_boilerplate(&p.text) {
+            meta.boilerplate.push(p.text.clone());
+            false
+        } else {
+            !p.text.is_empty()
+        }
+    });
+    take_copyright(&mut paras, &mut meta);
+    let credits_boiler = take_credits(&mut paras, &mut meta);
+    debug_assert!(credits_boiler.is_empty());
+    merge_page_breaks(&mut paras);
+    take_title(&mut paras, &mut meta);
+    take_dateline(&mut paras, &mut meta);
+
+    let mut text = String::with_capacity(norm.len());
+    let mut paragraphs = Vec::with_capacity(paras.len());
+    for p in &paras {
+        let t = p.text.trim();
+        if t.is_empty() {
             continue;
         }
         if !text.is_empty() {
             text.push_str("\n\n");
         }
         let start = text.len();
-        text.push_str(&block);
+        text.push_str(t);
         paragraphs.push(Span::new(start, text.len()));
     }
     Cleaned {
         text,
         paragraphs,
-        meta: Meta::default(),
+        meta,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Characters
+
+/// Line ends to "\n", form feeds to a blank line, Unicode spaces to " ", control
+/// and zero-width characters dropped. Borrows when nothing needs changing, which
+/// is the common case for plain news text.
+fn normalize(raw: &str) -> Cow<'_, str> {
+    let b = raw.as_bytes();
+    let mut out: Option<String> = None;
+    let mut last = 0;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        // Only lead bytes are matched below, so `i` and `i + len` are always
+        // char boundaries when a replacement is made.
+        let (repl, len): (&str, usize) = match c {
+            b'\n' | b'\t' | 0x20..=0x7e => {
+                i += 1;
+                continue;
+            }
+            b'\r' => {
+                if b.get(i + 1) == Some(&b'\n') {
+                    ("", 1)
+                } else {
+                    ("\n", 1)
+                }
+            }
+            0x0c => ("\n\n", 1),
+            0x00..=0x1f | 0x7f => ("", 1),
+            0xC2 => match b.get(i + 1) {
+                Some(0x80..=0x9f) | Some(0xad) => ("", 2),
+                Some(0xa0) => (" ", 2),
+                _ => {
+                    i += 2;
+                    continue;
+                }
+            },
+            0xE1 if b.get(i + 1..i + 3) == Some(&[0x9a, 0x80]) => (" ", 3),
+            0xE2 => match (b.get(i + 1), b.get(i + 2)) {
+                (Some(0x80), Some(0x80..=0x8a | 0xaf)) => (" ", 3),
+                (Some(0x80), Some(0x8b..=0x8d)) => ("", 3),
+                (Some(0x80), Some(0xa8)) => ("\n", 3),
+                (Some(0x80), Some(0xa9)) => ("\n\n", 3),
+                (Some(0x81), Some(0x9f)) => (" ", 3),
+                (Some(0x81), Some(0xa0)) => ("", 3),
+                _ => {
+                    i += 3;
+                    continue;
+                }
+            },
+            0xE3 if b.get(i + 1..i + 3) == Some(&[0x80, 0x80]) => (" ", 3),
+            0xEF if b.get(i + 1..i + 3) == Some(&[0xbb, 0xbf]) => ("", 3),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        let o = out.get_or_insert_with(|| String::with_capacity(raw.len() + 16));
+        o.push_str(&raw[last..i]);
+        o.push_str(repl);
+        i += len;
+        last = i;
+    }
+    match out {
+        None => Cow::Borrowed(raw),
+        Some(mut o) => {
+            o.push_str(&raw[last..]);
+            Cow::Owned(o)
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Lines and paragraphs
+
+#[derive(Debug, Clone)]
+struct Line<'a> {
+    /// Trimmed content; empty for a blank line.
+    s: &'a str,
+    /// Leading indentation in columns (a tab counts as 4).
+    indent: usize,
+    /// Length in chars, for wrap-width comparisons.
+    len: usize,
+    /// Dropped by header extraction; does not end the block it was in.
+    removed: bool,
+}
+
+fn split_lines(text: &str) -> Vec<Line<'_>> {
+    text.split('\n')
+        .map(|l| {
+            let mut indent = 0;
+            for &c in l.as_bytes() {
+                match c {
+                    b' ' => indent += 1,
+                    b'\t' => indent += 4,
+                    _ => break,
+                }
+            }
+            let s = l.trim();
+            Line {
+                s,
+                indent,
+                len: if s.is_ascii() {
+                    s.len()
+                } else {
+                    s.chars().count()
+                },
+                removed: false,
+            }
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, Default)]
+struct Para {
+    text: String,
+    /// The paragraph was the only line of its block: a title candidate.
+    single: bool,
+    /// A row of a figures table; never merged with its neighbours.
+    table: bool,
+    /// Started by a boilerplate line.
+    boiler: bool,
+}
+
+/// Columns laid out with runs of spaces: "Wheat   2.55   2.40".
+fn is_table_row(s: &str) -> bool {
+    memchr::memmem::find(s.as_bytes(), b"   ").is_some() || s.contains('\t')
+}
+
+const CLOSERS: &[char] = &['"', '\'', '”', '’', ')', ']', '»'];
+
+/// Ends in sentence punctuation, possibly followed by closing quotes, and the last
+/// word is not an abbreviation or an initial.
+fn ends_sentence(s: &str) -> bool {
+    let t = s.trim_end_matches(CLOSERS);
+    let Some(last) = t.chars().next_back() else {
+        return false;
+    };
+    match last {
+        '!' | '?' | '…' => true,
+        '.' => {
+            let word = t.rsplit(' ').next().unwrap_or(t);
+            let core = word.trim_start_matches(['"', '“', '‘', '(', '\'']);
+            let initial = core.len() == 2 && core.as_bytes()[0].is_ascii_uppercase();
+            !initial && !ABBREVIATIONS.contains(&core)
+        }
+        _ => false,
+    }
+}
+
+const ABBREVIATIONS: &[&str] = &[
+    "Mr.", "Mrs.", "Ms.", "Dr.", "St.", "Gen.", "Sen.", "Rep.", "Gov.", "Lt.", "Col.", "Sgt.",
+    "Capt.", "Prof.", "No.", "vs.", "Jr.", "Sr.", "Rev.", "Adm.", "Maj.", "Cpl.",
+];
+
+/// For page-break joins: a block that ends like this is finished.
+fn ends_terminal(s: &str) -> bool {
+    matches!(
+        s.trim_end_matches(CLOSERS).chars().next_back(),
+        Some('.' | '!' | '?' | '…' | ':' | ';') | None
+    )
+}
+
+fn first_word_len(s: &str) -> usize {
+    s.split(' ').next().map_or(0, |w| w.chars().count())
+}
+
+fn starts_lowercase(s: &str) -> bool {
+    s.chars().next().is_some_and(char::is_lowercase)
+}
+
+/// "cease-" + "fire": a word hyphenated across the break.
+fn ends_letter_hyphen(s: &str) -> bool {
+    let mut it = s.chars().rev();
+    it.next() == Some('-') && it.next().is_some_and(char::is_alphabetic)
+}
+
+fn push_join(out: &mut String, next: &str) {
+    if out.is_empty() {
+        out.push_str(next);
+        return;
+    }
+    if !(ends_letter_hyphen(out) && starts_lowercase(next)) {
+        out.push(' ');
+    }
+    out.push_str(next);
+}
+
+/// Blocks (runs of non-blank lines) -> paragraphs, deciding for each single
+/// newline whether it is a soft wrap or a paragraph break.
+fn assemble(lines: &[Line<'_>]) -> Vec<Para> {
+    let mut paras: Vec<Para> = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        if lines[i].s.is_empty() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < lines.len() && (!lines[i].s.is_empty() || lines[i].removed) {
+            i += 1;
+        }
+        let block: Vec<&Line<'_>> = lines[start..i].iter().filter(|l| !l.removed).collect();
+        if block.is_empty() {
+            continue;
+        }
+        let wrap = block.iter().map(|l| l.len).max().unwrap_or(0);
+        let min_indent = block.iter().map(|l| l.indent).min().unwrap_or(0);
+        let single = block.len() == 1;
+        let mut cur = Para {
+            single,
+            ..Para::default()
+        };
+        let mut prev: Option<(&Line<'_>, bool, bool)> = None;
+        for l in block {
+            let table = is_table_row(l.s);
+            let boiler = boilerplate_line_start(l.s);
+            let brk = match prev {
+                None => true,
+                Some((p, ptable, pboiler)) => {
+                    table
+                        || ptable
+                        || l.indent >= min_indent + 2
+                        || p.len > LONG_LINE
+                        || (boiler && (ends_sentence(p.s) || ends_terminal(p.s)))
+                        || (pboiler && (p.len * 4 <= wrap * 3 || ends_terminal(p.s)))
+                        || (ends_sentence(p.s)
+                            && p.len * 4 <= wrap * 3
+                            && p.len + 1 + first_word_len(l.s) <= wrap)
+                }
+            };
+            if brk && !cur.text.is_empty() {
+                paras.push(std::mem::replace(
+                    &mut cur,
+                    Para {
+                        single,
+                        ..Para::default()
+                    },
+                ));
+            }
+            if brk {
+                cur.table = table;
+                cur.boiler = boiler;
+            } else {
+                cur.table |= table;
+            }
+            push_join(&mut cur.text, l.s);
+            prev = Some((l, table, boiler));
+        }
+        if !cur.text.is_empty() {
+            paras.push(cur);
+        }
+    }
+    paras
+}
+
+/// Join a block that stops mid-sentence with a following block that starts in
+/// lowercase: a page break or a stray blank line inside a sentence.
+fn merge_page_breaks(paras: &mut Vec<Para>) {
+    let mut out: Vec<Para> = Vec::with_capacity(paras.len());
+    for p in paras.drain(..) {
+        if let Some(last) = out.last_mut() {
+            if !last.table && !p.table && starts_lowercase(&p.text) && !ends_terminal(&last.text) {
+                push_join(&mut last.text, &p.text);
+                last.single = false;
+                continue;
+            }
+        }
+        out.push(p);
+    }
+    *paras = out;
+}
+
+// ---------------------------------------------------------------------------
+// Boilerplate
+
+/// (lowercase prefix, longest paragraph it may start, whole line only).
+const BOILER_PREFIXES: &[(&str, usize, bool)] = &[
+    ("related article", 300, false),
+    ("related stories", 300, false),
+    ("related coverage", 300, false),
+    ("related:", 300, false),
+    ("read more:", 300, false),
+    ("read also:", 300, false),
+    ("see also:", 300, false),
+    ("also read:", 300, false),
+    ("watch:", 300, false),
+    ("listen:", 300, false),
+    ("image:", 300, false),
+    ("photo:", 300, false),
+    ("advertisement", 40, true),
+    ("sign up", 200, false),
+    ("subscribe", 200, false),
+    ("click here", 200, false),
+    ("follow us", 150, false),
+    ("share this", 100, false),
+    ("leave a reply", 60, false),
+    ("comments", 20, true),
+    ("getty images", 150, false),
+    ("all rights reserved", 100, false),
+    ("enlarge this image", 300, false),
+];
+
+/// First bytes (lowercased) of the prefixes above, plus '©' and '(' for
+/// copyright lines: everything else skips the prefix scan.
+fn boiler_first_byte(b: u8) -> bool {
+    matches!(
+        b.to_ascii_lowercase(),
+        b'r' | b's' | b'a' | b'w' | b'l' | b'i' | b'p' | b'c' | b'f' | b'g' | b'e'
+    )
+}
+
+fn starts_with_ci(s: &str, prefix: &str) -> bool {
+    s.len() >= prefix.len() && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+}
+
+/// A whole line or paragraph of web furniture.
+fn is_boilerplate(s: &str) -> bool {
+    let Some(&b0) = s.as_bytes().first() else {
+        return false;
+    };
+    if b0 == 0xC2 || b0 == b'(' || b0 == b'C' || b0 == b'c' {
+        if is_copyright(s) {
+            return true;
+        }
+    }
+    if !boiler_first_byte(b0) {
+        return false;
+    }
+    for &(prefix, max, whole) in BOILER_PREFIXES {
+        if !starts_with_ci(s, prefix) {
+            continue;
+        }
+        let rest = &s[prefix.len()..];
+        let boundary =
+            prefix.ends_with(':') || rest.chars().next().is_none_or(|c| !c.is_alphanumeric());
+        if !boundary || s.len() > max {
+            return false;
+        }
+        if whole {
+            // "Advertisement:", "Comments (12)", "ADVERTISEMENT - SCROLL TO CONTINUE"
+            return !rest.contains(['.', '!', '?']);
+        }
+        if prefix == "getty images" || prefix == "all rights reserved" {
+            return true;
+        }
+        // A widget line with its close mark belongs to the inline rule.
+        return !s.contains('×');
+    }
+    // Photo credit lines: "Jane Doe/Getty Images", "(AFP via Getty Images)".
+    s.len() <= 150 && s.trim_end_matches([')', '.']).ends_with("Getty Images")
+}
+
+fn boilerplate_line_start(s: &str) -> bool {
+    is_boilerplate(s)
+}
+
+/// Inline widget markers; a widget runs from the marker to the close mark "×".
+const WIDGET_MARKERS: &[&str] = &[
+    "Watch:",
+    "WATCH:",
+    "Read more:",
+    "READ MORE:",
+    "Read More:",
+    "Related:",
+    "RELATED:",
+];
+
+fn strip_widgets(p: &mut Para, boiler: &mut Vec<String>) {
+    if memchr::memmem::find(p.text.as_bytes(), "×".as_bytes()).is_none() {
+        return;
+    }
+    let mut from = 0;
+    loop {
+        let text = &p.text;
+        let hit = WIDGET_MARKERS
+            .iter()
+            .filter_map(|m| text[from..].find(m).map(|k| from + k))
+            .min();
+        let Some(a) = hit else { break };
+        // Markers only open a widget at a paragraph or sentence start.
+        let before = text[..a].trim_end();
+        let at_start = before.is_empty()
+            || ends_sentence(before)
+            || ends_terminal(before)
+            || before.ends_with(['”', '"']);
+        let limit = (a + WIDGET_MAX).min(text.len());
+        let limit = (limit..=text.len())
+            .find(|&k| text.is_char_boundary(k))
+            .unwrap_or(text.len());
+        let close = text[a..limit].find('×').map(|k| a + k);
+        match close {
+            Some(x) if at_start => {
+                let mut end = x + '×'.len_utf8();
+                let widget = text[a..end].trim().to_string();
+                end += text[end..].len() - text[end..].trim_start().len();
+                let mut t = String::with_capacity(text.len());
+                t.push_str(before);
+                if !before.is_empty() && end < text.len() {
+                    t.push(' ');
+                }
+                let keep_from = t.len();
+                t.push_str(&text[end..]);
+                boiler.push(widget);
+                p.text = t;
+                from = keep_from;
+            }
+            _ => from = a + 1,
+        }
+        while from < p.text.len() && !p.text.is_char_boundary(from) {
+            from += 1;
+        }
+        if from >= p.text.len() {
+            break;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Copyright and credits
+
+static COPYRIGHT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:©|\(c\)|copyright\b)(?:\s*(?:©|\(c\)))?\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?[\s,]*(.*)$")
+        .expect("constant regex")
+});
+
+fn is_copyright(s: &str) -> bool {
+    s.len() <= 300
+        && (s.starts_with('©') || starts_with_ci(s, "(c) ") || starts_with_ci(s, "copyright "))
+}
+
+/// "©2023 Bloomberg L.P." -> "Bloomberg".
+fn copyright_owner(s: &str) -> Option<String> {
+    let caps = COPYRIGHT.captures(s)?;
+    let mut name = caps.get(1)?.as_str().trim();
+    let lower = name.to_ascii_lowercase();
+    if let Some(k) = lower.find("all rights reserved") {
+        name = name[..k].trim();
+    }
+    loop {
+        let before = name;
+        name = name.trim_end_matches([' ', ',', '.']);
+        for suf in [
+            " L.P", " LP", " Inc", " Ltd", " LLC", " Co", " Corp", " Limited", " plc",
+        ] {
+            if name.len() > suf.len() && name.ends_with(suf) {
+                name = &name[..name.len() - suf.len()];
+            }
+        }
+        if name == before {
+            break;
+        }
+    }
+    let name = name.strip_prefix("The ").unwrap_or(name).trim();
+    (!name.is_empty() && name.len() <= 60 && name.chars().next().is_some_and(char::is_uppercase))
+        .then(|| name.to_string())
+}
+
+fn take_copyright(paras: &mut Vec<Para>, meta: &mut Meta) {
+    // `is_boilerplate` already moved copyright paragraphs; find their owner in the
+    // trailing boilerplate entries instead of scanning the body again.
+    if meta.source.is_some() {
+        return;
+    }
+    let _ = paras;
+    for b in meta.boilerplate.iter().rev().take(TAIL_PARAS + 2) {
+        if is_copyright(b) {
+            if let Some(owner) = copyright_owner(b) {
+                meta.source = Some(owner);
+                return;
+            }
+        }
+    }
+}
+
+static CONTRIBUTED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:[-—–]+\s*)?(.{1,100}?)\s+(?:also\s+)?contribut(?:ed|es|ing)\s+(?:reporting|to\s+this\s+(?:report|story|article)|(?:additional\s+)?reporting\s+to\s+this\s+(?:report|story))\b[^.]{0,80}\.?$",
+    )
+    .expect("constant regex")
+});
+
+static BY_SEGMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:additional\s+)?(?:reporting|writing|editing|compiled|edited|compiling|research)(?:\s+and\s+(?:reporting|writing|editing))?\s+by\s+(.+)$",
+    )
+    .expect("constant regex")
+});
+
+static WITH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[-—–]+\s*)?With\s+([A-Z][\w&.' -]{0,60}?)\.?$").expect("constant regex")
+});
+
+fn push_names(list: &str, out: &mut Vec<String>) {
+    for part in list.split([',', '&']).flat_map(|p| p.split(" and ")) {
+        let mut name = part.trim();
+        if let Some(k) = name.find(" in ") {
+            name = &name[..k];
+        }
+        let name = name.trim().trim_end_matches(['.', ')']).trim();
+        if !name.is_empty() && name.len() <= 60 && !out.iter().any(|n| n == name) {
+            out.push(name.to_string());
+        }
+    }
+}
+
+/// "Reporting by A in Paris; Editing by B" (with or without parentheses).
+fn by_credits(s: &str) -> Option<Vec<String>> {
+    let inner = s
+        .trim()
+        .trim_start_matches('(')
+        .trim_end_matches(['.', ' '])
+        .trim_end_matches(')')
+        .trim();
+    let mut names = Vec::new();
+    for (k, seg) in inner.split(';').enumerate() {
+        match BY_SEGMENT.captures(seg.trim()) {
+            Some(c) => push_names(c.get(1).map_or("", |m| m.as_str()), &mut names),
+            None if k == 0 => return None,
+            None => {}
+        }
+    }
+    (!names.is_empty()).then_some(names)
+}
+
+fn credit_names(s: &str) -> Option<Vec<String>> {
+    if s.len() > 300 {
+        return None;
+    }
+    if let Some(c) = CONTRIBUTED.captures(s) {
+        let mut names = Vec::new();
+        push_names(c.get(1).map_or("", |m| m.as_str()), &mut names);
+        return (!names.is_empty()).then_some(names);
+    }
+    if let Some(c) = WITH.captures(s) {
+        let mut names = Vec::new();
+        push_names(c.get(1).map_or("", |m| m.as_str()), &mut names);
+        return (!names.is_empty()).then_some(names);
+    }
+    let lower0 = s
+        .trim_start_matches('(')
+        .as_bytes()
+        .first()
+        .map(u8::to_ascii_lowercase);
+    if matches!(lower0, Some(b'a' | b'r' | b'w' | b'e' | b'c')) {
+        return by_credits(s);
+    }
+    None
+}
+
+fn take_credits(paras: &mut Vec<Para>, meta: &mut Meta) -> Vec<String> {
+    let n = paras.len();
+    let mut found: Vec<(usize, Vec<String>)> = Vec::new();
+    let mut drop = Vec::new();
+    for idx in n.saturating_sub(TAIL_PARAS)..n {
+        let text = &paras[idx].text;
+        if let Some(names) = credit_names(text) {
+            found.push((idx, names));
+            drop.push(idx);
+            continue;
+        }
+        // A trailing "(Reporting by ...; Editing by ...)" after the last sentence.
+        if text.ends_with(')') {
+            if let Some(open) = text.rfind('(') {
+                if let Some(names) = by_credits(&text[open..]) {
+                    let kept = text[..open].trim_end().to_string();
+                    paras[idx].text = kept;
+                    found.push((idx, names));
+                    if paras[idx].text.is_empty() {
+                        drop.push(idx);
+                    }
+                }
+            }
+        }
+    }
+    for (_, names) in found {
+        for name in names {
+            if !meta.credits.contains(&name) {
+                meta.credits.push(name);
+            }
+        }
+    }
+    for idx in drop.into_iter().rev() {
+        paras.remove(idx);
+    }
+    Vec::new()
+}
+
+// ---------------------------------------------------------------------------
+// Date header
+
+const MONTHS: &str = "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?";
+
+static DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)\b(?:(\d{{4}})[-/](\d{{1,2}})[-/](\d{{1,2}})|({MONTHS})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})|(\d{{1,2}})(?:st|nd|rd|th)?\s+({MONTHS})\.?,?\s+(\d{{4}}))\b"
+    ))
+    .expect("constant regex")
+});
+
+/// Weekday names may precede a date on a date-only line: "Friday, May 26, 2023".
+static WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+").expect("constant regex")
+});
+
+static DATE_KEY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:date|published(?:\s+on)?|updated|posted|last\s+updated)\s*:?\s*")
+        .expect("constant regex")
+});
+
+fn month_number(m: &str) -> Option<u32> {
+    let m = m.to_ascii_lowercase();
+    let idx = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ]
+    .iter()
+    .position(|p| m.starts_with(p))?;
+    Some(idx as u32 + 1)
+}
+
+fn iso_date(y: u32, m: u32, d: u32) -> Option<String> {
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    ((1000..=2999).contains(&y) && (1..=days).contains(&d)).then(|| format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// The first valid date in `s`: (ISO date, byte range of the match).
+fn find_date(s: &str) -> Option<(String, std::ops::Range<usize>)> {
+    for c in DATE.captures_iter(s) {
+        let num = |k: usize| c.get(k).and_then(|m| m.as_str().parse::<u32>().ok());
+        let iso = if c.get(1).is_some() {
+            iso_date(num(1)?, num(2)?, num(3)?)
+        } else if let Some(m) = c.get(4) {
+            iso_date(num(6)?, month_number(m.as_str())?, num(5)?)
+        } else {
+            iso_date(num(9)?, month_number(c.get(8)?.as_str())?, num(7)?)
+        };
+        if let (Some(iso), Some(m)) = (iso, c.get(0)) {
+            return Some((iso, m.range()));
+        }
+    }
+    None
+}
+
+fn find_date_header(lines: &mut [Line<'_>], meta: &mut Meta) {
+    let mut seen = 0;
+    for line in lines.iter_mut() {
+        if line.s.is_empty() {
+            continue;
+        }
+        seen += 1;
+        if seen > HEADER_LINES {
+            return;
+        }
+        let s = line.s;
+        // Cheap gate: a date header starts with a digit or a keyword/month/weekday letter.
+        let b0 = s.as_bytes()[0].to_ascii_lowercase();
+        if !(b0.is_ascii_digit() || b"dpulajfmsonwt".contains(&b0)) {
+            continue;
+        }
+        if let Some(k) = DATE_KEY.find(s) {
+            let rest = &s[k.end()..];
+            if let Some((iso, r)) = find_date(rest) {
+                if r.start == 0 && rest.len() - r.end > 40 {
+                    // "date 2023-05-26 Russian Foreign Minister ...": keep the text.
+                    meta.date = Some(iso);
+                    line.s = rest[r.end..].trim_start_matches([' ', ',', '-', '|']);
+                    line.len = line.s.chars().count();
+                    return;
+                }
+                if s.len() <= 100 {
+                    meta.date = Some(iso);
+                    line.removed = true;
+                    return;
+                }
+            }
+            continue;
+        }
+        if s.len() <= 40 {
+            let t = WEEKDAY.find(s).map_or(s, |m| &s[m.end()..]);
+            if let Some((iso, r)) = find_date(t) {
+                if r.start == 0 && t[r.end..].trim_matches([' ', '.', ',']).is_empty() {
+                    meta.date = Some(iso);
+                    line.removed = true;
+                    return;
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Title and dateline
+
+fn take_title(paras: &mut Vec<Para>, meta: &mut Meta) {
+    if paras.len() < 2 {
+        return;
+    }
+    let p = &paras[0];
+    let t = p.text.as_str();
+    let ok = p.single
+        && !p.table
+        && t.len() <= 600
+        && t.chars().count() <= 200
+        && t.split(' ').count() <= 30
+        && !t.ends_with(['.', ',', ';', ':'])
+        && !starts_lowercase(t)
+        && !t.starts_with('(');
+    if ok {
+        meta.title = Some(paras.remove(0).text);
+    }
+}
+
+const AGENCIES: &[&str] = &[
+    "Reuters",
+    "AP",
+    "AFP",
+    "Bloomberg",
+    "UPI",
+    "Xinhua",
+    "TASS",
+    "dpa",
+    "CNN",
+    "ANSA",
+    "EFE",
+    "PTI",
+    "IANS",
+    "Kyodo",
+    "Yonhap",
+    "Interfax",
+    "RIA Novosti",
+    "Al Jazeera",
+    "AAP",
+    "CNA",
+    "Anadolu",
+];
+
+const PLACE: &str = r"[A-Z][\p{L}'’.-]*(?:[ ][A-Z][\p{L}'’.-]*){0,3}";
+const STATE: &str = r",\s*[A-Z][\p{L}.]*(?:\s[A-Z][\p{L}.]*)?";
+const DASH: &str = r"(?:\s*[—–]\s*|\s+--?\s+)";
+
+static AGENCY_ONLY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\(([^()]{1,30})\)\s*(?:--?|[—–])\s*").expect("constant regex"));
+
+static PLACE_AGENCY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^({PLACE}(?:{STATE})?)(?:,\s*(?i:{MONTHS})\.?\s+\d{{1,2}})?\s*\(([^()]{{1,30}})\)\s*(?:--?|[—–])\s*"
+    ))
+    .expect("constant regex")
+});
+
+static PLACE_DASH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^({PLACE}(?:{STATE})?(?:,\s*(?i:{MONTHS})\.?\s+\d{{1,2}})?){DASH}"
+    ))
+    .expect("constant regex")
+});
+
+/// Sentence openers that look like a capitalised place.
+const NOT_PLACES: &[&str] = &[
+    "The",
+    "A",
+    "An",
+    "In",
+    "On",
+    "At",
+    "But",
+    "And",
+    "So",
+    "This",
+    "That",
+    "It",
+    "He",
+    "She",
+    "We",
+    "They",
+    "I",
+    "Its",
+    "His",
+    "Her",
+    "Our",
+    "As",
+    "If",
+    "When",
+    "While",
+    "After",
+    "Before",
+    "For",
+    "With",
+    "From",
+    "By",
+    "Of",
+    "To",
+    "Mr.",
+    "Mrs.",
+    "Ms.",
+    "Dr.",
+    "President",
+    "Minister",
+    "Meanwhile",
+    "However",
+    "Yes",
+    "No",
+    "Not",
+];
+
+fn is_agency(s: &str) -> bool {
+    let s = s.trim();
+    AGENCIES.iter().any(|a| a.eq_ignore_ascii_case(s))
+        || (s.len() <= 30
+            && s.split(' ').all(|w| {
+                w.chars().next().is_some_and(char::is_uppercase)
+                    || w.chars().all(|c| !c.is_alphabetic())
+            }))
+}
+
+fn plausible_place(place: &str) -> bool {
+    if place.len() > 40 {
+        return false;
+    }
+    let first = place.split([' ', ',']).next().unwrap_or("");
+    if NOT_PLACES.contains(&first) && place != "The Hague" {
+        return false;
+    }
+    true
+}
+
+fn take_dateline(paras: &mut Vec<Para>, meta: &mut Meta) {
+    let Some(p) = paras.first_mut() else { return };
+    let t = p.text.as_str();
+    // Only an opening capital or "(" can start a dateline or agency marker.
+    let Some(&b0) = t.as_bytes().first() else {
+        return;
+    };
+    if !(b0 == b'(' || b0.is_ascii_uppercase() || b0 >= 0x80) {
+        return;
+    }
+    let head_end = (0..=t.len().min(160))
+        .rev()
+        .find(|&k| t.is_char_boundary(k))
+        .unwrap_or(0);
+    let head = &t[..head_end];
+    let mut cut = None;
+    if b0 == b'(' {
+        if let Some(c) = AGENCY_ONLY.captures(head) {
+            let name = c.get(1).map_or("", |m| m.as_str()).trim();
+            if is_agency(name) {
+                meta.source.get_or_insert_with(|| name.to_string());
+                cut = c.get(0).map(|m| m.end());
+            }
+        }
+    } else if let Some(c) = PLACE_AGENCY.captures(head) {
+        let place = c.get(1).map_or("", |m| m.as_str()).trim();
+        let name = c.get(2).map_or("", |m| m.as_str()).trim();
+        if is_agency(name) && plausible_place(place) {
+            meta.dateline = Some(place.to_string());
+            meta.source = Some(name.to_string());
+            cut = c.get(0).map(|m| m.end());
+        }
+    } else if let Some(c) = PLACE_DASH.captures(head) {
+        let place = c.get(1).map_or("", |m| m.as_str()).trim();
+        let end = c.get(0).map_or(0, |m| m.end());
+        let next_ok = !starts_lowercase(&t[end..]);
+        if next_ok && plausible_place(place) {
+            meta.dateline = Some(place.to_string());
+            cut = Some(end);
+        }
+    }
+    if let Some(end) = cut {
+        p.text = p.text[end..].trim_start().to_string();
+        if p.text.is_empty() {
+            paras.remove(0);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const S0: &str = include_str!("../../seeds/000_27c6c80333bff2b2.txt");
+    const S1: &str = include_str!("../../seeds/001_4b47a35a151c059f.txt");
+    const S2: &str = include_str!("../../seeds/002_42814e0e06be7a9f.txt");
+    const S3: &str = include_str!("../../seeds/003_44559a4cf5bac29f.txt");
+    const S4: &str = include_str!("../../seeds/004_e8067eb3658fd9d6.txt");
+
+    /// Clean and check the structural invariants every output must keep.
+    fn run(raw: &str) -> Cleaned {
+        let c = clean(raw);
+        check(&c);
+        c
+    }
+
+    fn check(c: &Cleaned) {
+        let mut rebuilt = String::new();
+        for (k, sp) in c.paragraphs.iter().enumerate() {
+            let s = &c.text[sp.range()];
+            assert!(!s.is_empty(), "empty paragraph {k}");
+            assert_eq!(s, s.trim(), "untrimmed paragraph {k}");
+            if k > 0 {
+                rebuilt.push_str("\n\n");
+            }
+            rebuilt.push_str(s);
+        }
+        assert_eq!(rebuilt, c.text);
+    }
+
+    fn paras(c: &Cleaned) -> Vec<&str> {
+        c.paragraphs.iter().map(|s| &c.text[s.range()]).collect()
+    }
+
+    #[test]
+    fn seed_000() {
+        let c = run(S0);
+        let ps = paras(&c);
+        assert!(ps.iter().all(|p| !p.ends_with("foreign policy")));
+        assert!(ps
+            .iter()
+            .any(|p| p.contains("foreign policy cooperation, invariably")));
+        assert_eq!(c.meta.credits, vec!["AFP"]);
+        assert!(c
+            .meta
+            .boilerplate
+            .iter()
+            .any(|b| b.starts_with("Related article: China's Xi Offers")));
+        assert!(!c.text.contains("Related article"));
+        assert!(!c.text.contains("contributed reporting"));
+        assert_eq!(c.meta.title, None);
+        assert!(c
+            .text
+            .starts_with("Russian Foreign Minister Sergei Lavrov told"));
+        assert!(ps[0].contains("that there were \"serious obstacles\""));
+        assert_eq!(c.meta.dateline, None);
+    }
+
+    #[test]
+    fn seed_001() {
+        let c = run(S1);
+        assert_eq!(c.meta.date.as_deref(), Some("2023-05-26"));
+        assert!(c.text.starts_with("Russian Foreign Minister Sergei Lavrov"));
+        assert!(!c.text.contains("Watch:"));
+        assert!(!c.text.contains("double containment"));
+        assert!(c.meta.boilerplate.iter().any(|b| b.starts_with("Watch:")));
+        assert!(
+            c.text.contains("and China.\u{201d}")
+                || c.text.contains("The Russian Foreign Ministry stated")
+        );
+        assert_eq!(c.meta.title, None);
+    }
+
+    #[test]
+    fn seed_002() {
+        let c = run(S2);
+        assert_eq!(c.meta.source.as_deref(), Some("Bloomberg"));
+        assert!(c.text.starts_with("A Chinese envoy"));
+        assert!(!c.text.contains("©2023"));
+        assert!(paras(&c).contains(&"Position Paper"));
+        assert!(c
+            .meta
+            .boilerplate
+            .iter()
+            .any(|b| b == "©2023 Bloomberg L.P."));
+        assert_eq!(c.meta.title, None);
+    }
+
+    #[test]
+    fn seed_003() {
+        let c = run(S3);
+        assert_eq!(c.paragraphs.len(), 5);
+        assert_eq!(c.meta.title, None);
+    }
+
+    #[test]
+    fn seed_004() {
+        let c = run(S4);
+        assert_eq!(
+            c.meta.title.as_deref(),
+            Some("Russia’s Lavrov to visit China to discuss Ukraine war")
+        );
+        assert_eq!(c.meta.dateline.as_deref(), Some("Moscow"));
+        assert!(c
+            .text
+            .starts_with("Russian Foreign Minister Sergei Lavrov will visit"));
+        assert!(c
+            .meta
+            .boilerplate
+            .iter()
+            .any(|b| b.eq_ignore_ascii_case("leave a reply:")));
+        assert!(!c.text.to_lowercase().contains("leave a reply"));
     }
 }
