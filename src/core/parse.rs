@@ -405,6 +405,10 @@ fn is_boilerplate(s: &str) -> bool {
             return true;
         }
     }
+    // Photo credit lines: "Jane Doe/Getty Images", "(AFP via Getty Images)".
+    if s.len() <= 150 && s.trim_end_matches([')', '.']).ends_with("Getty Images") {
+        return true;
+    }
     if !boiler_first_byte(b0) {
         return false;
     }
@@ -428,8 +432,7 @@ fn is_boilerplate(s: &str) -> bool {
         // A widget line with its close mark belongs to the inline rule.
         return !s.contains('×');
     }
-    // Photo credit lines: "Jane Doe/Getty Images", "(AFP via Getty Images)".
-    s.len() <= 150 && s.trim_end_matches([')', '.']).ends_with("Getty Images")
+    false
 }
 
 fn boilerplate_line_start(s: &str) -> bool {
@@ -1074,5 +1077,404 @@ mod tests {
             .iter()
             .any(|b| b.eq_ignore_ascii_case("leave a reply:")));
         assert!(!c.text.to_lowercase().contains("leave a reply"));
+    }
+
+    #[test]
+    #[ignore]
+    fn dump_seeds() {
+        for s in [S0, S1, S2, S3, S4] {
+            let c = run(s);
+            println!("{:?}", c.meta);
+            for p in paras(&c) {
+                println!("  | {p}");
+            }
+        }
+    }
+
+    #[test]
+    fn reuters_wrapped_and_indented() {
+        let raw = "    SALVADOR, Feb 26 - Showers continued throughout the week in\nthe Bahia cocoa zone, alleviating the drought since early\nJanuary.\n    The dry period means the temporao will be late this year.\n    Arrivals for the week ended February 22 were 155,221 bags\nof 60 kilos making a cumulative total.\n";
+        let c = run(raw);
+        assert_eq!(c.meta.dateline.as_deref(), Some("SALVADOR, Feb 26"));
+        assert_eq!(c.meta.source, None);
+        assert_eq!(
+            paras(&c),
+            vec![
+                "Showers continued throughout the week in the Bahia cocoa zone, alleviating the drought since early January.",
+                "The dry period means the temporao will be late this year.",
+                "Arrivals for the week ended February 22 were 155,221 bags of 60 kilos making a cumulative total.",
+            ]
+        );
+    }
+
+    #[test]
+    fn table_rows() {
+        let raw = "Shr 28 cts vs 22 cts\n    Net 1,234,000 vs 1,000,000\n    Revs 12.5 mln vs 11.0 mln\n\n         Natl   Loan\n Wheat   2.55   2.40\n Corn    1.35   1.92\n";
+        let c = run(raw);
+        let ps = paras(&c);
+        assert!(ps.contains(&"Shr 28 cts vs 22 cts"), "{ps:?}");
+        assert!(ps.contains(&"Net 1,234,000 vs 1,000,000"));
+        assert!(ps.contains(&"Revs 12.5 mln vs 11.0 mln"));
+        assert!(ps.contains(&"Wheat   2.55   2.40"));
+        assert!(ps.contains(&"Corn    1.35   1.92"));
+        assert_eq!(c.meta.title, None);
+    }
+
+    #[test]
+    fn agency_markers() {
+        let c = run("PARIS (Reuters) - French farmers blocked roads on Monday.\n\nMore text here.");
+        assert_eq!(c.meta.dateline.as_deref(), Some("PARIS"));
+        assert_eq!(c.meta.source.as_deref(), Some("Reuters"));
+        assert!(c.text.starts_with("French farmers"));
+
+        let c = run("LONDON, March 3 (Reuters) - British shares rose.");
+        assert_eq!(c.meta.dateline.as_deref(), Some("LONDON"));
+        assert_eq!(c.meta.source.as_deref(), Some("Reuters"));
+        assert_eq!(c.text, "British shares rose.");
+
+        let c = run("WASHINGTON (AP) — The Senate voted on Tuesday.");
+        assert_eq!(c.meta.dateline.as_deref(), Some("WASHINGTON"));
+        assert_eq!(c.meta.source.as_deref(), Some("AP"));
+        assert_eq!(c.text, "The Senate voted on Tuesday.");
+
+        let c = run("BERLIN (dpa) -- Germany said on Friday it would act.");
+        assert_eq!(c.meta.source.as_deref(), Some("dpa"));
+        assert_eq!(c.text, "Germany said on Friday it would act.");
+
+        let c = run("(Bloomberg) -- A Chinese envoy met Lavrov.");
+        assert_eq!(c.meta.source.as_deref(), Some("Bloomberg"));
+        assert_eq!(c.meta.dateline, None);
+        assert_eq!(c.text, "A Chinese envoy met Lavrov.");
+    }
+
+    #[test]
+    fn datelines() {
+        let c = run("KYIV, Ukraine — Russian missiles struck the city overnight.");
+        assert_eq!(c.meta.dateline.as_deref(), Some("KYIV, Ukraine"));
+        assert_eq!(c.text, "Russian missiles struck the city overnight.");
+
+        let c = run("SAN FRANCISCO, Calif. — Tech stocks fell.");
+        assert_eq!(c.meta.dateline.as_deref(), Some("SAN FRANCISCO, Calif."));
+        assert_eq!(c.text, "Tech stocks fell.");
+
+        let c = run("New York – Stocks fell on Monday.");
+        assert_eq!(c.meta.dateline.as_deref(), Some("New York"));
+
+        let c = run("Moscow —\u{a0}Russian Foreign Minister Sergei Lavrov will visit.");
+        assert_eq!(c.meta.dateline.as_deref(), Some("Moscow"));
+        assert_eq!(c.text, "Russian Foreign Minister Sergei Lavrov will visit.");
+    }
+
+    #[test]
+    fn dash_false_positives() {
+        for raw in [
+            "The ministry — which oversees the talks — said nothing.",
+            "The Kremlin — which denies it — said nothing.",
+            "Biden — who spoke late — said nothing.",
+            "He said - and repeated - that talks were over.",
+            "In Moscow — Lavrov said — talks went well.",
+            "Russia-China growing closer - Recently the two met.",
+        ] {
+            let c = run(raw);
+            assert_eq!(c.meta.dateline, None, "{raw}");
+            assert_eq!(c.text, raw);
+        }
+        // Only the first paragraph may open with a dateline.
+        let c = run("Talks resumed on Friday after a pause.\n\nPARIS (Reuters) - Later text.");
+        assert_eq!(c.meta.dateline, None);
+        assert!(c.text.contains("PARIS (Reuters) - Later text."));
+    }
+
+    #[test]
+    fn copyright_variants() {
+        for (line, owner) in [
+            ("©2023 Bloomberg L.P.", "Bloomberg"),
+            (
+                "© 2023 The Associated Press. All rights reserved.",
+                "Associated Press",
+            ),
+            ("Copyright 2023 Reuters", "Reuters"),
+            (
+                "Copyright © 2021-2023 Acme News Inc. All Rights Reserved.",
+                "Acme News",
+            ),
+            ("(c) 2022 Example Media LLC", "Example Media"),
+        ] {
+            let raw = format!("Body sentence one.\n\nBody sentence two.\n\n{line}\n");
+            let c = run(&raw);
+            assert_eq!(c.meta.source.as_deref(), Some(owner), "{line}");
+            assert_eq!(c.meta.boilerplate, vec![line.to_string()]);
+            assert_eq!(c.text, "Body sentence one.\n\nBody sentence two.");
+        }
+        // An agency marker wins over the copyright owner.
+        let c = run("PARIS (AFP) - Text.\n\n© 2023 Agence France-Presse");
+        assert_eq!(c.meta.source.as_deref(), Some("AFP"));
+        assert_eq!(c.text, "Text.");
+    }
+
+    #[test]
+    fn credit_variants() {
+        let body = "The talks ended on Friday.\n\n";
+        for (tail, want) in [
+            ("AFP contributed reporting.", vec!["AFP"]),
+            ("Reuters and AFP contributed to this report.", vec!["Reuters", "AFP"]),
+            (
+                "Reporting by Jane Doe in Paris; Additional reporting by Ivan Petrov; Editing by John Smith",
+                vec!["Jane Doe", "Ivan Petrov", "John Smith"],
+            ),
+            (
+                "(Reporting by Jane Doe in Paris; Additional reporting by Ivan Petrov; Editing by John Smith)",
+                vec!["Jane Doe", "Ivan Petrov", "John Smith"],
+            ),
+            ("Writing by Mark Heinrich", vec!["Mark Heinrich"]),
+            ("Compiled by Asia Desk", vec!["Asia Desk"]),
+            ("With AFP", vec!["AFP"]),
+            ("— With AFP", vec!["AFP"]),
+        ] {
+            let c = run(&format!("{body}{tail}"));
+            assert_eq!(c.meta.credits, want, "{tail}");
+            assert_eq!(c.text, "The talks ended on Friday.", "{tail}");
+            assert!(c.meta.boilerplate.is_empty());
+        }
+        // A trailing parenthetical inside the last paragraph.
+        let c = run("The talks ended. (Reporting by Jane Doe; Editing by John Smith)");
+        assert_eq!(c.meta.credits, vec!["Jane Doe", "John Smith"]);
+        assert_eq!(c.text, "The talks ended.");
+        // Not a credit: far from the end, or an ordinary sentence.
+        let c = run("AFP contributed reporting.\n\nA.\n\nB.\n\nC.\n\nD.");
+        assert!(c.meta.credits.is_empty());
+        let c = run("The report said officials were writing by hand.");
+        assert!(c.meta.credits.is_empty());
+    }
+
+    #[test]
+    fn date_variants() {
+        for (head, iso) in [
+            ("Date: 2023-05-26", "2023-05-26"),
+            ("Published: May 26, 2023", "2023-05-26"),
+            ("Updated 10:32 AM EDT, Fri May 26, 2023", "2023-05-26"),
+            ("May 26, 2023", "2023-05-26"),
+            ("26 May 2023", "2023-05-26"),
+            ("2023-05-26", "2023-05-26"),
+            ("2023/05/26", "2023-05-26"),
+            ("Friday, February 29, 2024", "2024-02-29"),
+        ] {
+            let c = run(&format!(
+                "{head}\n\nThe talks ended on Friday.\n\nMore text."
+            ));
+            assert_eq!(c.meta.date.as_deref(), Some(iso), "{head}");
+            assert!(c.text.starts_with("The talks ended"), "{head}");
+        }
+        for bad in ["2023-13-45", "February 30, 2023", "2023-02-29"] {
+            let c = run(&format!("{bad}\n\nThe talks ended on Friday."));
+            assert_eq!(c.meta.date, None, "{bad}");
+            assert!(c.meta.title.as_deref() == Some(bad) || c.text.starts_with(bad));
+        }
+        let c = run("date 2023-05-26 Russian Foreign Minister Sergei Lavrov said on Friday that talks stalled.");
+        assert_eq!(c.meta.date.as_deref(), Some("2023-05-26"));
+        assert!(c.text.starts_with("Russian Foreign Minister"));
+        // A date deep in the body is not a header.
+        let c = run("A.\n\nB.\n\nC.\n\nMay 26, 2023\n\nD.");
+        assert_eq!(c.meta.date, None);
+        // Date line then title.
+        let c =
+            run("Published: May 26, 2023\nLavrov to visit China\n\nMoscow — Text follows here.");
+        assert_eq!(c.meta.date.as_deref(), Some("2023-05-26"));
+        assert_eq!(c.meta.title.as_deref(), Some("Lavrov to visit China"));
+        assert_eq!(c.meta.dateline.as_deref(), Some("Moscow"));
+        assert_eq!(c.text, "Text follows here.");
+    }
+
+    #[test]
+    fn titles() {
+        let c = run("Will talks resume?\n\nOfficials said they might.");
+        assert_eq!(c.meta.title.as_deref(), Some("Will talks resume?"));
+        let c = run("Thank you.\n\nOn behalf of the state, thank you.");
+        assert_eq!(c.meta.title, None);
+        let c = run("Only a heading");
+        assert_eq!(c.meta.title, None);
+        assert_eq!(c.text, "Only a heading");
+    }
+
+    #[test]
+    fn crlf_and_form_feed() {
+        let c = run(
+            "Title of the story\r\n\r\nFirst line of a\r\nwrapped paragraph.\r\n\r\nSecond one.\r",
+        );
+        assert_eq!(c.meta.title.as_deref(), Some("Title of the story"));
+        assert_eq!(
+            paras(&c),
+            vec!["First line of a wrapped paragraph.", "Second one."]
+        );
+        let c = run("The ministers agreed to strengthen\x0ccooperation across the region.\x0cNext page starts here.");
+        assert_eq!(
+            paras(&c),
+            vec![
+                "The ministers agreed to strengthen cooperation across the region.",
+                "Next page starts here."
+            ]
+        );
+    }
+
+    #[test]
+    fn hyphen_and_page_breaks() {
+        let c = run("They agreed to a cease-\nfire on Monday and a well-\nKnown plan.");
+        assert_eq!(
+            c.text,
+            "They agreed to a cease-fire on Monday and a well- Known plan."
+        );
+        let c = run("Talks on the cease-\n\n\nfire went on.");
+        assert_eq!(c.text, "Talks on the cease-fire went on.");
+        let c = run("Position Paper\n\nUkraine has said it won't accept it.");
+        assert_eq!(c.meta.title.as_deref(), Some("Position Paper"));
+        let c = run("First paragraph ends here.\n\nPosition Paper\n\nUkraine has said it won't.");
+        assert_eq!(paras(&c)[1], "Position Paper");
+        // Boilerplate between the halves of a sentence does not block the join.
+        let c = run(
+            "Intro.\n\nThey agreed to strengthen\n\nAdvertisement\n\ncooperation in the region.",
+        );
+        assert_eq!(
+            paras(&c),
+            vec![
+                "Intro.",
+                "They agreed to strengthen cooperation in the region."
+            ]
+        );
+        assert_eq!(c.meta.boilerplate, vec!["Advertisement"]);
+    }
+
+    #[test]
+    fn short_last_lines_and_long_lines() {
+        let raw = "This is a wrapped line of text that goes on for a while and\nthen ends here.\nA new paragraph starts on the next line and it is also\nwrapped.\n";
+        let c = run(raw);
+        assert_eq!(c.paragraphs.len(), 2, "{:?}", paras(&c));
+        let long = "word ".repeat(40);
+        let raw = format!("{long}end.\n{long}end.\n{long}end");
+        assert_eq!(run(&raw).paragraphs.len(), 3);
+        // Abbreviations at a short line end do not break.
+        let raw = "The envoy met with the deputy minister and Mr.\nSmith in the capital on Friday to discuss matters.";
+        assert_eq!(run(raw).paragraphs.len(), 1);
+    }
+
+    #[test]
+    fn boilerplate_lines() {
+        let raw = "Intro sentence here.\n\nRead more: Something else happened\n\nADVERTISEMENT\n\nSubscribe to our newsletter\n\nSubscribers rose 10% in the quarter.\n\nComments by the minister drew criticism.\n\nPhoto: John Doe/Reuters\n\nJane Roe/Getty Images\n\nShare this article\n\nLast sentence.\n\nLeave a Reply";
+        let c = run(raw);
+        assert_eq!(
+            paras(&c),
+            vec![
+                "Intro sentence here.",
+                "Subscribers rose 10% in the quarter.",
+                "Comments by the minister drew criticism.",
+                "Last sentence."
+            ]
+        );
+        assert_eq!(c.meta.boilerplate.len(), 7);
+        // A boilerplate line inside a block after a finished sentence.
+        let c = run("The talks ended on Friday and\nofficials left.\nRelated: Talks end\nNext paragraph text.");
+        assert!(c
+            .meta
+            .boilerplate
+            .iter()
+            .any(|b| b.starts_with("Related: Talks end")));
+        assert!(!c.text.contains("Related"));
+    }
+
+    #[test]
+    fn inline_widgets() {
+        let c =
+            run("Officials met. Read more: Officials meet again in May × The meeting went well.");
+        assert_eq!(c.text, "Officials met. The meeting went well.");
+        assert_eq!(
+            c.meta.boilerplate,
+            vec!["Read more: Officials meet again in May ×"]
+        );
+        // No close mark in range: leave the text alone.
+        let far = "x ".repeat(200);
+        let raw = format!("Watch: {far} × rest of it.");
+        assert_eq!(run(&raw).meta.boilerplate.len(), 0);
+        let c = run("The word Watch: appears mid-sentence here × oddly.");
+        assert!(c.meta.boilerplate.is_empty());
+    }
+
+    #[test]
+    fn unicode_spaces_and_controls() {
+        let c = run("\u{feff}Hello\u{a0}world\u{2009}again\u{200b}.\x07\x00 Done\u{85}.");
+        assert_eq!(c.text, "Hello world again. Done.");
+        let c = run("Curly “quotes” and ’apostrophes’ stay.");
+        assert_eq!(c.text, "Curly “quotes” and ’apostrophes’ stay.");
+    }
+
+    #[test]
+    fn never_panics() {
+        let long = "a".repeat(100_000);
+        let mut inputs: Vec<String> = vec![
+            String::new(),
+            " ".into(),
+            "\n\n\n".into(),
+            " \t \r\n \x0c ".into(),
+            "\r\n".into(),
+            "\r".into(),
+            "date".into(),
+            "date ".into(),
+            "date 2023-05-26".into(),
+            "Date:".into(),
+            "Advertisement".into(),
+            "©".into(),
+            "© 2023".into(),
+            "Copyright".into(),
+            "(".into(),
+            "()".into(),
+            "() -".into(),
+            "(Reuters) -".into(),
+            "PARIS (Reuters) -".into(),
+            "Moscow —".into(),
+            "Watch: ×".into(),
+            "×".into(),
+            "Watch:×Watch:×Read more: ×".into(),
+            "With".into(),
+            "-".into(),
+            "a-\n\nb-\n\nc".into(),
+            "Related article: x\n\nLeave a reply:".into(),
+            "AFP contributed reporting.".into(),
+            "(Reporting by)".into(),
+            "Reporting by ;;;".into(),
+            "\u{a0}\u{3000}\u{2028}\u{2029}\u{85}".into(),
+            "日本語のテキスト。\n\n中文文本".into(),
+            "é\u{301}\u{200d}👍🏽".into(),
+            long.clone(),
+            format!("{long}\n{long}"),
+            "“”’‘«»—–…".into(),
+        ];
+        // Every prefix of a seed, cut at char boundaries, and a few scrambles.
+        for seed in [S0, S1, S2, S3, S4] {
+            for (k, _) in seed.char_indices().step_by(37) {
+                inputs.push(seed[..k].to_string());
+                inputs.push(seed[k..].to_string());
+            }
+            inputs.push(seed.replace('\n', "\r"));
+            inputs.push(seed.replace(' ', "\n"));
+            inputs.push(seed.replace("\n\n", "\x0c"));
+        }
+        let bytes: Vec<char> = "a A.\n \t-—(©×)\r\x0c:,1ä’".chars().collect();
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..3000 {
+            let mut s = String::new();
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let n = (state % 60) as usize;
+            for _ in 0..n {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                s.push(bytes[(state % bytes.len() as u64) as usize]);
+            }
+            inputs.push(s);
+        }
+        for s in &inputs {
+            let c = run(s);
+            assert!(c.text.len() <= s.len() + 16);
+        }
     }
 }
