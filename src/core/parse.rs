@@ -51,9 +51,8 @@ pub fn clean(raw: &str) -> Cleaned {
             !p.text.is_empty()
         }
     });
-    take_copyright(&mut paras, &mut meta);
-    let credits_boiler = take_credits(&mut paras, &mut meta);
-    debug_assert!(credits_boiler.is_empty());
+    source_from_copyright(&mut meta);
+    take_credits(&mut paras, &mut meta);
     merge_page_breaks(&mut paras);
     take_title(&mut paras, &mut meta);
     take_dateline(&mut paras, &mut meta);
@@ -400,10 +399,8 @@ fn is_boilerplate(s: &str) -> bool {
     let Some(&b0) = s.as_bytes().first() else {
         return false;
     };
-    if b0 == 0xC2 || b0 == b'(' || b0 == b'C' || b0 == b'c' {
-        if is_copyright(s) {
-            return true;
-        }
+    if (b0 == 0xC2 || b0 == b'(' || b0 == b'C' || b0 == b'c') && is_copyright(s) {
+        return true;
     }
     // Photo credit lines: "Jane Doe/Getty Images", "(AFP via Getty Images)".
     if s.len() <= 150 && s.trim_end_matches([')', '.']).ends_with("Getty Images") {
@@ -508,9 +505,23 @@ static COPYRIGHT: LazyLock<Regex> = LazyLock::new(|| {
         .expect("constant regex")
 });
 
+/// "© ...", or "(c)"/"Copyright" followed by "©" or a year: "Copyright law" is prose.
 fn is_copyright(s: &str) -> bool {
-    s.len() <= 300
-        && (s.starts_with('©') || starts_with_ci(s, "(c) ") || starts_with_ci(s, "copyright "))
+    if s.len() > 300 {
+        return false;
+    }
+    if s.starts_with('©') {
+        return true;
+    }
+    let rest = if starts_with_ci(s, "(c)") {
+        &s[3..]
+    } else if starts_with_ci(s, "copyright") {
+        &s[9..]
+    } else {
+        return false;
+    };
+    let rest = rest.trim_start();
+    rest.starts_with('©') || rest.as_bytes().first().is_some_and(u8::is_ascii_digit)
 }
 
 /// "©2023 Bloomberg L.P." -> "Bloomberg".
@@ -540,14 +551,13 @@ fn copyright_owner(s: &str) -> Option<String> {
         .then(|| name.to_string())
 }
 
-fn take_copyright(paras: &mut Vec<Para>, meta: &mut Meta) {
-    // `is_boilerplate` already moved copyright paragraphs; find their owner in the
-    // trailing boilerplate entries instead of scanning the body again.
+/// Copyright lines were already moved to the boilerplate with the other web
+/// furniture; their owner names the source unless an agency marker did.
+fn source_from_copyright(meta: &mut Meta) {
     if meta.source.is_some() {
         return;
     }
-    let _ = paras;
-    for b in meta.boilerplate.iter().rev().take(TAIL_PARAS + 2) {
+    for b in meta.boilerplate.iter().rev() {
         if is_copyright(b) {
             if let Some(owner) = copyright_owner(b) {
                 meta.source = Some(owner);
@@ -632,42 +642,32 @@ fn credit_names(s: &str) -> Option<Vec<String>> {
     None
 }
 
-fn take_credits(paras: &mut Vec<Para>, meta: &mut Meta) -> Vec<String> {
-    let n = paras.len();
-    let mut found: Vec<(usize, Vec<String>)> = Vec::new();
-    let mut drop = Vec::new();
-    for idx in n.saturating_sub(TAIL_PARAS)..n {
-        let text = &paras[idx].text;
-        if let Some(names) = credit_names(text) {
-            found.push((idx, names));
-            drop.push(idx);
+fn take_credits(paras: &mut Vec<Para>, meta: &mut Meta) {
+    let first = paras.len().saturating_sub(TAIL_PARAS);
+    let mut names = Vec::new();
+    for p in paras[first..].iter_mut() {
+        if let Some(found) = credit_names(&p.text) {
+            names.extend(found);
+            p.text.clear();
             continue;
         }
         // A trailing "(Reporting by ...; Editing by ...)" after the last sentence.
-        if text.ends_with(')') {
-            if let Some(open) = text.rfind('(') {
-                if let Some(names) = by_credits(&text[open..]) {
-                    let kept = text[..open].trim_end().to_string();
-                    paras[idx].text = kept;
-                    found.push((idx, names));
-                    if paras[idx].text.is_empty() {
-                        drop.push(idx);
-                    }
+        if p.text.ends_with(')') {
+            if let Some(open) = p.text.rfind('(') {
+                if let Some(found) = by_credits(&p.text[open..]) {
+                    names.extend(found);
+                    p.text.truncate(open);
+                    p.text.truncate(p.text.trim_end().len());
                 }
             }
         }
     }
-    for (_, names) in found {
-        for name in names {
-            if !meta.credits.contains(&name) {
-                meta.credits.push(name);
-            }
+    for name in names {
+        if !meta.credits.contains(&name) {
+            meta.credits.push(name);
         }
     }
-    for idx in drop.into_iter().rev() {
-        paras.remove(idx);
-    }
-    Vec::new()
+    paras.retain(|p| !p.text.is_empty());
 }
 
 // ---------------------------------------------------------------------------
@@ -1199,6 +1199,7 @@ mod tests {
                 "Acme News",
             ),
             ("(c) 2022 Example Media LLC", "Example Media"),
+            ("Copyright © The Daily Planet", "Daily Planet"),
         ] {
             let raw = format!("Body sentence one.\n\nBody sentence two.\n\n{line}\n");
             let c = run(&raw);
@@ -1245,6 +1246,9 @@ mod tests {
         assert!(c.meta.credits.is_empty());
         let c = run("The report said officials were writing by hand.");
         assert!(c.meta.credits.is_empty());
+        let c = run("Intro.\n\nCopyright law was at stake.\n\nCopyrighted works too.");
+        assert_eq!(c.paragraphs.len(), 3);
+        assert_eq!(c.meta.source, None);
     }
 
     #[test]
