@@ -204,7 +204,22 @@ struct Para {
 
 /// Columns laid out with runs of spaces: "Wheat   2.55   2.40".
 fn is_table_row(s: &str) -> bool {
-    memchr::memmem::find(s.as_bytes(), b"   ").is_some() || s.contains('\t')
+    // A byte loop: lines are short, and a memmem searcher costs more to build
+    // than to run on them.
+    let mut run = 0;
+    for &c in s.as_bytes() {
+        match c {
+            b' ' => {
+                run += 1;
+                if run == 3 {
+                    return true;
+                }
+            }
+            b'\t' => return true,
+            _ => run = 0,
+        }
+    }
+    false
 }
 
 const CLOSERS: &[char] = &['"', '\'', '”', '’', ')', ']', '»'];
@@ -294,7 +309,11 @@ fn assemble(lines: &[Line<'_>]) -> Vec<Para> {
         let mut prev: Option<(&Line<'_>, bool, bool)> = None;
         for l in block {
             let table = is_table_row(l.s);
-            let boiler = boilerplate_line_start(l.s);
+            // Only a line that could start a paragraph is worth the prefix scan.
+            let boiler = match prev {
+                None => true,
+                Some((p, _, _)) => p.len > LONG_LINE || ends_terminal(p.s),
+            } && is_boilerplate(l.s);
             let brk = match prev {
                 None => true,
                 Some((p, ptable, pboiler)) => {
@@ -409,8 +428,9 @@ fn is_boilerplate(s: &str) -> bool {
     if !boiler_first_byte(b0) {
         return false;
     }
+    let lower = b0.to_ascii_lowercase();
     for &(prefix, max, whole) in BOILER_PREFIXES {
-        if !starts_with_ci(s, prefix) {
+        if prefix.as_bytes()[0] != lower || !starts_with_ci(s, prefix) {
             continue;
         }
         let rest = &s[prefix.len()..];
@@ -427,13 +447,15 @@ fn is_boilerplate(s: &str) -> bool {
             return true;
         }
         // A widget line with its close mark belongs to the inline rule.
-        return !s.contains('×');
+        return !has_times_sign(s);
     }
     false
 }
 
-fn boilerplate_line_start(s: &str) -> bool {
-    is_boilerplate(s)
+/// "×" (U+00D7, bytes C3 97), the close mark of inline widgets.
+fn has_times_sign(s: &str) -> bool {
+    let b = s.as_bytes();
+    memchr::memchr_iter(0xC3, b).any(|k| b.get(k + 1) == Some(&0x97))
 }
 
 /// Inline widget markers; a widget runs from the marker to the close mark "×".
@@ -448,7 +470,7 @@ const WIDGET_MARKERS: &[&str] = &[
 ];
 
 fn strip_widgets(p: &mut Para, boiler: &mut Vec<String>) {
-    if memchr::memmem::find(p.text.as_bytes(), "×".as_bytes()).is_none() {
+    if !has_times_sign(&p.text) {
         return;
     }
     let mut from = 0;
@@ -621,12 +643,14 @@ fn credit_names(s: &str) -> Option<Vec<String>> {
     if s.len() > 300 {
         return None;
     }
-    if let Some(c) = CONTRIBUTED.captures(s) {
+    let contributed = s.contains("ontribut");
+    if let Some(c) = contributed.then(|| CONTRIBUTED.captures(s)).flatten() {
         let mut names = Vec::new();
         push_names(c.get(1).map_or("", |m| m.as_str()), &mut names);
         return (!names.is_empty()).then_some(names);
     }
-    if let Some(c) = WITH.captures(s) {
+    let with = s.len() <= 90 && (s.starts_with("With ") || s.starts_with(['-', '—', '–']));
+    if let Some(c) = with.then(|| WITH.captures(s)).flatten() {
         let mut names = Vec::new();
         push_names(c.get(1).map_or("", |m| m.as_str()), &mut names);
         return (!names.is_empty()).then_some(names);
@@ -636,7 +660,7 @@ fn credit_names(s: &str) -> Option<Vec<String>> {
         .as_bytes()
         .first()
         .map(u8::to_ascii_lowercase);
-    if matches!(lower0, Some(b'a' | b'r' | b'w' | b'e' | b'c')) {
+    if matches!(lower0, Some(b'a' | b'r' | b'w' | b'e' | b'c')) && s.contains(" by ") {
         return by_credits(s);
     }
     None
@@ -748,7 +772,11 @@ fn find_date_header(lines: &mut [Line<'_>], meta: &mut Meta) {
         if !(b0.is_ascii_digit() || b"dpulajfmsonwt".contains(&b0)) {
             continue;
         }
-        if let Some(k) = DATE_KEY.find(s) {
+        let keyed = matches!(b0, b'd' | b'p' | b'u' | b'l')
+            && ["date", "published", "updated", "posted", "last updated"]
+                .iter()
+                .any(|k| starts_with_ci(s, k));
+        if let Some(k) = keyed.then(|| DATE_KEY.find(s)).flatten() {
             let rest = &s[k.end()..];
             if let Some((iso, r)) = find_date(rest) {
                 if r.start == 0 && rest.len() - r.end > 40 {
@@ -766,7 +794,7 @@ fn find_date_header(lines: &mut [Line<'_>], meta: &mut Meta) {
             }
             continue;
         }
-        if s.len() <= 40 {
+        if s.len() <= 40 && s.bytes().any(|c| c.is_ascii_digit()) {
             let t = WEEKDAY.find(s).map_or(s, |m| &s[m.end()..]);
             if let Some((iso, r)) = find_date(t) {
                 if r.start == 0 && t[r.end..].trim_matches([' ', '.', ',']).is_empty() {
@@ -925,11 +953,15 @@ fn take_dateline(paras: &mut Vec<Para>, meta: &mut Meta) {
     if !(b0 == b'(' || b0.is_ascii_uppercase() || b0 >= 0x80) {
         return;
     }
-    let head_end = (0..=t.len().min(160))
+    let head_end = (0..=t.len().min(100))
         .rev()
         .find(|&k| t.is_char_boundary(k))
         .unwrap_or(0);
     let head = &t[..head_end];
+    // Every marker form has a parenthesis or a dash near the start.
+    if memchr::memchr3(b'(', b'-', 0xE2, head.as_bytes()).is_none() {
+        return;
+    }
     let mut cut = None;
     if b0 == b'(' {
         if let Some(c) = AGENCY_ONLY.captures(head) {
