@@ -394,6 +394,7 @@ const BOILER_PREFIXES: &[(&str, usize, bool)] = &[
     ("follow us", 150, false),
     ("share this", 100, false),
     ("leave a reply", 60, false),
+    ("close", 5, true),
     ("comments", 20, true),
     ("getty images", 150, false),
     ("all rights reserved", 100, false),
@@ -554,9 +555,27 @@ fn copyright_owner(s: &str) -> Option<String> {
     if let Some(k) = lower.find("all rights reserved") {
         name = name[..k].trim();
     }
+    // The owner ends at the first full stop that is not a company abbreviation:
+    // "The Washington Times, LLC. Click here for reprint permission."
+    let mut from = 0;
+    while let Some(k) = name[from..].find(". ").map(|k| from + k) {
+        let word = name[..k].rsplit([' ', ',']).next().unwrap_or("");
+        let initial = word.len() == 1 && word.as_bytes()[0].is_ascii_uppercase();
+        let company = matches!(word, "L.P" | "Inc" | "Co" | "Corp" | "Ltd" | "N.V" | "S.A");
+        let next = name[k + 2..].split([' ', '.', ',']).next().unwrap_or("");
+        let more_company = matches!(
+            next,
+            "Inc" | "Ltd" | "LLC" | "Co" | "Corp" | "L" | "Limited" | "plc" | "LP"
+        );
+        if !(initial || company && more_company) {
+            name = &name[..k];
+            break;
+        }
+        from = k + 2;
+    }
     loop {
         let before = name;
-        name = name.trim_end_matches([' ', ',', '.']);
+        name = name.trim_end_matches([' ', ',', '.', '&']);
         for suf in [
             " L.P", " LP", " Inc", " Ltd", " LLC", " Co", " Corp", " Limited", " plc",
         ] {
@@ -926,21 +945,44 @@ fn is_agency(s: &str) -> bool {
     let s = s.trim();
     AGENCIES.iter().any(|a| a.eq_ignore_ascii_case(s))
         || (s.len() <= 30
+            && s.split(' ').count() <= 3
+            && !SLUGS.contains(&s)
             && s.split(' ').all(|w| {
                 w.chars().next().is_some_and(char::is_uppercase)
                     || w.chars().all(|c| !c.is_alphabetic())
             }))
 }
 
+/// Wire-service slugs that open headlines: "CORRECTION - ...".
+const SLUGS: &[&str] = &[
+    "CORRECTION",
+    "CORRECTED",
+    "UPDATE",
+    "REFILE",
+    "REPEAT",
+    "RPT",
+    "WRAPUP",
+    "EXCLUSIVE",
+    "ANALYSIS",
+    "FACTBOX",
+    "BREAKING",
+    "URGENT",
+];
+
 fn plausible_place(place: &str) -> bool {
     if place.len() > 40 {
         return false;
     }
     let first = place.split([' ', ',']).next().unwrap_or("");
-    if NOT_PLACES.contains(&first) && place != "The Hague" {
-        return false;
-    }
-    true
+    !(NOT_PLACES.contains(&first) && place != "The Hague") && !SLUGS.contains(&first)
+}
+
+/// After a marker comes a sentence, not more headline: not lowercase (that is
+/// a dash inside a sentence), and some lowercase soon ("CORRECTION - CONTINENTAL
+/// ILL" is a headline, "PARIS (Reuters) - French farmers" is a story).
+fn prose_follows(head: &str, end: usize) -> bool {
+    let rest = head.get(end..).unwrap_or("").trim_start();
+    !starts_lowercase(rest) && rest.chars().take(40).any(char::is_lowercase)
 }
 
 fn take_dateline(paras: &mut Vec<Para>, meta: &mut Meta) {
@@ -966,7 +1008,7 @@ fn take_dateline(paras: &mut Vec<Para>, meta: &mut Meta) {
     if b0 == b'(' {
         if let Some(c) = AGENCY_ONLY.captures(head) {
             let name = c.get(1).map_or("", |m| m.as_str()).trim();
-            if is_agency(name) {
+            if is_agency(name) && prose_follows(head, c.get(0).map_or(0, |m| m.end())) {
                 meta.source.get_or_insert_with(|| name.to_string());
                 cut = c.get(0).map(|m| m.end());
             }
@@ -974,7 +1016,10 @@ fn take_dateline(paras: &mut Vec<Para>, meta: &mut Meta) {
     } else if let Some(c) = PLACE_AGENCY.captures(head) {
         let place = c.get(1).map_or("", |m| m.as_str()).trim();
         let name = c.get(2).map_or("", |m| m.as_str()).trim();
-        if is_agency(name) && plausible_place(place) {
+        if is_agency(name)
+            && plausible_place(place)
+            && prose_follows(head, c.get(0).map_or(0, |m| m.end()))
+        {
             meta.dateline = Some(place.to_string());
             meta.source = Some(name.to_string());
             cut = c.get(0).map(|m| m.end());
@@ -982,8 +1027,7 @@ fn take_dateline(paras: &mut Vec<Para>, meta: &mut Meta) {
     } else if let Some(c) = PLACE_DASH.captures(head) {
         let place = c.get(1).map_or("", |m| m.as_str()).trim();
         let end = c.get(0).map_or(0, |m| m.end());
-        let next_ok = !starts_lowercase(&t[end..]);
-        if next_ok && plausible_place(place) {
+        if prose_follows(head, end) && plausible_place(place) {
             meta.dateline = Some(place.to_string());
             cut = Some(end);
         }
@@ -1212,6 +1256,15 @@ mod tests {
             assert_eq!(c.text, raw);
         }
         // Only the first paragraph may open with a dateline.
+        for raw in [
+            "CORRECTION - CONTINENTAL ILL <CIL>\n    In WASHINGTON story, read x.",
+            "TOKYO RUBBER - TOKYO RUBBER CLOSE 123.5 YEN",
+            "(CORRECTION) - TRANSALTA UTILITIES CORP YEAR NET",
+        ] {
+            let c = run(raw);
+            assert_eq!(c.meta.dateline, None, "{raw}");
+            assert_eq!(c.meta.source, None, "{raw}");
+        }
         let c = run("Talks resumed on Friday after a pause.\n\nPARIS (Reuters) - Later text.");
         assert_eq!(c.meta.dateline, None);
         assert!(c.text.contains("PARIS (Reuters) - Later text."));
@@ -1232,6 +1285,11 @@ mod tests {
             ),
             ("(c) 2022 Example Media LLC", "Example Media"),
             ("Copyright © The Daily Planet", "Daily Planet"),
+            (
+                "Copyright © 2020 The Washington Times, LLC. Click here for reprint permission.",
+                "Washington Times",
+            ),
+            ("© 2023 Dow Jones & Co. Inc. Terms apply.", "Dow Jones"),
         ] {
             let raw = format!("Body sentence one.\n\nBody sentence two.\n\n{line}\n");
             let c = run(&raw);
