@@ -974,7 +974,12 @@ fn plausible_place(place: &str) -> bool {
         return false;
     }
     let first = place.split([' ', ',']).next().unwrap_or("");
-    !(NOT_PLACES.contains(&first) && place != "The Hague") && !SLUGS.contains(&first)
+    if (NOT_PLACES.contains(&first) && place != "The Hague") || SLUGS.contains(&first) {
+        return false;
+    }
+    // Three or more bare capitals are a headline ("ZURICH GOLD OPENING") unless a
+    // state or date pins them down as a place ("SALT LAKE CITY, Utah").
+    place.contains(',') || place.split(' ').count() <= 2 || place.chars().any(char::is_lowercase)
 }
 
 /// After a marker comes a sentence, not more headline: not lowercase (that is
@@ -983,6 +988,16 @@ fn plausible_place(place: &str) -> bool {
 fn prose_follows(head: &str, end: usize) -> bool {
     let rest = head.get(end..).unwrap_or("").trim_start();
     !starts_lowercase(rest) && rest.chars().take(40).any(char::is_lowercase)
+}
+
+/// A bare dash is weaker evidence than an agency marker: also refuse when the
+/// next word is shouted ("TOKYO RUBBER - MARCH 3"), allowing "U.S." and the like.
+fn shouting_follows(head: &str, end: usize) -> bool {
+    let rest = head.get(end..).unwrap_or("").trim_start();
+    let word = rest.split(' ').next().unwrap_or("");
+    !word.contains('.')
+        && word.chars().filter(|c| c.is_alphabetic()).count() >= 3
+        && !word.chars().any(char::is_lowercase)
 }
 
 fn take_dateline(paras: &mut Vec<Para>, meta: &mut Meta) {
@@ -1027,7 +1042,7 @@ fn take_dateline(paras: &mut Vec<Para>, meta: &mut Meta) {
     } else if let Some(c) = PLACE_DASH.captures(head) {
         let place = c.get(1).map_or("", |m| m.as_str()).trim();
         let end = c.get(0).map_or(0, |m| m.end());
-        if prose_follows(head, end) && plausible_place(place) {
+        if prose_follows(head, end) && !shouting_follows(head, end) && plausible_place(place) {
             meta.dateline = Some(place.to_string());
             cut = Some(end);
         }
@@ -1208,6 +1223,10 @@ mod tests {
         assert_eq!(c.meta.source.as_deref(), Some("Reuters"));
         assert_eq!(c.text, "British shares rose.");
 
+        let c = run("BRUSSELS (Reuters) - NATO allies met on Tuesday.");
+        assert_eq!(c.meta.dateline.as_deref(), Some("BRUSSELS"));
+        let c = run("WASHINGTON — U.S. officials met on Tuesday.");
+        assert_eq!(c.meta.dateline.as_deref(), Some("WASHINGTON"));
         let c = run("WASHINGTON (AP) — The Senate voted on Tuesday.");
         assert_eq!(c.meta.dateline.as_deref(), Some("WASHINGTON"));
         assert_eq!(c.meta.source.as_deref(), Some("AP"));
@@ -1259,6 +1278,8 @@ mod tests {
         for raw in [
             "CORRECTION - CONTINENTAL ILL <CIL>\n    In WASHINGTON story, read x.",
             "TOKYO RUBBER - TOKYO RUBBER CLOSE 123.5 YEN",
+            "U.S. DIVIDEND MEETINGS - MARCH 3\n Mickelberry Corp\n Premier Industries",
+            "ZURICH GOLD OPENING - Gold opened at 400 dlrs.",
             "(CORRECTION) - TRANSALTA UTILITIES CORP YEAR NET",
         ] {
             let c = run(raw);
