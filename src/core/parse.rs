@@ -632,7 +632,16 @@ fn push_names(list: &str, out: &mut Vec<String>) {
         if let Some(k) = name.find(" in ") {
             name = &name[..k];
         }
-        let name = name.trim().trim_end_matches(['.', ')']).trim();
+        // A second role run into the list: "..., Editing by William Maclean";
+        // a job title before the name: "Associated Press writers Jane Doe".
+        for sep in [" by ", " writers ", " writer ", " correspondent "] {
+            if let Some(k) = name.rfind(sep) {
+                name = &name[k + sep.len()..];
+            }
+        }
+        let name = name
+            .trim_start_matches(|c: char| !c.is_alphanumeric())
+            .trim_end_matches(['.', ')', ' ']);
         if !name.is_empty() && name.len() <= 60 && !out.iter().any(|n| n == name) {
             out.push(name.to_string());
         }
@@ -1341,6 +1350,15 @@ mod tests {
             ("Writing by Mark Heinrich", vec!["Mark Heinrich"]),
             ("Compiled by Asia Desk", vec!["Asia Desk"]),
             ("With AFP", vec!["AFP"]),
+            ("• S.A. Miller contributed to this report.", vec!["S.A. Miller"]),
+            (
+                "Associated Press writers Kim Lee and Dina Cappiello contributed to this report.",
+                vec!["Kim Lee", "Dina Cappiello"],
+            ),
+            (
+                "Additional reporting by Ali Sawafta and Angus McDowall in Cairo, Editing by William Maclean",
+                vec!["Ali Sawafta", "Angus McDowall", "William Maclean"],
+            ),
             ("— With AFP", vec!["AFP"]),
         ] {
             let c = run(&format!("{body}{tail}"));
