@@ -38,7 +38,9 @@ pub fn clean(raw: &str) -> Cleaned {
     let mut meta = Meta::default();
     let mut lines = split_lines(&norm);
     find_date_header(&mut lines, &mut meta);
-    let mut paras = assemble(&lines);
+    // Most web text has no column layout at all; skip the per-line test then.
+    let maybe_tables = is_table_row(&norm);
+    let mut paras = assemble(&lines, maybe_tables);
 
     for p in &mut paras {
         strip_widgets(p, &mut meta.boilerplate);
@@ -90,7 +92,13 @@ fn normalize(raw: &str) -> Cow<'_, str> {
     let mut last = 0;
     let mut i = 0;
     while i < b.len() {
-        let c = b[i];
+        // Skip plain bytes with a table lookup: a tight loop the match below
+        // would not compile to.
+        i += b[i..]
+            .iter()
+            .position(|&c| NEEDS_LOOK[c as usize])
+            .unwrap_or(b.len() - i);
+        let Some(&c) = b.get(i) else { break };
         // Only lead bytes are matched below, so `i` and `i + len` are always
         // char boundaries when a replacement is made.
         let (repl, len): (&str, usize) = match c {
@@ -150,6 +158,25 @@ fn normalize(raw: &str) -> Cow<'_, str> {
     }
 }
 
+/// Bytes that may start something `normalize` changes: controls other than
+/// "\n" and "\t", DEL, and the lead bytes of the Unicode spaces and
+/// zero-width characters it handles.
+static NEEDS_LOOK: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 0x20 {
+        t[c] = c != b'\n' as usize && c != b'\t' as usize;
+        c += 1;
+    }
+    t[0x7f] = true;
+    t[0xC2] = true;
+    t[0xE1] = true;
+    t[0xE2] = true;
+    t[0xE3] = true;
+    t[0xEF] = true;
+    t
+};
+
 // ---------------------------------------------------------------------------
 // Lines and paragraphs
 
@@ -204,23 +231,13 @@ struct Para {
 
 /// Columns laid out with runs of spaces: "Wheat   2.55   2.40".
 fn is_table_row(s: &str) -> bool {
-    // A byte loop: lines are short, and a memmem searcher costs more to build
-    // than to run on them.
-    let mut run = 0;
-    for &c in s.as_bytes() {
-        match c {
-            b' ' => {
-                run += 1;
-                if run == 3 {
-                    return true;
-                }
-            }
-            b'\t' => return true,
-            _ => run = 0,
-        }
-    }
-    false
+    let b = s.as_bytes();
+    SPACES3.find(b).is_some() || memchr::memchr(b'\t', b).is_some()
 }
+
+/// Built once: building a searcher per line costs more than running it.
+static SPACES3: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new(b"   "));
 
 const CLOSERS: &[char] = &['"', '\'', '”', '’', ')', ']', '»'];
 
@@ -283,7 +300,7 @@ fn push_join(out: &mut String, next: &str) {
 
 /// Blocks (runs of non-blank lines) -> paragraphs, deciding for each single
 /// newline whether it is a soft wrap or a paragraph break.
-fn assemble(lines: &[Line<'_>]) -> Vec<Para> {
+fn assemble(lines: &[Line<'_>], maybe_tables: bool) -> Vec<Para> {
     let mut paras: Vec<Para> = Vec::new();
     let mut i = 0;
     while i < lines.len() {
@@ -308,7 +325,7 @@ fn assemble(lines: &[Line<'_>]) -> Vec<Para> {
         };
         let mut prev: Option<(&Line<'_>, bool, bool)> = None;
         for l in block {
-            let table = is_table_row(l.s);
+            let table = maybe_tables && is_table_row(l.s);
             // Only a line that could start a paragraph is worth the prefix scan.
             let boiler = match prev {
                 None => true,
