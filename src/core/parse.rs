@@ -412,6 +412,9 @@ const BOILER_PREFIXES: &[(&str, usize, bool)] = &[
     ("share this", 100, false),
     ("leave a reply", 60, false),
     ("close", 5, true),
+    ("photo", 5, true),
+    ("story highlights", 400, false),
+    ("please enable javascript", 100, false),
     ("comments", 20, true),
     ("getty images", 150, false),
     ("all rights reserved", 100, false),
@@ -441,6 +444,10 @@ fn is_boilerplate(s: &str) -> bool {
     }
     // Photo credit lines: "Jane Doe/Getty Images", "(AFP via Getty Images)".
     if s.len() <= 150 && s.trim_end_matches([')', '.']).ends_with("Getty Images") {
+        return true;
+    }
+    // Video player caption: "CLOSE Sen. Sanders outlined ..." (case matters here).
+    if s.starts_with("CLOSE ") && s.len() <= 400 {
         return true;
     }
     if !boiler_first_byte(b0) {
@@ -870,8 +877,25 @@ fn take_title(paras: &mut Vec<Para>, meta: &mut Meta) {
         && !starts_lowercase(t)
         && !t.starts_with('(');
     if ok {
-        meta.title = Some(paras.remove(0).text);
+        let t = paras.remove(0).text;
+        if is_photo_caption(&t) {
+            meta.boilerplate.push(t);
+        } else {
+            meta.title = Some(t);
+        }
     }
+}
+
+/// A lone opening line that ends in a photographer credit is the lead image's
+/// caption: "President Trump listens ... (Carlos Barria/Reuters)".
+fn is_photo_caption(t: &str) -> bool {
+    if !t.ends_with(')') {
+        return false;
+    }
+    t.rfind('(').is_some_and(|k| {
+        let credit = &t[k..];
+        credit.contains('/') || credit.contains("Photo") || credit.contains("Getty")
+    })
 }
 
 const AGENCIES: &[&str] = &[
@@ -1441,6 +1465,11 @@ mod tests {
         assert_eq!(c.meta.title.as_deref(), Some("Will talks resume?"));
         let c = run("Thank you.\n\nOn behalf of the state, thank you.");
         assert_eq!(c.meta.title, None);
+        let c =
+            run("Trump listens at the White House, May 2, 2019. (Jane Doe/Reuters)\n\nBody text.");
+        assert_eq!(c.meta.title, None);
+        assert_eq!(c.text, "Body text.");
+        assert_eq!(c.meta.boilerplate.len(), 1);
         let c = run("Only a heading");
         assert_eq!(c.meta.title, None);
         assert_eq!(c.text, "Only a heading");
@@ -1508,7 +1537,7 @@ mod tests {
 
     #[test]
     fn boilerplate_lines() {
-        let raw = "Intro sentence here.\n\nRead more: Something else happened\n\nADVERTISEMENT\n\nSubscribe to our newsletter\n\nSubscribers rose 10% in the quarter.\n\nComments by the minister drew criticism.\n\nPhoto: John Doe/Reuters\n\nJane Roe/Getty Images\n\nShare this article\n\nLast sentence.\n\nLeave a Reply";
+        let raw = "Intro sentence here.\n\nRead more: Something else happened\n\nADVERTISEMENT\n\nSubscribe to our newsletter\n\nSubscribers rose 10% in the quarter.\n\nComments by the minister drew criticism.\n\nPhoto: John Doe/Reuters\n\nJane Roe/Getty Images\n\nShare this article\n\nPhoto\n\nCLOSE Sen. Sanders spoke in Brooklyn. USA TODAY\n\nLast sentence.\n\nLeave a Reply";
         let c = run(raw);
         assert_eq!(
             paras(&c),
@@ -1519,7 +1548,7 @@ mod tests {
                 "Last sentence."
             ]
         );
-        assert_eq!(c.meta.boilerplate.len(), 7);
+        assert_eq!(c.meta.boilerplate.len(), 9);
         // A boilerplate line inside a block after a finished sentence.
         let c = run("The talks ended on Friday and\nofficials left.\nRelated: Talks end\nNext paragraph text.");
         assert!(c
