@@ -447,7 +447,12 @@ fn is_boilerplate(s: &str) -> bool {
         return true;
     }
     // Video player caption: "CLOSE Sen. Sanders outlined ..." (case matters here).
-    if s.starts_with("CLOSE ") && s.len() <= 400 {
+    // Table headers ("CLOSE   SETT  PSETT") are all capitals and keep their columns.
+    if s.starts_with("CLOSE ")
+        && s.len() <= 400
+        && !is_table_row(s)
+        && s.bytes().any(|c| c.is_ascii_lowercase())
+    {
         return true;
     }
     if !boiler_first_byte(b0) {
@@ -1328,6 +1333,8 @@ mod tests {
         for raw in [
             "CORRECTION - CONTINENTAL ILL <CIL>\n    In WASHINGTON story, read x.",
             "TOKYO RUBBER - TOKYO RUBBER CLOSE 123.5 YEN",
+            "CLOSE        SETT  PSETT\n Wheat   2.55   2.40",
+            "CLOSE CDT  APRIL 7\n    Wheat 2.55 vs 2.40",
             "U.S. DIVIDEND MEETINGS - MARCH 3\n Mickelberry Corp\n Premier Industries",
             "ZURICH GOLD OPENING - Gold opened at 400 dlrs.",
             "(CORRECTION) - TRANSALTA UTILITIES CORP YEAR NET",
@@ -1335,6 +1342,7 @@ mod tests {
             let c = run(raw);
             assert_eq!(c.meta.dateline, None, "{raw}");
             assert_eq!(c.meta.source, None, "{raw}");
+            assert!(c.meta.boilerplate.is_empty(), "{raw}");
         }
         let c = run("Talks resumed on Friday after a pause.\n\nPARIS (Reuters) - Later text.");
         assert_eq!(c.meta.dateline, None);
