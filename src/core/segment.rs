@@ -1,40 +1,1003 @@
-//! Tokens and sentences with byte offsets. (Placeholder: being written.)
+//! Tokens and sentences with byte offsets.
+//!
+//! Tokens follow the CoNLL-2003 / Penn conventions the entity tagger was trained on.
+//! The text is first cut at whitespace into chunks; each chunk is cut into UAX#29
+//! word-boundary pieces (`unicode-segmentation`), which are then merged (abbreviations,
+//! hyphenated compounds, `--`, `...`, times) or split (clitics such as `'s`, `n't`).
+//! Chunks made only of ASCII and the common typographic quotes and dashes take a
+//! hand-written scanner that yields exactly the UAX#29 pieces (a test checks this),
+//! because the general segmenter is several times slower on plain English.
 
 use std::ops::Range;
+
+use unicode_segmentation::UnicodeSegmentation;
 
 use super::Span;
 
 /// Append the tokens of `text[range]` to `out` as byte spans into `text`.
 pub fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<Span>) {
+    // A range off a char boundary is a caller bug; producing no tokens beats panicking
+    // in the middle of a corpus run.
+    let Some(slice) = text.get(range.clone()) else {
+        debug_assert!(false, "range {range:?} is not on char boundaries");
+        return;
+    };
     let base = range.start;
-    let slice = &text[range];
-    let mut start = None;
-    for (i, c) in slice.char_indices() {
-        match (c.is_whitespace(), start) {
-            (true, Some(s)) => {
-                out.push(Span::new(base + s, base + i));
-                start = None;
+    let bytes = slice.as_bytes();
+    let mut i = 0;
+    let mut chunk_start: Option<usize> = None;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (sep, len) = if b < 0x80 {
+            (matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c), 1)
+        } else {
+            match slice[i..].chars().next() {
+                Some(c) => (is_separator(c), c.len_utf8()),
+                None => (false, 1),
             }
-            (false, None) => start = Some(i),
-            _ => {}
+        };
+        if sep {
+            if let Some(s) = chunk_start.take() {
+                chunk(text, base + s, base + i, out);
+            }
+        } else if chunk_start.is_none() {
+            chunk_start = Some(i);
+        }
+        i += len;
+    }
+    if let Some(s) = chunk_start {
+        chunk(text, base + s, base + bytes.len(), out);
+    }
+}
+
+/// Whitespace, plus the invisible zero-width characters scraped pages are littered with
+/// (they are not `White_Space`, but a token must never start or end with one).
+fn is_separator(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}')
+}
+
+/// Tokenize one whitespace-free chunk `text[start..end]`.
+fn chunk(text: &str, start: usize, end: usize, out: &mut Vec<Span>) {
+    let s = &text[start..end];
+    // URLs, emails, handles and hashtags contain one of these; most chunks don't.
+    if s.bytes().any(|b| matches!(b, b'@' | b'#' | b'/')) {
+        if let Some((a, b)) = special_core(s) {
+            general(text, start, start + a, out);
+            out.push(Span::new(start + a, start + b));
+            general(text, start + b, end, out);
+            return;
         }
     }
-    if let Some(s) = start {
-        out.push(Span::new(base + s, base + slice.len()));
+    general(text, start, end, out);
+}
+
+const OPENERS: &[char] = &['(', '[', '{', '<', '"', '\'', '“', '‘'];
+const TRAILERS: &[char] = &[
+    '.', ',', ';', ':', '!', '?', ')', ']', '}', '>', '"', '\'', '”', '’',
+];
+
+/// The byte range inside `s` of a URL, email, @handle or #hashtag, once leading
+/// opening brackets/quotes and trailing punctuation are set aside.
+fn special_core(s: &str) -> Option<(usize, usize)> {
+    let a = s.len() - s.trim_start_matches(OPENERS).len();
+    let core = s[a..].trim_end_matches(TRAILERS);
+    if core.is_empty() {
+        return None;
+    }
+    let b = a + core.len();
+    let lower_starts = |p: &str| {
+        core.len() >= p.len() && core.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes())
+    };
+    let is_url = lower_starts("www.")
+        || core.find("://").is_some_and(|k| {
+            k > 0 && core.len() > k + 3 && core[..k].bytes().all(|c| c.is_ascii_alphabetic())
+        });
+    if is_url {
+        return Some((a, b));
+    }
+    if let Some(rest) = core.strip_prefix('@') {
+        let ok = !rest.is_empty() && rest.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_');
+        return ok.then_some((a, b));
+    }
+    if let Some(rest) = core.strip_prefix('#') {
+        let ok = rest.chars().all(|c| c.is_alphanumeric() || c == '_')
+            && rest.chars().any(char::is_alphabetic);
+        return ok.then_some((a, b));
+    }
+    let (local, domain) = core.split_once('@')?;
+    let local_ok = !local.is_empty()
+        && local
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'%' | b'+' | b'-'));
+    let labels_ok = domain
+        .split('.')
+        .all(|l| !l.is_empty() && l.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-'));
+    let tld_ok = domain
+        .rsplit('.')
+        .next()
+        .is_some_and(|t| t.len() >= 2 && t.bytes().all(|c| c.is_ascii_alphabetic()));
+    (local_ok && domain.contains('.') && labels_ok && tld_ok).then_some((a, b))
+}
+
+/// Pieces of `text[start..end]`, then merged into tokens in place.
+fn general(text: &str, start: usize, end: usize, out: &mut Vec<Span>) {
+    if start >= end {
+        return;
+    }
+    let first = out.len();
+    if !fast_pieces(text, start, end, out) {
+        out.truncate(first);
+        for (i, p) in text[start..end].split_word_bound_indices() {
+            let a = start + i;
+            let b = a + p.len();
+            if p.len() > 1 && p.contains(['\'', '’', '‘']) {
+                push_word(text, a, b, out);
+            } else {
+                out.push(Span::new(a, b));
+            }
+        }
+    }
+    merge(text, first, out);
+}
+
+/// The UAX#29 word-break classes that occur in "simple" chunks.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Wb {
+    Letter,
+    Digit,
+    /// `_` (ExtendNumLet)
+    Under,
+    /// `:` joins letters only
+    MidLetter,
+    /// `.` `'` `’` `‘` join letters or digits
+    MidNumLet,
+    /// `,` `;` join digits only
+    MidNum,
+    Other,
+}
+
+/// The class of a char the fast scanner handles, `None` for anything else.
+#[inline]
+fn wb_class(c: char) -> Option<Wb> {
+    Some(match c {
+        'a'..='z' | 'A'..='Z' => Wb::Letter,
+        '0'..='9' => Wb::Digit,
+        '_' => Wb::Under,
+        ':' => Wb::MidLetter,
+        '.' | '\'' | '’' | '‘' => Wb::MidNumLet,
+        ',' | ';' => Wb::MidNum,
+        '!'..='~' | '“' | '”' | '—' | '–' | '…' => Wb::Other,
+        _ => return None,
+    })
+}
+
+#[inline]
+fn decode(s: &str, i: usize) -> Option<(Wb, usize)> {
+    let b = s.as_bytes()[i];
+    if b < 0x80 {
+        return wb_class(b as char).map(|w| (w, 1));
+    }
+    let c = s[i..].chars().next()?;
+    wb_class(c).map(|w| (w, c.len_utf8()))
+}
+
+/// UAX#29 word-boundary pieces of a chunk made only of ASCII and a few typographic
+/// chars (clitics already split). Returns false, having pushed garbage, on any other char.
+fn fast_pieces(text: &str, start: usize, end: usize, out: &mut Vec<Span>) -> bool {
+    let s = &text[start..end];
+    let n = s.len();
+    let mut i = 0;
+    while i < n {
+        let Some((cls, len)) = decode(s, i) else {
+            return false;
+        };
+        if !matches!(cls, Wb::Letter | Wb::Digit | Wb::Under) {
+            out.push(Span::new(start + i, start + i + len));
+            i += len;
+            continue;
+        }
+        let w0 = i;
+        let mut last = cls;
+        let mut apos = false;
+        i += len;
+        while i < n {
+            let Some((c2, l2)) = decode(s, i) else {
+                return false;
+            };
+            match c2 {
+                Wb::Letter | Wb::Digit | Wb::Under => {
+                    last = c2;
+                    i += l2;
+                }
+                Wb::MidLetter | Wb::MidNumLet | Wb::MidNum if i + l2 < n => {
+                    let Some((c3, l3)) = decode(s, i + l2) else {
+                        return false;
+                    };
+                    let letters = last == Wb::Letter && c3 == Wb::Letter;
+                    let digits = last == Wb::Digit && c3 == Wb::Digit;
+                    let joins = match c2 {
+                        Wb::MidLetter => letters,
+                        Wb::MidNum => digits,
+                        _ => letters || digits,
+                    };
+                    if !joins {
+                        break;
+                    }
+                    apos |= s.as_bytes()[i] != b'.' && c2 == Wb::MidNumLet;
+                    last = c3;
+                    i += l2 + l3;
+                }
+                _ => break,
+            }
+        }
+        if apos {
+            push_word(text, start + w0, start + i, out);
+        } else {
+            out.push(Span::new(start + w0, start + i));
+        }
+    }
+    true
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '’' | '‘')
+}
+
+/// The Penn clitics that follow an apostrophe (`n't` is handled apart).
+fn is_clitic(s: &str) -> bool {
+    matches!(
+        s,
+        "s" | "S" | "re" | "RE" | "Re" | "ve" | "VE" | "ll" | "LL" | "d" | "D" | "m" | "M"
+    )
+}
+
+/// Push a UAX#29 word that contains an apostrophe, splitting off a final clitic:
+/// `China's` -> `China` `'s`, `don't` -> `do` `n't`; `O'Brien` stays whole.
+fn push_word(text: &str, a: usize, b: usize, out: &mut Vec<Span>) {
+    let w = &text[a..b];
+    if let Some((k, c)) = w.char_indices().rev().find(|&(_, c)| is_apostrophe(c)) {
+        let tail = &w[k + c.len_utf8()..];
+        let head = &w[..k];
+        if (tail == "t" || tail == "T") && head.len() > 1 && head.ends_with(['n', 'N']) {
+            out.push(Span::new(a, a + k - 1));
+            out.push(Span::new(a + k - 1, b));
+            return;
+        }
+        if is_clitic(tail) && !head.is_empty() {
+            out.push(Span::new(a, a + k));
+            out.push(Span::new(a + k, b));
+            return;
+        }
+    }
+    out.push(Span::new(a, b));
+}
+
+/// Titles and the like: they precede a name, so never end a sentence.
+const TITLES: &[&str] = &[
+    "Adm", "Brig", "Capt", "Cmdr", "Col", "Dr", "Fr", "Ft", "Gen", "Gov", "Hon", "Lt", "Maj",
+    "Messrs", "Mme", "Mr", "Mrs", "Ms", "Mt", "No", "Nos", "Prof", "Rep", "Reps", "Rev", "Sen",
+    "Sens", "Sgt", "St", "Supt", "vs",
+];
+/// Month abbreviations: no end before a day number.
+const MONTHS: &[&str] = &[
+    "Apr", "Aug", "Dec", "Feb", "Jan", "Jul", "Jun", "Mar", "Nov", "Oct", "Sep", "Sept",
+];
+/// Abbreviations that may end a sentence (before a typical sentence starter).
+const OTHER_ABBREVS: &[&str] = &[
+    "Ala", "Ariz", "Ark", "Assn", "Ave", "Blvd", "Bros", "Calif", "Co", "Colo", "Conn", "Corp",
+    "Cos", "Del", "Dept", "Fla", "Ga", "Ill", "Inc", "Ind", "Jr", "Kan", "Ky", "La", "Ltd", "Mass",
+    "Md", "Mich", "Minn", "Miss", "Mo", "Mont", "Neb", "Nev", "Okla", "Ore", "Pa", "Ph.D", "Rd",
+    "Sr", "Tenn", "Tex", "Va", "Vt", "Wash", "Wis", "Wyo", "al", "approx", "cf", "est", "etc",
+];
+
+/// `U.S`, `e.g`, `a.m`, `J`: letters joined by single dots (a lone letter must be a
+/// capital, so `plan a.` keeps its period apart).
+fn is_initialism(w: &str) -> bool {
+    let b = w.as_bytes();
+    if b.len() == 1 {
+        return b[0].is_ascii_uppercase();
+    }
+    b.len() % 2 == 1
+        && b.iter().enumerate().all(|(i, &c)| {
+            if i % 2 == 0 {
+                c.is_ascii_alphabetic()
+            } else {
+                c == b'.'
+            }
+        })
+}
+
+/// Whether word `w` (whose `.` ends at byte `dot_end` of `text`) takes the period.
+fn takes_period(text: &str, w: &str, dot_end: usize) -> bool {
+    if w == "No" || w == "Nos" {
+        // "No. 1" is a title; "the answer was No." is not.
+        return text[dot_end..]
+            .trim_start_matches(is_separator)
+            .starts_with(|c: char| c.is_ascii_digit());
+    }
+    is_initialism(w)
+        || TITLES.binary_search(&w).is_ok()
+        || MONTHS.binary_search(&w).is_ok()
+        || OTHER_ABBREVS.binary_search(&w).is_ok()
+}
+
+fn starts_alnum(s: &str) -> bool {
+    s.chars().next().is_some_and(char::is_alphanumeric)
+}
+
+fn ends_alnum(s: &str) -> bool {
+    s.chars().next_back().is_some_and(char::is_alphanumeric)
+}
+
+/// The text of piece `k`, or "" past the end.
+fn piece<'t>(text: &'t str, out: &[Span], k: usize) -> &'t str {
+    out.get(k).map_or("", |p| &text[p.range()])
+}
+
+/// Merge the pieces `out[first..]` of one chunk into tokens, in place.
+fn merge(text: &str, first: usize, out: &mut Vec<Span>) {
+    let n = out.len();
+    let at = |out: &[Span], k: usize| piece(text, out, k);
+    let mut r = first;
+    let mut w = first;
+    while r < n {
+        let mut cur = out[r];
+        let s = at(out, r);
+        r += 1;
+        match s {
+            "." | "-" => {
+                // `...`, `--`: a run of the same mark is one token.
+                while at(out, r) == s {
+                    cur.end = out[r].end;
+                    r += 1;
+                }
+                // `.5`, `-5` at the start of a chunk are numbers.
+                if cur.len() == 1
+                    && r - 1 == first
+                    && at(out, r).starts_with(|c: char| c.is_ascii_digit())
+                {
+                    cur.end = out[r].end;
+                    r += 1;
+                }
+            }
+            // `1990's`, `U.S.'s`: UAX#29 leaves the apostrophe loose.
+            "'" | "’" | "‘"
+                if w > first
+                    && is_clitic(at(out, r))
+                    && (ends_alnum(&text[out[w - 1].range()])
+                        || text[out[w - 1].range()].ends_with('.')) =>
+            {
+                cur.end = out[r].end;
+                r += 1;
+            }
+            _ if starts_alnum(s) => {
+                let mut last = s;
+                loop {
+                    let next = at(out, r);
+                    if next == "."
+                        && at(out, r + 1) != "."
+                        && takes_period(text, last, out[r].end as usize)
+                    {
+                        cur.end = out[r].end;
+                        r += 1;
+                        last = ".";
+                    } else if (next == "-"
+                        && starts_alnum(at(out, r + 1))
+                        && (ends_alnum(last) || last == "."))
+                        // Times and scores: `10:30`.
+                        || (next == ":"
+                            && last.ends_with(|c: char| c.is_ascii_digit())
+                            && at(out, r + 1).starts_with(|c: char| c.is_ascii_digit()))
+                    {
+                        last = at(out, r + 1);
+                        cur.end = out[r + 1].end;
+                        r += 2;
+                    } else {
+                        break;
+                    }
+                }
+            }
+            _ => {}
+        }
+        out[w] = cur;
+        w += 1;
+    }
+    out.truncate(w);
+}
+
+/// How a token may end a sentence.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum End {
+    /// `.` `!` `?`
+    Stop,
+    /// `...` `…`
+    Ellipsis,
+    /// A title or initial: precedes a name.
+    Title,
+    /// A lone capital initial: `Plan B. The` may end, `J. K. Rowling` may not.
+    Initial,
+    Month,
+    /// Any other abbreviation.
+    Abbrev,
+}
+
+fn end_kind(t: &str) -> Option<End> {
+    match t {
+        "." | "!" | "?" => return Some(End::Stop),
+        "…" => return Some(End::Ellipsis),
+        _ => {}
+    }
+    let w = t.strip_suffix('.')?;
+    if w.is_empty() {
+        return None;
+    }
+    if w.bytes().all(|b| b == b'.') {
+        return Some(End::Ellipsis);
+    }
+    Some(if w.len() == 1 {
+        End::Initial
+    } else if TITLES.binary_search(&w).is_ok() {
+        End::Title
+    } else if MONTHS.binary_search(&w).is_ok() {
+        End::Month
+    } else {
+        End::Abbrev
+    })
+}
+
+/// Capitalised words that typically open a sentence and rarely start a name.
+const STARTERS: &[&str] = &[
+    "A",
+    "According",
+    "After",
+    "All",
+    "Also",
+    "An",
+    "And",
+    "As",
+    "At",
+    "But",
+    "During",
+    "For",
+    "He",
+    "Her",
+    "His",
+    "However",
+    "I",
+    "If",
+    "In",
+    "It",
+    "Its",
+    "Meanwhile",
+    "Most",
+    "On",
+    "Our",
+    "She",
+    "Some",
+    "That",
+    "The",
+    "Their",
+    "There",
+    "These",
+    "They",
+    "This",
+    "Those",
+    "We",
+    "When",
+    "While",
+    "Yet",
+];
+/// The stricter set that may follow a lone initial: no `A`, `I`, `An`, which follow
+/// initials in names.
+const INITIAL_STARTERS: &[&str] = &[
+    "But",
+    "He",
+    "Her",
+    "His",
+    "However",
+    "It",
+    "Its",
+    "Meanwhile",
+    "Our",
+    "She",
+    "That",
+    "The",
+    "Their",
+    "There",
+    "These",
+    "They",
+    "This",
+    "Those",
+    "We",
+];
+/// Capitalised adverbs and conjunctions that almost never appear capitalised inside a
+/// sentence; after a lowercase word with no punctuation they mark a run-in heading.
+const HEADING_ENDERS: &[&str] = &[
+    "According",
+    "Additionally",
+    "After",
+    "Although",
+    "Before",
+    "But",
+    "During",
+    "Earlier",
+    "Furthermore",
+    "He",
+    "However",
+    "Instead",
+    "It",
+    "Last",
+    "Later",
+    "Meanwhile",
+    "Moreover",
+    "Nevertheless",
+    "Nonetheless",
+    "Recently",
+    "She",
+    "Since",
+    "They",
+    "This",
+    "Those",
+    "Though",
+    "Today",
+    "We",
+    "When",
+    "Whereas",
+    "While",
+    "Yesterday",
+];
+/// Lowercase words after which a capitalised word is a title or name, not a new
+/// sentence: "the Today show", "a film called Before Sunrise".
+const NAME_INTRODUCERS: &[&str] = &[
+    "a", "an", "and", "as", "at", "by", "called", "dubbed", "for", "from", "in", "into", "named",
+    "of", "on", "or", "the", "titled", "to", "with",
+];
+
+/// Splits sentences over one paragraph's tokens.
+struct Splitter<'a> {
+    text: &'a str,
+    tokens: &'a [Span],
+}
+
+impl Splitter<'_> {
+    fn tok(&self, i: usize) -> &str {
+        &self.text[self.tokens[i].range()]
+    }
+
+    fn attached_left(&self, i: usize) -> bool {
+        i > 0 && self.tokens[i - 1].end == self.tokens[i].start
+    }
+
+    /// A straight quote is closing when glued to the token before it, unless that token
+    /// is itself an opener (`("`); a free-standing one counts as closing too.
+    fn straight_quote_closes(&self, i: usize) -> bool {
+        if self.attached_left(i) {
+            return !matches!(self.tok(i - 1), "(" | "[" | "“" | "‘" | "\"" | "'");
+        }
+        let attached_right =
+            i + 1 < self.tokens.len() && self.tokens[i + 1].start == self.tokens[i].end;
+        !attached_right
+    }
+
+    fn is_closer(&self, i: usize) -> bool {
+        match self.tok(i) {
+            ")" | "]" | "”" | "’" => true,
+            "\"" | "'" => self.straight_quote_closes(i),
+            _ => false,
+        }
+    }
+
+    fn is_opener(&self, i: usize) -> bool {
+        match self.tok(i) {
+            "(" | "[" | "“" | "‘" => true,
+            "\"" | "'" => !self.straight_quote_closes(i),
+            _ => false,
+        }
+    }
+
+    /// Whether a sentence ending in a token of kind `kind` ends before token `j`.
+    fn breaks_before(&self, kind: End, j: usize) -> bool {
+        if j >= self.tokens.len() {
+            return true;
+        }
+        let next = self.tok(j);
+        let Some(c) = next.chars().next() else {
+            return false;
+        };
+        match kind {
+            End::Stop => {
+                (c.is_alphabetic() && !c.is_lowercase())
+                    || c.is_ascii_digit()
+                    || matches!(c, '$' | '£' | '€' | '¥' | '@' | '#')
+                    || self.is_opener(j)
+            }
+            End::Ellipsis => c.is_uppercase() || self.is_opener(j),
+            End::Title => false,
+            End::Initial => INITIAL_STARTERS.binary_search(&next).is_ok(),
+            End::Month if c.is_ascii_digit() => false,
+            End::Month | End::Abbrev => STARTERS.binary_search(&next).is_ok(),
+        }
+    }
+
+    /// A run-in heading ends before token `i`: "... position During the meeting".
+    fn heading_before(&self, i: usize) -> bool {
+        if i == 0 || HEADING_ENDERS.binary_search(&self.tok(i)).is_err() {
+            return false;
+        }
+        let prev = self.tok(i - 1);
+        if matches!(prev, "”" | "’") || (prev == "\"" && self.straight_quote_closes(i - 1)) {
+            return true;
+        }
+        prev.starts_with(|c: char| c.is_lowercase())
+            && prev.chars().all(char::is_alphabetic)
+            && NAME_INTRODUCERS.binary_search(&prev).is_err()
     }
 }
 
 /// Split one paragraph's tokens into sentences, appending each sentence as a range of
 /// indexes into `tokens`. Every token belongs to exactly one sentence, in order.
 pub fn split_sentences(text: &str, tokens: &[Span], out: &mut Vec<Range<usize>>) {
+    let sp = Splitter { text, tokens };
+    let n = tokens.len();
     let mut start = 0;
-    for (i, t) in tokens.iter().enumerate() {
-        if text[t.range()].ends_with('.') {
-            out.push(start..i + 1);
-            start = i + 1;
+    let mut i = 0;
+    while i < n {
+        if i > start && sp.heading_before(i) {
+            out.push(start..i);
+            start = i;
+        }
+        let t = sp.tok(i);
+        let kind = match t.as_bytes().last() {
+            Some(b'.' | b'!' | b'?' | 0xA6) => end_kind(t),
+            _ => None,
+        };
+        i += 1;
+        if let Some(kind) = kind {
+            while i < n && sp.is_closer(i) {
+                i += 1;
+            }
+            if i < n && sp.breaks_before(kind, i) {
+                out.push(start..i);
+                start = i;
+            }
         }
     }
-    if start < tokens.len() {
-        out.push(start..tokens.len());
+    if start < n {
+        out.push(start..n);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(s: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        tokenize(s, 0..s.len(), &mut out);
+        for t in &out {
+            assert!(s.is_char_boundary(t.start as usize) && s.is_char_boundary(t.end as usize));
+            assert!(t.start < t.end, "empty token in {s:?}");
+        }
+        for w in out.windows(2) {
+            assert!(w[0].end <= w[1].start, "overlap in {s:?}");
+        }
+        out.iter().map(|t| &s[t.range()]).collect()
+    }
+
+    fn sents(s: &str) -> Vec<&str> {
+        let mut tokens = Vec::new();
+        tokenize(s, 0..s.len(), &mut tokens);
+        let mut ranges = Vec::new();
+        split_sentences(s, &tokens, &mut ranges);
+        let mut next = 0;
+        for r in &ranges {
+            assert_eq!(r.start, next, "gap or overlap in {s:?}");
+            assert!(r.start < r.end, "empty sentence in {s:?}");
+            next = r.end;
+        }
+        assert_eq!(next, tokens.len());
+        ranges
+            .iter()
+            .map(|r| &s[tokens[r.start].start as usize..tokens[r.end - 1].end as usize])
+            .collect()
+    }
+
+    #[test]
+    fn tokens() {
+        let cases: &[(&str, &[&str])] = &[
+            ("China's envoy", &["China", "'s", "envoy"]),
+            ("China’s envoy", &["China", "’s", "envoy"]),
+            ("Lavrov's", &["Lavrov", "'s"]),
+            ("hasn’t", &["has", "n’t"]),
+            ("don't", &["do", "n't"]),
+            (
+                "we're we'll I've he'd I'm",
+                &["we", "'re", "we", "'ll", "I", "'ve", "he", "'d", "I", "'m"],
+            ),
+            (
+                "O'Brien D'Amato O’Neill's",
+                &["O'Brien", "D'Amato", "O’Neill", "'s"],
+            ),
+            ("the ministers' talks", &["the", "ministers", "'", "talks"]),
+            (
+                "Ukraine didn’t acknowledge it.",
+                &["Ukraine", "did", "n’t", "acknowledge", "it", "."],
+            ),
+            (
+                "Russian-Chinese political-diplomatic cease-fire",
+                &["Russian-Chinese", "political-diplomatic", "cease-fire"],
+            ),
+            (
+                "12-point 15-month Asia-Pacific nation-state",
+                &["12-point", "15-month", "Asia-Pacific", "nation-state"],
+            ),
+            ("war - peace", &["war", "-", "peace"]),
+            (
+                "war--peace war -- peace",
+                &["war", "--", "peace", "war", "--", "peace"],
+            ),
+            ("war—peace – now", &["war", "—", "peace", "–", "now"]),
+            ("wait... what… no", &["wait", "...", "what", "…", "no"]),
+            (
+                "240.1 1,500,000 2023 10:30 1987-02-26",
+                &["240.1", "1,500,000", "2023", "10:30", "1987-02-26"],
+            ),
+            ("$240.1 billion", &["$", "240.1", "billion"]),
+            ("26.3% up", &["26.3", "%", "up"]),
+            ("£5bn", &["£", "5bn"]),
+            (
+                "(a, b; c: d) [e] \"f\" “g” ‘h’ i! j?",
+                &[
+                    "(", "a", ",", "b", ";", "c", ":", "d", ")", "[", "e", "]", "\"", "f", "\"",
+                    "“", "g", "”", "‘", "h", "’", "i", "!", "j", "?",
+                ],
+            ),
+            (
+                "U.S. U.K. U.N. E.U. D.C.",
+                &["U.S.", "U.K.", "U.N.", "E.U.", "D.C."],
+            ),
+            (
+                "Mr. Mrs. Ms. Dr. Prof. Gen. Lt. Col. Sgt. Capt.",
+                &[
+                    "Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "Gen.", "Lt.", "Col.", "Sgt.", "Capt.",
+                ],
+            ),
+            (
+                "Gov. Sen. Rep. Rev. St. Mt. Jr. Sr. Inc. Corp. Co. Ltd.",
+                &[
+                    "Gov.", "Sen.", "Rep.", "Rev.", "St.", "Mt.", "Jr.", "Sr.", "Inc.", "Corp.",
+                    "Co.", "Ltd.",
+                ],
+            ),
+            (
+                "No. 1 vs. etc. e.g. i.e. a.m. p.m.",
+                &["No.", "1", "vs.", "etc.", "e.g.", "i.e.", "a.m.", "p.m."],
+            ),
+            (
+                "Jan. Feb. Mar. Apr. Aug. Sept. Sep. Oct. Nov. Dec.",
+                &[
+                    "Jan.", "Feb.", "Mar.", "Apr.", "Aug.", "Sept.", "Sep.", "Oct.", "Nov.", "Dec.",
+                ],
+            ),
+            (
+                "Calif. Mass. Fla. Ala.",
+                &["Calif.", "Mass.", "Fla.", "Ala."],
+            ),
+            ("J. K. Rowling", &["J.", "K.", "Rowling"]),
+            ("The answer was No.", &["The", "answer", "was", "No", "."]),
+            ("He left. plan a.", &["He", "left", ".", "plan", "a", "."]),
+            (
+                "U.S.-China U.S.'s 1990's",
+                &["U.S.-China", "U.S.", "'s", "1990", "'s"],
+            ),
+            (
+                "see https://example.com/a?b=1. Or www.reuters.com/x.",
+                &[
+                    "see",
+                    "https://example.com/a?b=1",
+                    ".",
+                    "Or",
+                    "www.reuters.com/x",
+                    ".",
+                ],
+            ),
+            (
+                "(mail jo.doe@example.co.uk)",
+                &["(", "mail", "jo.doe@example.co.uk", ")"],
+            ),
+            (
+                "@AFP_news #Ukraine, #1",
+                &["@AFP_news", "#Ukraine", ",", "#", "1"],
+            ),
+            ("24/7 and/or", &["24", "/", "7", "and", "/", "or"]),
+            (
+                "tabs\tand\u{a0}nbsp  double\u{200b}zwsp",
+                &["tabs", "and", "nbsp", "double", "zwsp"],
+            ),
+            (
+                "Zelenskyy’s aide Đoković met Müller in Kyiv.",
+                &[
+                    "Zelenskyy",
+                    "’s",
+                    "aide",
+                    "Đoković",
+                    "met",
+                    "Müller",
+                    "in",
+                    "Kyiv",
+                    ".",
+                ],
+            ),
+            (
+                "Café’s «naïve» 東京",
+                &["Café", "’s", "«", "naïve", "»", "東", "京"],
+            ),
+            ("-5 degrees .5 pct", &["-5", "degrees", ".5", "pct"]),
+            ("", &[]),
+            ("  \t\u{a0} ", &[]),
+            ("?!...", &["?", "!", "..."]),
+        ];
+        for (input, want) in cases {
+            assert_eq!(toks(input), *want, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn sub_range_offsets_are_absolute() {
+        let text = "First para.\n\nChina's envoy met Lavrov.";
+        let start = text.find("China").unwrap_or(0);
+        let mut out = Vec::new();
+        tokenize(text, start..text.len(), &mut out);
+        let got: Vec<&str> = out.iter().map(|t| &text[t.range()]).collect();
+        assert_eq!(got, ["China", "'s", "envoy", "met", "Lavrov", "."]);
+        assert_eq!(out[0].start as usize, start);
+        out.clear();
+        tokenize(text, 3..3, &mut out);
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn byte_offsets_on_char_boundaries() {
+        let s = "Zelenskyy’s aide Đoković met Müller in Kyiv.";
+        let mut out = Vec::new();
+        tokenize(s, 0..s.len(), &mut out);
+        for t in &out {
+            assert!(s.is_char_boundary(t.start as usize));
+            assert!(s.is_char_boundary(t.end as usize));
+            assert!(s.get(t.range()).is_some());
+        }
+        assert_eq!(&s[out[1].range()], "’s");
+        assert_eq!(out[1].range(), 9..13);
+    }
+
+    #[test]
+    fn sentences() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "Russian Foreign Minister Sergei Lavrov told China's special envoy Li Hui on Friday that there were \"serious obstacles\" to resuming peace talks, blaming Ukraine and Western countries.",
+                &["Russian Foreign Minister Sergei Lavrov told China's special envoy Li Hui on Friday that there were \"serious obstacles\" to resuming peace talks, blaming Ukraine and Western countries."],
+            ),
+            (
+                "\"The Russian foreign minister reaffirmed Moscow's commitment,\" the Foreign Ministry said in a statement. During the meeting with Li, Lavrov also praised Beijing's \"balanced\" position.",
+                &[
+                    "\"The Russian foreign minister reaffirmed Moscow's commitment,\" the Foreign Ministry said in a statement.",
+                    "During the meeting with Li, Lavrov also praised Beijing's \"balanced\" position.",
+                ],
+            ),
+            (
+                "China-Russian trade hit a record of $240.1 billion in 2023, up 26.3% from a year earlier, according to Chinese customs data.",
+                &["China-Russian trade hit a record of $240.1 billion in 2023, up 26.3% from a year earlier, according to Chinese customs data."],
+            ),
+            (
+                "Chinese President Xi Jinping visited Moscow in March, saying ties were \"entering a new era.\" AFP contributed reporting.",
+                &[
+                    "Chinese President Xi Jinping visited Moscow in March, saying ties were \"entering a new era.\"",
+                    "AFP contributed reporting.",
+                ],
+            ),
+            (
+                "The United States casts China as its biggest competitor, while U.S. President Joe Biden argues this. Mr. Smith met Gen. Jones on Feb. 26 in St. Louis. He left.",
+                &[
+                    "The United States casts China as its biggest competitor, while U.S. President Joe Biden argues this.",
+                    "Mr. Smith met Gen. Jones on Feb. 26 in St. Louis.",
+                    "He left.",
+                ],
+            ),
+            (
+                "Li has said there is “no panacea to resolve the crisis.” Russia-China growing closer Recently, Russian Prime Minister Mikhail Mishustin met Xi.",
+                &[
+                    "Li has said there is “no panacea to resolve the crisis.”",
+                    "Russia-China growing closer",
+                    "Recently, Russian Prime Minister Mikhail Mishustin met Xi.",
+                ],
+            ),
+            (
+                "They admired Western mentors.” Lavrov lauds China’s “balanced” position During the meeting, Lavrov commended China.",
+                &[
+                    "They admired Western mentors.”",
+                    "Lavrov lauds China’s “balanced” position",
+                    "During the meeting, Lavrov commended China.",
+                ],
+            ),
+            (
+                "He paused... Then he spoke. It was 10.5 p.m. in the U.S. The end.",
+                &["He paused...", "Then he spoke.", "It was 10.5 p.m. in the U.S.", "The end."],
+            ),
+            ("J. K. Rowling wrote it.", &["J. K. Rowling wrote it."]),
+            ("Ukraine didn’t acknowledge it.", &["Ukraine didn’t acknowledge it."]),
+            ("\"It is a crisis!\" she said. Really? Yes.", &["\"It is a crisis!\" she said.", "Really?", "Yes."]),
+            ("“It is a crisis!” she said", &["“It is a crisis!” she said"]),
+            ("\"Stop.\", he said", &["\"Stop.\", he said"]),
+            ("It rose. \"We won,\" he said. (Then it fell.) 2024 was bad.", &["It rose.", "\"We won,\" he said.", "(Then it fell.)", "2024 was bad."]),
+            ("Trade with the U.S. The ministry said so.", &["Trade with the U.S.", "The ministry said so."]),
+            ("Talks with the U.S. President went well.", &["Talks with the U.S. President went well."]),
+            ("He joined Acme Inc. in 2020. Apple Inc. It grew.", &["He joined Acme Inc. in 2020.", "Apple Inc.", "It grew."]),
+            ("It was Feb. 26. On Feb. The end.", &["It was Feb. 26.", "On Feb.", "The end."]),
+            ("Wait... and then… Nothing.", &["Wait... and then…", "Nothing."]),
+            ("It was good... \"Really,\" he said.", &["It was good...", "\"Really,\" he said."]),
+            ("Vote for Plan B. The rest failed.", &["Vote for Plan B.", "The rest failed."]),
+            ("George W. Bush spoke.", &["George W. Bush spoke."]),
+            ("no final punctuation here", &["no final punctuation here"]),
+            ("He said: go! — and left.", &["He said: go! — and left."]),
+            ("It cost $5. $6 was asked.", &["It cost $5.", "$6 was asked."]),
+            ("She appeared on the Today show yesterday.", &["She appeared on the Today show yesterday."]),
+            ("... ?! .", &["... ?! ."]),
+            ("", &[]),
+            ("   ", &[]),
+        ];
+        for (input, want) in cases {
+            assert_eq!(sents(input), *want, "input {input:?}");
+        }
+    }
+
+    /// A tiny deterministic generator, so the test needs no extra crate.
+    struct Lcg(u64);
+    impl Lcg {
+        fn next(&mut self) -> usize {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (self.0 >> 33) as usize
+        }
+    }
+
+    #[test]
+    fn fast_scanner_matches_uax29() {
+        let alphabet: Vec<char> = "aZ9_:.,;'’‘“”—–…-$%\"()!?/@x0".chars().collect();
+        let mut rng = Lcg(7);
+        let mut s = String::new();
+        for _ in 0..20_000 {
+            s.clear();
+            for _ in 0..1 + rng.next() % 12 {
+                s.push(alphabet[rng.next() % alphabet.len()]);
+            }
+            let mut fast = Vec::new();
+            assert!(fast_pieces(&s, 0, s.len(), &mut fast));
+            let mut slow = Vec::new();
+            for (i, p) in s.split_word_bound_indices() {
+                if p.len() > 1 && p.contains(['\'', '’', '‘']) {
+                    push_word(&s, i, i + p.len(), &mut slow);
+                } else {
+                    slow.push(Span::new(i, i + p.len()));
+                }
+            }
+            assert_eq!(fast, slow, "input {s:?}");
+        }
+    }
+
+    #[test]
+    fn word_lists_are_sorted() {
+        for list in [
+            TITLES,
+            MONTHS,
+            OTHER_ABBREVS,
+            STARTERS,
+            INITIAL_STARTERS,
+            HEADING_ENDERS,
+            NAME_INTRODUCERS,
+        ] {
+            assert!(list.windows(2).all(|w| w[0] < w[1]), "{list:?}");
+        }
     }
 }
