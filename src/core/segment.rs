@@ -14,6 +14,35 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use super::Span;
 
+/// Byte flags for the chunking loop.
+const SEP: u8 = 1;
+/// `@` `#` `/`: the chunk may be a URL, email, handle or hashtag.
+const SPECIAL: u8 = 2;
+/// Not an ASCII letter or digit: the chunk needs the full treatment.
+const NOT_ALNUM: u8 = 4;
+const NON_ASCII: u8 = 8;
+
+static BYTE_FLAGS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = if b >= 0x80 {
+            NON_ASCII | NOT_ALNUM
+        } else if matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c) {
+            SEP
+        } else if b.is_ascii_alphanumeric() {
+            0
+        } else if matches!(b, b'@' | b'#' | b'/') {
+            SPECIAL | NOT_ALNUM
+        } else {
+            NOT_ALNUM
+        };
+        i += 1;
+    }
+    t
+};
+
 /// Append the tokens of `text[range]` to `out` as byte spans into `text`.
 pub fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<Span>) {
     // A range off a char boundary is a caller bug; producing no tokens beats panicking
@@ -25,28 +54,34 @@ pub fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<Span>) {
     let base = range.start;
     let bytes = slice.as_bytes();
     let mut i = 0;
-    let mut chunk_start: Option<usize> = None;
+    let mut chunk_start = usize::MAX;
+    let mut flags = 0u8;
     while i < bytes.len() {
-        let b = bytes[i];
-        let (sep, len) = if b < 0x80 {
-            (matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c), 1)
+        let f = BYTE_FLAGS[bytes[i] as usize];
+        let mut len = 1;
+        let sep = if f & NON_ASCII != 0 {
+            let c = slice[i..].chars().next().unwrap_or(' ');
+            len = c.len_utf8();
+            is_separator(c)
         } else {
-            match slice[i..].chars().next() {
-                Some(c) => (is_separator(c), c.len_utf8()),
-                None => (false, 1),
-            }
+            f & SEP != 0
         };
         if sep {
-            if let Some(s) = chunk_start.take() {
-                chunk(text, base + s, base + i, out);
+            if chunk_start != usize::MAX {
+                chunk(text, base + chunk_start, base + i, flags, out);
+                chunk_start = usize::MAX;
             }
-        } else if chunk_start.is_none() {
-            chunk_start = Some(i);
+        } else {
+            if chunk_start == usize::MAX {
+                chunk_start = i;
+                flags = 0;
+            }
+            flags |= f;
         }
         i += len;
     }
-    if let Some(s) = chunk_start {
-        chunk(text, base + s, base + bytes.len(), out);
+    if chunk_start != usize::MAX {
+        chunk(text, base + chunk_start, base + bytes.len(), flags, out);
     }
 }
 
@@ -56,12 +91,16 @@ fn is_separator(c: char) -> bool {
     c.is_whitespace() || matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}')
 }
 
-/// Tokenize one whitespace-free chunk `text[start..end]`.
-fn chunk(text: &str, start: usize, end: usize, out: &mut Vec<Span>) {
-    let s = &text[start..end];
-    // URLs, emails, handles and hashtags contain one of these; most chunks don't.
-    if s.bytes().any(|b| matches!(b, b'@' | b'#' | b'/')) {
-        if let Some((a, b)) = special_core(s) {
+/// Tokenize one whitespace-free chunk `text[start..end]`, whose bytes have `flags`.
+#[inline]
+fn chunk(text: &str, start: usize, end: usize, flags: u8, out: &mut Vec<Span>) {
+    if flags & NOT_ALNUM == 0 {
+        // Most chunks are plain words or numbers: one token.
+        out.push(Span::new(start, end));
+        return;
+    }
+    if flags & SPECIAL != 0 {
+        if let Some((a, b)) = special_core(&text[start..end]) {
             general(text, start, start + a, out);
             out.push(Span::new(start + a, start + b));
             general(text, start + b, end, out);
@@ -156,9 +195,20 @@ enum Wb {
     Other,
 }
 
+/// [`wb_class`] of each ASCII byte, `None` for controls and spaces.
+static ASCII_WB: [Option<Wb>; 128] = {
+    let mut t = [None; 128];
+    let mut i = 0;
+    while i < 128 {
+        t[i] = wb_class(i as u8 as char);
+        i += 1;
+    }
+    t
+};
+
 /// The class of a char the fast scanner handles, `None` for anything else.
 #[inline]
-fn wb_class(c: char) -> Option<Wb> {
+const fn wb_class(c: char) -> Option<Wb> {
     Some(match c {
         'a'..='z' | 'A'..='Z' => Wb::Letter,
         '0'..='9' => Wb::Digit,
@@ -171,11 +221,14 @@ fn wb_class(c: char) -> Option<Wb> {
     })
 }
 
-#[inline]
+#[inline(always)]
 fn decode(s: &str, i: usize) -> Option<(Wb, usize)> {
     let b = s.as_bytes()[i];
     if b < 0x80 {
-        return wb_class(b as char).map(|w| (w, 1));
+        return match ASCII_WB[b as usize] {
+            Some(w) => Some((w, 1)),
+            None => None,
+        };
     }
     let c = s[i..].chars().next()?;
     wb_class(c).map(|w| (w, c.len_utf8()))
@@ -315,14 +368,33 @@ fn takes_period(text: &str, w: &str, dot_end: usize) -> bool {
             .trim_start_matches(is_separator)
             .starts_with(|c: char| c.is_ascii_digit());
     }
-    is_initialism(w)
-        || TITLES.binary_search(&w).is_ok()
+    if is_initialism(w) {
+        return true;
+    }
+    // Every listed abbreviation is short, and the lowercase ones start with one of
+    // these; this spares the searches for most sentence-final words.
+    let f = w.as_bytes().first().copied().unwrap_or(b'.');
+    if w.len() > 6 || (f.is_ascii_lowercase() && !matches!(f, b'a' | b'c' | b'e' | b'v')) {
+        return false;
+    }
+    TITLES.binary_search(&w).is_ok()
         || MONTHS.binary_search(&w).is_ok()
         || OTHER_ABBREVS.binary_search(&w).is_ok()
 }
 
 fn starts_alnum(s: &str) -> bool {
-    s.chars().next().is_some_and(char::is_alphanumeric)
+    match s.as_bytes().first() {
+        Some(&b) if b < 0x80 => b.is_ascii_alphanumeric(),
+        Some(_) => s.chars().next().is_some_and(char::is_alphanumeric),
+        None => false,
+    }
+}
+
+/// Whether piece `k` is the single ASCII byte `b`.
+#[inline]
+fn is_byte(text: &str, out: &[Span], k: usize, b: u8) -> bool {
+    out.get(k)
+        .is_some_and(|p| p.len() == 1 && text.as_bytes()[p.start as usize] == b)
 }
 
 fn ends_alnum(s: &str) -> bool {
@@ -337,67 +409,69 @@ fn piece<'t>(text: &'t str, out: &[Span], k: usize) -> &'t str {
 /// Merge the pieces `out[first..]` of one chunk into tokens, in place.
 fn merge(text: &str, first: usize, out: &mut Vec<Span>) {
     let n = out.len();
+    if n - first < 2 {
+        return;
+    }
+    let bytes = text.as_bytes();
     let at = |out: &[Span], k: usize| piece(text, out, k);
     let mut r = first;
     let mut w = first;
     while r < n {
         let mut cur = out[r];
-        let s = at(out, r);
+        let b0 = bytes[cur.start as usize];
         r += 1;
-        match s {
-            "." | "-" => {
-                // `...`, `--`: a run of the same mark is one token.
-                while at(out, r) == s {
-                    cur.end = out[r].end;
-                    r += 1;
-                }
-                // `.5`, `-5` at the start of a chunk are numbers.
-                if cur.len() == 1
-                    && r - 1 == first
-                    && at(out, r).starts_with(|c: char| c.is_ascii_digit())
-                {
-                    cur.end = out[r].end;
-                    r += 1;
-                }
+        if cur.len() == 1 && (b0 == b'.' || b0 == b'-') {
+            // `...`, `--`: a run of the same mark is one token.
+            while is_byte(text, out, r, b0) {
+                cur.end = out[r].end;
+                r += 1;
             }
-            // `1990's`, `U.S.'s`: UAX#29 leaves the apostrophe loose.
-            "'" | "’" | "‘"
-                if w > first
-                    && is_clitic(at(out, r))
-                    && (ends_alnum(&text[out[w - 1].range()])
-                        || text[out[w - 1].range()].ends_with('.')) =>
+            // `.5`, `-5` at the start of a chunk are numbers.
+            if cur.len() == 1
+                && r - 1 == first
+                && at(out, r).starts_with(|c: char| c.is_ascii_digit())
             {
                 cur.end = out[r].end;
                 r += 1;
             }
-            _ if starts_alnum(s) => {
-                let mut last = s;
-                loop {
-                    let next = at(out, r);
-                    if next == "."
-                        && at(out, r + 1) != "."
-                        && takes_period(text, last, out[r].end as usize)
-                    {
-                        cur.end = out[r].end;
-                        r += 1;
-                        last = ".";
-                    } else if (next == "-"
-                        && starts_alnum(at(out, r + 1))
-                        && (ends_alnum(last) || last == "."))
-                        // Times and scores: `10:30`.
-                        || (next == ":"
-                            && last.ends_with(|c: char| c.is_ascii_digit())
-                            && at(out, r + 1).starts_with(|c: char| c.is_ascii_digit()))
-                    {
-                        last = at(out, r + 1);
-                        cur.end = out[r + 1].end;
-                        r += 2;
-                    } else {
-                        break;
-                    }
+        } else if (cur.len() == 1 && b0 == b'\'') || matches!(at(out, r - 1), "’" | "‘") {
+            // `1990's`, `U.S.'s`: UAX#29 leaves the apostrophe loose.
+            if w > first && is_clitic(at(out, r)) {
+                let prev = at(out, w - 1);
+                if ends_alnum(prev) || prev.ends_with('.') {
+                    cur.end = out[r].end;
+                    r += 1;
                 }
             }
-            _ => {}
+        } else if starts_alnum(at(out, r - 1)) {
+            let mut last = at(out, r - 1);
+            let mut last_dot = false;
+            loop {
+                if is_byte(text, out, r, b'.')
+                    && !is_byte(text, out, r + 1, b'.')
+                    && !last_dot
+                    && takes_period(text, last, out[r].end as usize)
+                {
+                    cur.end = out[r].end;
+                    r += 1;
+                    last_dot = true;
+                } else if (is_byte(text, out, r, b'-')
+                    && starts_alnum(at(out, r + 1))
+                    && (last_dot || ends_alnum(last)))
+                    // Times and scores: `10:30`.
+                    || (is_byte(text, out, r, b':')
+                        && !last_dot
+                        && last.ends_with(|c: char| c.is_ascii_digit())
+                        && at(out, r + 1).starts_with(|c: char| c.is_ascii_digit()))
+                {
+                    last = at(out, r + 1);
+                    last_dot = false;
+                    cur.end = out[r + 1].end;
+                    r += 2;
+                } else {
+                    break;
+                }
+            }
         }
         out[w] = cur;
         w += 1;
@@ -642,7 +716,10 @@ pub fn split_sentences(text: &str, tokens: &[Span], out: &mut Vec<Range<usize>>)
     let mut start = 0;
     let mut i = 0;
     while i < n {
-        if i > start && sp.heading_before(i) {
+        if i > start
+            && text.as_bytes()[tokens[i].start as usize].is_ascii_uppercase()
+            && sp.heading_before(i)
+        {
             out.push(start..i);
             start = i;
         }
