@@ -225,10 +225,7 @@ const fn wb_class(c: char) -> Option<Wb> {
 fn decode(s: &str, i: usize) -> Option<(Wb, usize)> {
     let b = s.as_bytes()[i];
     if b < 0x80 {
-        return match ASCII_WB[b as usize] {
-            Some(w) => Some((w, 1)),
-            None => None,
-        };
+        return ASCII_WB[b as usize].map(|w| (w, 1));
     }
     let c = s[i..].chars().next()?;
     wb_class(c).map(|w| (w, c.len_utf8()))
