@@ -692,16 +692,20 @@ impl Splitter<'_> {
 
     /// A run-in heading ends before token `i`: "... position During the meeting".
     fn heading_before(&self, i: usize) -> bool {
-        if i == 0 || HEADING_ENDERS.binary_search(&self.tok(i)).is_err() {
+        if i == 0 {
             return false;
         }
+        // The cheap test on the previous token first: most capitalised words follow
+        // punctuation or other capitalised words.
         let prev = self.tok(i - 1);
-        if matches!(prev, "”" | "’") || (prev == "\"" && self.straight_quote_closes(i - 1)) {
-            return true;
-        }
-        prev.starts_with(|c: char| c.is_lowercase())
-            && prev.chars().all(char::is_alphabetic)
-            && NAME_INTRODUCERS.binary_search(&prev).is_err()
+        let after_quote =
+            matches!(prev, "”" | "’") || (prev == "\"" && self.straight_quote_closes(i - 1));
+        let after_word = !after_quote
+            && prev.starts_with(|c: char| c.is_lowercase())
+            && prev.chars().all(char::is_alphabetic);
+        (after_quote || after_word)
+            && HEADING_ENDERS.binary_search(&self.tok(i)).is_ok()
+            && (after_quote || NAME_INTRODUCERS.binary_search(&prev).is_err())
     }
 }
 
