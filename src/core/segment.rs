@@ -166,17 +166,22 @@ fn general(text: &str, start: usize, end: usize, out: &mut Vec<Span>) {
     let first = out.len();
     if !fast_pieces(text, start, end, out) {
         out.truncate(first);
-        for (i, p) in text[start..end].split_word_bound_indices() {
-            let a = start + i;
-            let b = a + p.len();
-            if p.len() > 1 && p.contains(['\'', '’', '‘']) {
-                push_word(text, a, b, out);
-            } else {
-                out.push(Span::new(a, b));
-            }
-        }
+        uax_pieces(text, start, end, out);
     }
     merge(text, first, out);
+}
+
+/// UAX#29 word-boundary pieces of `text[start..end]` (clitics split).
+fn uax_pieces(text: &str, start: usize, end: usize, out: &mut Vec<Span>) {
+    for (i, p) in text[start..end].split_word_bound_indices() {
+        let a = start + i;
+        let b = a + p.len();
+        if p.len() > 1 && p.contains(['\'', '’', '‘', '.']) {
+            push_word(text, a, b, out);
+        } else {
+            out.push(Span::new(a, b));
+        }
+    }
 }
 
 /// The UAX#29 word-break classes that occur in "simple" chunks.
@@ -248,7 +253,8 @@ fn fast_pieces(text: &str, start: usize, end: usize, out: &mut Vec<Span>) -> boo
         }
         let w0 = i;
         let mut last = cls;
-        let mut apos = false;
+        // A letter-joining `.` or any apostrophe: the piece may need splitting.
+        let mut inner = false;
         i += len;
         while i < n {
             let Some((c2, l2)) = decode(s, i) else {
@@ -273,14 +279,14 @@ fn fast_pieces(text: &str, start: usize, end: usize, out: &mut Vec<Span>) -> boo
                     if !joins {
                         break;
                     }
-                    apos |= s.as_bytes()[i] != b'.' && c2 == Wb::MidNumLet;
+                    inner |= c2 == Wb::MidNumLet && (letters || s.as_bytes()[i] != b'.');
                     last = c3;
                     i += l2 + l3;
                 }
                 _ => break,
             }
         }
-        if apos {
+        if inner {
             push_word(text, start + w0, start + i, out);
         } else {
             out.push(Span::new(start + w0, start + i));
@@ -301,9 +307,32 @@ fn is_clitic(s: &str) -> bool {
     )
 }
 
-/// Push a UAX#29 word that contains an apostrophe, splitting off a final clitic:
-/// `China's` -> `China` `'s`, `don't` -> `do` `n't`; `O'Brien` stays whole.
+/// Push a UAX#29 word that contains an apostrophe or a letter-joining dot.
+///
+/// Scraped text often lacks the space after a full stop (`said.The`); UAX#29 glues
+/// that into one word, so a dot between a lowercase word and a capitalised one is cut
+/// out. Domains (`reuters.com`) and initialisms (`U.S`, `Ph.D`) do not match.
 fn push_word(text: &str, a: usize, b: usize, out: &mut Vec<Span>) {
+    let w = text[a..b].as_bytes();
+    let mut seg = 0;
+    for k in 2..w.len().saturating_sub(2) {
+        if w[k] == b'.'
+            && w[k - 1].is_ascii_lowercase()
+            && w[k - 2].is_ascii_alphabetic()
+            && w[k + 1].is_ascii_uppercase()
+            && w[k + 2].is_ascii_lowercase()
+        {
+            push_clitic(text, a + seg, a + k, out);
+            out.push(Span::new(a + k, a + k + 1));
+            seg = k + 1;
+        }
+    }
+    push_clitic(text, a + seg, b, out);
+}
+
+/// Push a word, splitting off a final clitic: `China's` -> `China` `'s`,
+/// `don't` -> `do` `n't`; `O'Brien` stays whole.
+fn push_clitic(text: &str, a: usize, b: usize, out: &mut Vec<Span>) {
     let w = &text[a..b];
     if let Some((k, c)) = w.char_indices().rev().find(|&(_, c)| is_apostrophe(c)) {
         let tail = &w[k + c.len_utf8()..];
@@ -323,21 +352,25 @@ fn push_word(text: &str, a: usize, b: usize, out: &mut Vec<Span>) {
 }
 
 /// Titles and the like: they precede a name, so never end a sentence.
+#[rustfmt::skip]
 const TITLES: &[&str] = &[
     "Adm", "Brig", "Capt", "Cmdr", "Col", "Dr", "Fr", "Ft", "Gen", "Gov", "Hon", "Lt", "Maj",
     "Messrs", "Mme", "Mr", "Mrs", "Ms", "Mt", "No", "Nos", "Prof", "Rep", "Reps", "Rev", "Sen",
-    "Sens", "Sgt", "St", "Supt", "vs",
+    "Sens", "Sgt", "St", "Supt", "v", "vs",
 ];
 /// Month abbreviations: no end before a day number.
+#[rustfmt::skip]
 const MONTHS: &[&str] = &[
     "Apr", "Aug", "Dec", "Feb", "Jan", "Jul", "Jun", "Mar", "Nov", "Oct", "Sep", "Sept",
 ];
 /// Abbreviations that may end a sentence (before a typical sentence starter).
+#[rustfmt::skip]
 const OTHER_ABBREVS: &[&str] = &[
     "Ala", "Ariz", "Ark", "Assn", "Ave", "Blvd", "Bros", "Calif", "Co", "Colo", "Conn", "Corp",
-    "Cos", "Del", "Dept", "Fla", "Ga", "Ill", "Inc", "Ind", "Jr", "Kan", "Ky", "La", "Ltd", "Mass",
-    "Md", "Mich", "Minn", "Miss", "Mo", "Mont", "Neb", "Nev", "Okla", "Ore", "Pa", "Ph.D", "Rd",
-    "Sr", "Tenn", "Tex", "Va", "Vt", "Wash", "Wis", "Wyo", "al", "approx", "cf", "est", "etc",
+    "Cos", "Del", "Dept", "Fla", "Ga", "Ill", "Inc", "Ind", "Jr", "Kan", "Ky", "La", "Ltd",
+    "Mass", "Md", "Mich", "Minn", "Miss", "Mo", "Mont", "Neb", "Nev", "Okla", "Ore", "Pa",
+    "Ph.D", "Rd", "Sr", "Tenn", "Tex", "Va", "Vt", "Wash", "Wis", "Wyo", "al", "approx", "cf",
+    "est", "etc",
 ];
 
 /// `U.S`, `e.g`, `a.m`, `J`: letters joined by single dots (a lone letter must be a
@@ -417,17 +450,16 @@ fn merge(text: &str, first: usize, out: &mut Vec<Span>) {
         let mut cur = out[r];
         let b0 = bytes[cur.start as usize];
         r += 1;
-        if cur.len() == 1 && (b0 == b'.' || b0 == b'-') {
-            // `...`, `--`: a run of the same mark is one token.
+        if cur.len() == 1 && matches!(b0, b'.' | b'-' | b'\'' | b'`') && is_byte(text, out, r, b0) {
+            // `...`, `--`, and the Penn-style quotes `''` and ``` `` ```: a run of the
+            // same mark is one token.
             while is_byte(text, out, r, b0) {
                 cur.end = out[r].end;
                 r += 1;
             }
+        } else if cur.len() == 1 && (b0 == b'.' || b0 == b'-') {
             // `.5`, `-5` at the start of a chunk are numbers.
-            if cur.len() == 1
-                && r - 1 == first
-                && at(out, r).starts_with(|c: char| c.is_ascii_digit())
-            {
+            if r - 1 == first && at(out, r).starts_with(|c: char| c.is_ascii_digit()) {
                 cur.end = out[r].end;
                 r += 1;
             }
@@ -517,111 +549,36 @@ fn end_kind(t: &str) -> Option<End> {
 }
 
 /// Capitalised words that typically open a sentence and rarely start a name.
+#[rustfmt::skip]
 const STARTERS: &[&str] = &[
-    "A",
-    "According",
-    "After",
-    "All",
-    "Also",
-    "An",
-    "And",
-    "As",
-    "At",
-    "But",
-    "During",
-    "For",
-    "He",
-    "Her",
-    "His",
-    "However",
-    "I",
-    "If",
-    "In",
-    "It",
-    "Its",
-    "Meanwhile",
-    "Most",
-    "On",
-    "Our",
-    "She",
-    "Some",
-    "That",
-    "The",
-    "Their",
-    "There",
-    "These",
-    "They",
-    "This",
-    "Those",
-    "We",
-    "When",
-    "While",
-    "Yet",
+    "A", "According", "After", "All", "Also", "An", "And", "As", "At", "But", "During", "For",
+    "He", "Her", "His", "However", "I", "If", "In", "It", "Its", "Meanwhile", "Most", "On",
+    "Our", "She", "Some", "That", "The", "Their", "There", "These", "They", "This", "Those",
+    "We", "When", "While", "Yet",
 ];
 /// The stricter set that may follow a lone initial: no `A`, `I`, `An`, which follow
 /// initials in names.
+#[rustfmt::skip]
 const INITIAL_STARTERS: &[&str] = &[
-    "But",
-    "He",
-    "Her",
-    "His",
-    "However",
-    "It",
-    "Its",
-    "Meanwhile",
-    "Our",
-    "She",
-    "That",
-    "The",
-    "Their",
-    "There",
-    "These",
-    "They",
-    "This",
-    "Those",
-    "We",
+    "After", "As", "At", "But", "He", "Her", "His", "However", "If", "In", "It", "Its",
+    "Meanwhile", "On", "Our", "She", "That", "The", "Their", "There", "These", "They", "This",
+    "Those", "We", "When",
 ];
 /// Capitalised adverbs and conjunctions that almost never appear capitalised inside a
 /// sentence; after a lowercase word with no punctuation they mark a run-in heading.
+#[rustfmt::skip]
 const HEADING_ENDERS: &[&str] = &[
-    "According",
-    "Additionally",
-    "After",
-    "Although",
-    "Before",
-    "But",
-    "During",
-    "Earlier",
-    "Furthermore",
-    "He",
-    "However",
-    "Instead",
-    "It",
-    "Last",
-    "Later",
-    "Meanwhile",
-    "Moreover",
-    "Nevertheless",
-    "Nonetheless",
-    "Recently",
-    "She",
-    "Since",
-    "They",
-    "This",
-    "Those",
-    "Though",
-    "Today",
-    "We",
-    "When",
-    "Whereas",
-    "While",
-    "Yesterday",
+    "According", "Additionally", "After", "Although", "Before", "But", "During", "Earlier",
+    "Furthermore", "He", "However", "Instead", "It", "Last", "Later", "Meanwhile", "Moreover",
+    "Nevertheless", "Nonetheless", "Recently", "She", "Since", "They", "This", "Those",
+    "Though", "Today", "We", "When", "Whereas", "While", "Yesterday",
 ];
 /// Lowercase words after which a capitalised word is a title or name, not a new
 /// sentence: "the Today show", "a film called Before Sunrise".
+#[rustfmt::skip]
 const NAME_INTRODUCERS: &[&str] = &[
-    "a", "an", "and", "as", "at", "by", "called", "dubbed", "for", "from", "in", "into", "named",
-    "of", "on", "or", "the", "titled", "to", "with",
+    "a", "an", "and", "as", "at", "by", "called", "dubbed", "for", "from", "in", "into",
+    "named", "of", "on", "or", "the", "titled", "to", "with",
 ];
 
 /// Splits sentences over one paragraph's tokens.
@@ -652,7 +609,7 @@ impl Splitter<'_> {
 
     fn is_closer(&self, i: usize) -> bool {
         match self.tok(i) {
-            ")" | "]" | "”" | "’" => true,
+            ")" | "]" | "”" | "’" | "''" => true,
             "\"" | "'" => self.straight_quote_closes(i),
             _ => false,
         }
@@ -660,7 +617,7 @@ impl Splitter<'_> {
 
     fn is_opener(&self, i: usize) -> bool {
         match self.tok(i) {
-            "(" | "[" | "“" | "‘" => true,
+            "(" | "[" | "“" | "‘" | "``" => true,
             "\"" | "'" => !self.straight_quote_closes(i),
             _ => false,
         }
@@ -709,6 +666,10 @@ impl Splitter<'_> {
     }
 }
 
+fn is_list_number(t: &str) -> bool {
+    (1..=2).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// Split one paragraph's tokens into sentences, appending each sentence as a range of
 /// indexes into `tokens`. Every token belongs to exactly one sentence, in order.
 pub fn split_sentences(text: &str, tokens: &[Span], out: &mut Vec<Range<usize>>) {
@@ -726,6 +687,8 @@ pub fn split_sentences(text: &str, tokens: &[Span], out: &mut Vec<Range<usize>>)
         }
         let t = sp.tok(i);
         let kind = match t.as_bytes().last() {
+            // "1. The first point": a list number is not a sentence.
+            Some(b'.') if t.len() == 1 && i == start + 1 && is_list_number(sp.tok(start)) => None,
             Some(b'.' | b'!' | b'?' | 0xA6) => end_kind(t),
             _ => None,
         };
@@ -914,6 +877,13 @@ mod tests {
             ("", &[]),
             ("  \t\u{a0} ", &[]),
             ("?!...", &["?", "!", "..."]),
+            ("he said.The end", &["he", "said", ".", "The", "end"]),
+            (
+                "reuters.com Ph.D. NATO.Int",
+                &["reuters.com", "Ph.D.", "NATO.Int"],
+            ),
+            ("``Hi,'' he said", &["``", "Hi", ",", "''", "he", "said"]),
+            ("King v. Burwell", &["King", "v.", "Burwell"]),
         ];
         for (input, want) in cases {
             assert_eq!(toks(input), *want, "input {input:?}");
@@ -1020,6 +990,11 @@ mod tests {
             ("It cost $5. $6 was asked.", &["It cost $5.", "$6 was asked."]),
             ("She appeared on the Today show yesterday.", &["She appeared on the Today show yesterday."]),
             ("... ?! .", &["... ?! ."]),
+            ("2. The second point.", &["2. The second point."]),
+            ("It said.The end is near.", &["It said.", "The end is near."]),
+            ("the King v. Burwell case", &["the King v. Burwell case"]),
+            ("``It ended.'' He left.", &["``It ended.''", "He left."]),
+            ("Exhibit A. In a speech, Ben A. Rissing spoke.", &["Exhibit A.", "In a speech, Ben A. Rissing spoke."]),
             ("", &[]),
             ("   ", &[]),
         ];
@@ -1053,13 +1028,7 @@ mod tests {
             let mut fast = Vec::new();
             assert!(fast_pieces(&s, 0, s.len(), &mut fast));
             let mut slow = Vec::new();
-            for (i, p) in s.split_word_bound_indices() {
-                if p.len() > 1 && p.contains(['\'', '’', '‘']) {
-                    push_word(&s, i, i + p.len(), &mut slow);
-                } else {
-                    slow.push(Span::new(i, i + p.len()));
-                }
-            }
+            uax_pieces(&s, 0, s.len(), &mut slow);
             assert_eq!(fast, slow, "input {s:?}");
         }
     }
