@@ -313,7 +313,7 @@ fn is_clitic(s: &str) -> bool {
 /// that into one word, so a dot between a lowercase word and a capitalised one is cut
 /// out. Domains (`reuters.com`) and initialisms (`U.S`, `Ph.D`) do not match.
 fn push_word(text: &str, a: usize, b: usize, out: &mut Vec<Span>) {
-    let w = text[a..b].as_bytes();
+    let w = &text.as_bytes()[a..b];
     let mut seg = 0;
     for k in 2..w.len().saturating_sub(2) {
         if w[k] == b'.'
