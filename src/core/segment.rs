@@ -596,15 +596,24 @@ impl Splitter<'_> {
         i > 0 && self.tokens[i - 1].end == self.tokens[i].start
     }
 
-    /// A straight quote is closing when glued to the token before it, unless that token
-    /// is itself an opener (`("`); a free-standing one counts as closing too.
+    /// A straight quote is closing when its run of glued straight quotes (`'"`) is
+    /// glued to the token before it, unless that token is an opener (`("`); a run glued
+    /// to neither side counts as closing too.
     fn straight_quote_closes(&self, i: usize) -> bool {
-        if self.attached_left(i) {
-            return !matches!(self.tok(i - 1), "(" | "[" | "“" | "‘" | "\"" | "'");
+        let is_straight = |k: usize| matches!(self.tok(k), "\"" | "'");
+        let mut first = i;
+        while self.attached_left(first) && is_straight(first - 1) {
+            first -= 1;
         }
-        let attached_right =
-            i + 1 < self.tokens.len() && self.tokens[i + 1].start == self.tokens[i].end;
-        !attached_right
+        if self.attached_left(first) {
+            return !matches!(self.tok(first - 1), "(" | "[" | "“" | "‘" | "``");
+        }
+        let mut last = i;
+        while last + 1 < self.tokens.len() && self.attached_left(last + 1) && is_straight(last + 1)
+        {
+            last += 1;
+        }
+        !(last + 1 < self.tokens.len() && self.attached_left(last + 1))
     }
 
     fn is_closer(&self, i: usize) -> bool {
@@ -991,6 +1000,7 @@ mod tests {
             ("She appeared on the Today show yesterday.", &["She appeared on the Today show yesterday."]),
             ("... ?! .", &["... ?! ."]),
             ("2. The second point.", &["2. The second point."]),
+            ("\"She said, 'Read it.'\" He did. \"'Go,' he said.\"", &["\"She said, 'Read it.'\"", "He did.", "\"'Go,' he said.\""]),
             ("It said.The end is near.", &["It said.", "The end is near."]),
             ("the King v. Burwell case", &["the King v. Burwell case"]),
             ("``It ended.'' He left.", &["``It ended.''", "He left."]),
