@@ -53,35 +53,49 @@ pub fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<Span>) {
     };
     let base = range.start;
     let bytes = slice.as_bytes();
+    let n = bytes.len();
+    // The char at `i` (not ASCII) and its length, or a space past a broken boundary.
+    let wide = |i: usize| {
+        let c = slice.get(i..).and_then(|t| t.chars().next()).unwrap_or(' ');
+        (c, c.len_utf8())
+    };
     let mut i = 0;
-    let mut chunk_start = usize::MAX;
-    let mut flags = 0u8;
-    while i < bytes.len() {
+    'chunks: while i < n {
         let f = BYTE_FLAGS[bytes[i] as usize];
-        let mut len = 1;
-        let sep = if f & NON_ASCII != 0 {
-            let c = slice[i..].chars().next().unwrap_or(' ');
-            len = c.len_utf8();
-            is_separator(c)
-        } else {
-            f & SEP != 0
-        };
-        if sep {
-            if chunk_start != usize::MAX {
-                chunk(text, base + chunk_start, base + i, flags, out);
-                chunk_start = usize::MAX;
-            }
-        } else {
-            if chunk_start == usize::MAX {
-                chunk_start = i;
-                flags = 0;
-            }
-            flags |= f;
+        if f & SEP != 0 {
+            i += 1;
+            continue;
         }
-        i += len;
-    }
-    if chunk_start != usize::MAX {
-        chunk(text, base + chunk_start, base + bytes.len(), flags, out);
+        if f & NON_ASCII != 0 {
+            let (c, len) = wide(i);
+            if is_separator(c) {
+                i += len;
+                continue;
+            }
+        }
+        let start = i;
+        let mut flags = 0u8;
+        loop {
+            // The hot loop: ASCII bytes up to the next space.
+            while i < n {
+                let f = BYTE_FLAGS[bytes[i] as usize];
+                if f & (SEP | NON_ASCII) != 0 {
+                    break;
+                }
+                flags |= f;
+                i += 1;
+            }
+            if i < n && BYTE_FLAGS[bytes[i] as usize] & NON_ASCII != 0 {
+                let (c, len) = wide(i);
+                if !is_separator(c) {
+                    flags |= NON_ASCII | NOT_ALNUM;
+                    i += len;
+                    continue;
+                }
+            }
+            chunk(text, base + start, base + i, flags, out);
+            continue 'chunks;
+        }
     }
 }
 
