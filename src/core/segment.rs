@@ -588,11 +588,13 @@ const HEADING_ENDERS: &[&str] = &[
     "Though", "Today", "We", "When", "Whereas", "While", "Yesterday",
 ];
 /// Lowercase words after which a capitalised word is a title or name, not a new
-/// sentence: "the Today show", "a film called Before Sunrise".
+/// sentence: "the Today show", "a film called Before Sunrise", "his book Last Act".
 #[rustfmt::skip]
 const NAME_INTRODUCERS: &[&str] = &[
-    "a", "an", "and", "as", "at", "by", "called", "dubbed", "for", "from", "in", "into",
-    "named", "of", "on", "or", "the", "titled", "to", "with",
+    "a", "album", "an", "and", "as", "at", "book", "by", "called", "column", "dubbed", "film",
+    "for", "from", "in", "into", "magazine", "memoir", "movie", "named", "newspaper", "novel",
+    "of", "on", "or", "play", "podcast", "program", "series", "show", "song", "the", "titled",
+    "to", "with",
 ];
 
 /// Splits sentences over one paragraph's tokens.
@@ -1012,6 +1014,7 @@ mod tests {
             ("He said: go! — and left.", &["He said: go! — and left."]),
             ("It cost $5. $6 was asked.", &["It cost $5.", "$6 was asked."]),
             ("She appeared on the Today show yesterday.", &["She appeared on the Today show yesterday."]),
+            ("He wrote in his book Last Act that it was over.", &["He wrote in his book Last Act that it was over."]),
             ("... ?! .", &["... ?! ."]),
             ("2. The second point.", &["2. The second point."]),
             ("\"She said, 'Read it.'\" He did. \"'Go,' he said.\"", &["\"She said, 'Read it.'\"", "He did.", "\"'Go,' he said.\""]),
@@ -1054,6 +1057,41 @@ mod tests {
             let mut slow = Vec::new();
             uax_pieces(&s, 0, s.len(), &mut slow);
             assert_eq!(fast, slow, "input {s:?}");
+        }
+    }
+
+    #[test]
+    fn random_text_keeps_invariants() {
+        let alphabet: Vec<char> = "aZé9 .,'’\"“”()-—…?!$%@#/:Ж東\u{a0}\t\u{200b}\u{301}U.S.Mr."
+            .chars()
+            .collect();
+        let mut rng = Lcg(11);
+        let mut s = String::new();
+        for _ in 0..20_000 {
+            s.clear();
+            for _ in 0..rng.next() % 40 {
+                s.push(alphabet[rng.next() % alphabet.len()]);
+            }
+            let mut tokens = Vec::new();
+            tokenize(&s, 0..s.len(), &mut tokens);
+            let mut prev_end = 0;
+            for t in &tokens {
+                assert!(t.start < t.end && prev_end <= t.start as usize, "{s:?}");
+                prev_end = t.end as usize;
+                let tok = s.get(t.range());
+                assert!(
+                    tok.is_some_and(|x| !x.chars().any(is_separator)),
+                    "{s:?} {t:?}"
+                );
+            }
+            let mut ranges = Vec::new();
+            split_sentences(&s, &tokens, &mut ranges);
+            let mut next = 0;
+            for r in &ranges {
+                assert!(r.start == next && r.start < r.end, "{s:?}");
+                next = r.end;
+            }
+            assert_eq!(next, tokens.len(), "{s:?}");
         }
     }
 
