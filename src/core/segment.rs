@@ -14,7 +14,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use super::Span;
 
-/// Byte flags for the chunking loop.
+// Byte flags for the chunking loop. `SEP`: ASCII whitespace.
 const SEP: u8 = 1;
 /// `@` `#` `/`: the chunk may be a URL, email, handle or hashtag.
 const SPECIAL: u8 = 2;
@@ -529,7 +529,7 @@ enum End {
     Stop,
     /// `...` `…`
     Ellipsis,
-    /// A title or initial: precedes a name.
+    /// A title (`Mr.`, `v.`): precedes a name.
     Title,
     /// A lone capital initial: `Plan B. The` may end, `J. K. Rowling` may not.
     Initial,
@@ -551,7 +551,7 @@ fn end_kind(t: &str) -> Option<End> {
     if w.bytes().all(|b| b == b'.') {
         return Some(End::Ellipsis);
     }
-    Some(if w.len() == 1 {
+    Some(if w.len() == 1 && w.as_bytes()[0].is_ascii_uppercase() {
         End::Initial
     } else if TITLES.binary_search(&w).is_ok() {
         End::Title
