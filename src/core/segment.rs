@@ -699,22 +699,21 @@ fn is_list_number(t: &str) -> bool {
 /// indexes into `tokens`. Every token belongs to exactly one sentence, in order.
 pub fn split_sentences(text: &str, tokens: &[Span], out: &mut Vec<Range<usize>>) {
     let sp = Splitter { text, tokens };
+    let bytes = text.as_bytes();
     let n = tokens.len();
     let mut start = 0;
     let mut i = 0;
     while i < n {
-        if i > start
-            && text.as_bytes()[tokens[i].start as usize].is_ascii_uppercase()
-            && sp.heading_before(i)
-        {
+        let (a, b) = (tokens[i].start as usize, tokens[i].end as usize);
+        if i > start && bytes[a].is_ascii_uppercase() && sp.heading_before(i) {
             out.push(start..i);
             start = i;
         }
-        let t = sp.tok(i);
-        let kind = match t.as_bytes().last() {
+        // Only tokens ending in `.` `!` `?` or `…` (whose last byte is 0xA6) can end one.
+        let kind = match bytes[b - 1] {
             // "1. The first point": a list number is not a sentence.
-            Some(b'.') if t.len() == 1 && i == start + 1 && is_list_number(sp.tok(start)) => None,
-            Some(b'.' | b'!' | b'?' | 0xA6) => end_kind(t),
+            b'.' if b - a == 1 && i == start + 1 && is_list_number(sp.tok(start)) => None,
+            b'.' | b'!' | b'?' | 0xA6 => end_kind(&text[a..b]),
             _ => None,
         };
         i += 1;
