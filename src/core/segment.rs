@@ -434,6 +434,11 @@ fn starts_alnum(s: &str) -> bool {
     }
 }
 
+/// A decade without its century: `90s`.
+fn is_decade(s: &str) -> bool {
+    matches!(s.as_bytes(), [a, b'0', b's'] if a.is_ascii_digit())
+}
+
 /// Whether piece `k` is the single ASCII byte `b`.
 #[inline]
 fn is_byte(text: &str, out: &[Span], k: usize, b: u8) -> bool {
@@ -485,6 +490,10 @@ fn merge(text: &str, first: usize, out: &mut Vec<Span>) {
                     cur.end = out[r].end;
                     r += 1;
                 }
+            } else if w == first && is_decade(at(out, r)) {
+                // `'90s`: the apostrophe stands for the century.
+                cur.end = out[r].end;
+                r += 1;
             }
         } else if starts_alnum(at(out, r - 1)) {
             let mut last = at(out, r - 1);
@@ -803,6 +812,10 @@ mod tests {
             ("O'Brien D'Amato O’Neill's", "O'Brien D'Amato O’Neill 's"),
             ("the ministers' talks", "the ministers ' talks"),
             ("U.S.'s 1990's", "U.S. 's 1990 's"),
+            (
+                "the ’90s and '80s, '90 '9s",
+                "the ’90s and '80s , ' 90 ' 9s",
+            ),
         ]);
     }
 
