@@ -22,14 +22,24 @@ fn main() {
     if let Some(p) = args.get(3).filter(|p| *p != "-") {
         lx.add_clusters_tsv(&read(p));
     }
-    let epochs = std::env::var("EPOCHS").ok().and_then(|v| v.parse().ok()).unwrap_or(12);
-    let opts = train::Options { epochs, ..Default::default() };
+    let epochs = std::env::var("EPOCHS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(12);
+    let opts = train::Options {
+        epochs,
+        ..Default::default()
+    };
     let t0 = Instant::now();
     let model = train::train(&docs, &dev, lx, &opts, &mut |e| {
         let f = e.dev.as_ref().map_or(0.0, |s| s.overall_f1());
         println!(
             "epoch {:2}  mistakes {:6}/{:6}  dev F1 {:.4}  {:.1}s",
-            e.epoch, e.mistakes, e.tokens, f, t0.elapsed().as_secs_f64()
+            e.epoch,
+            e.mistakes,
+            e.tokens,
+            f,
+            t0.elapsed().as_secs_f64()
         );
     });
     let s = train::evaluate(&model, &dev);
@@ -41,7 +51,12 @@ fn main() {
     println!("model {:.2} MB", bytes.len() as f64 / 1e6);
     let words: Vec<Vec<Vec<&str>>> = dev
         .iter()
-        .map(|d| d.sents.iter().map(|(w, _)| w.iter().map(String::as_str).collect()).collect())
+        .map(|d| {
+            d.sents
+                .iter()
+                .map(|(w, _)| w.iter().map(String::as_str).collect())
+                .collect()
+        })
         .collect();
     let n: usize = words.iter().flatten().map(Vec::len).sum();
     let t = Instant::now();

@@ -142,8 +142,8 @@ fn load_tagger(py: Python<'_>, data: &[u8]) -> PyResult<Tagger> {
     })
 }
 
-/// Entity mentions in parsed articles: columns doc, sentence, start, end (character
-/// offsets), label (index into TYPES).
+/// Entity mentions in parsed articles: columns doc, paragraph, sentence, start, end
+/// (character offsets), label (index into TYPES).
 #[pyfunction]
 #[pyo3(signature = (articles, tagger, threads=None))]
 fn tag_articles<'py>(
@@ -156,7 +156,7 @@ fn tag_articles<'py>(
     let docs = &articles.docs;
     let cols = run(py, threads, || {
         use rayon::prelude::*;
-        let per_doc: Vec<Vec<[i64; 5]>> = docs
+        let per_doc: Vec<Vec<[i64; 6]>> = docs
             .par_iter()
             .enumerate()
             .map(|(d, a)| {
@@ -168,6 +168,7 @@ fn tag_articles<'py>(
                         let e = a.tokens[m.end_token as usize - 1].end as usize;
                         [
                             d as i64,
+                            a.sentences[m.sentence as usize].paragraph as i64,
                             m.sentence as i64,
                             conv.get(s) as i64,
                             conv.get(e) as i64,
@@ -178,7 +179,7 @@ fn tag_articles<'py>(
             })
             .collect();
         let n: usize = per_doc.iter().map(Vec::len).sum();
-        let mut cols: [Vec<i64>; 5] = Default::default();
+        let mut cols: [Vec<i64>; 6] = Default::default();
         for c in cols.iter_mut() {
             c.reserve(n);
         }
@@ -190,7 +191,10 @@ fn tag_articles<'py>(
         Ok(cols)
     })?;
     let d = PyDict::new(py);
-    for (name, col) in ["doc", "sentence", "start", "end", "label"].into_iter().zip(cols) {
+    for (name, col) in ["doc", "paragraph", "sentence", "start", "end", "label"]
+        .into_iter()
+        .zip(cols)
+    {
         d.set_item(name, col.into_pyarray(py))?;
     }
     Ok(d)
@@ -245,7 +249,10 @@ fn train_tagger(
         let scores = train::evaluate(&model, if dev.is_empty() { &docs } else { &dev });
         Ok((model, scores))
     })?;
-    let names = labels::TYPES.iter().map(|s| s.to_string()).chain(["ALL".into()]);
+    let names = labels::TYPES
+        .iter()
+        .map(|s| s.to_string())
+        .chain(["ALL".into()]);
     let report = names.zip(scores.counts).collect();
     Ok((
         Tagger {

@@ -219,15 +219,7 @@ fn f3(t: u64, a: u64, b: u64) -> u64 {
 ///
 /// `prev1`/`prev2` are the labels already chosen for the two tokens before; `hist` is
 /// the entity type (1-based) this word was last given in the document, 0 if none.
-pub fn emit(
-    s: &Sent,
-    i: usize,
-    prev1: u8,
-    prev2: u8,
-    hist: u8,
-    doc: &DocInfo,
-    out: &mut Vec<u64>,
-) {
+pub fn emit(s: &Sent, i: usize, prev1: u8, prev2: u8, hist: u8, doc: &DocInfo, out: &mut Vec<u64>) {
     out.clear();
     let a = &s.atoms[i];
     let at = |k: isize| -> Option<&Atoms> {

@@ -175,8 +175,14 @@ mod tests {
         );
         // IOB1: I- throughout, B- only between adjacent same-type entities.
         let tags = ["I-PER", "I-PER", "B-PER", "O", "I-LOC", "I-ORG"];
-        assert_eq!(spans_from_iob(&tags), vec![(0, 2, 0), (2, 3, 0), (4, 5, 2), (5, 6, 1)]);
+        assert_eq!(
+            spans_from_iob(&tags),
+            vec![(0, 2, 0), (2, 3, 0), (4, 5, 2), (5, 6, 1)]
+        );
         // A stray I after O and an unclosed B still give entities.
-        assert_eq!(spans(&[O, label(1, I), label(1, B)]), vec![(1, 2, 1), (2, 3, 1)]);
+        assert_eq!(
+            spans(&[O, label(1, I), label(1, B)]),
+            vec![(1, 2, 1), (2, 3, 1)]
+        );
     }
 }

@@ -144,7 +144,9 @@ mod tests {
     #[test]
     fn gazetteer_matches_multiword_and_overlaps() {
         let mut lx = Lexicon::default();
-        lx.add_gazetteer_tsv("LOC.country\tSouth Korea\nLOC.country\tKorea\nORG.suffix\tMinistry\n");
+        lx.add_gazetteer_tsv(
+            "LOC.country\tSouth Korea\nLOC.country\tKorea\nORG.suffix\tMinistry\n",
+        );
         let mut out = Vec::new();
         lx.match_sentence(&lower(&["the", "SOUTH", "korea", "Ministry"]), &mut out);
         assert_eq!(out[0], 0);
@@ -158,8 +160,14 @@ mod tests {
     fn clusters_fall_back_to_lowercase() {
         let mut lx = Lexicon::default();
         lx.add_clusters_tsv("Paris\t1\t2\t3\nbad line\nkyiv\t0\t0\t7\n");
-        assert_eq!(lx.cluster(hash_str("Paris"), hash_str("paris")), Some([2, 3, 4]));
-        assert_eq!(lx.cluster(hash_str("Kyiv"), hash_str("kyiv")), Some([1, 1, 8]));
+        assert_eq!(
+            lx.cluster(hash_str("Paris"), hash_str("paris")),
+            Some([2, 3, 4])
+        );
+        assert_eq!(
+            lx.cluster(hash_str("Kyiv"), hash_str("kyiv")),
+            Some([1, 1, 8])
+        );
         assert_eq!(lx.cluster(hash_str("Nowhere"), hash_str("nowhere")), None);
     }
 }

@@ -96,7 +96,11 @@ impl Model {
             }
         }
         put_set(&mut b, &self.starters);
-        let max = self.weights.iter().fold(0f32, |m, w| m.max(w.abs())).max(1e-9);
+        let max = self
+            .weights
+            .iter()
+            .fold(0f32, |m, w| m.max(w.abs()))
+            .max(1e-9);
         let scale = max / i16::MAX as f32;
         b.extend_from_slice(&scale.to_le_bytes());
         let mut rows: Vec<_> = self.index.iter().map(|(&k, &r)| (k, r)).collect();

@@ -322,7 +322,9 @@ mod tests {
             prune: 0.0,
         };
         let mut epochs = 0;
-        let model = train(&docs, &docs, Lexicon::default(), &opts, &mut |_| epochs += 1);
+        let model = train(&docs, &docs, Lexicon::default(), &opts, &mut |_| {
+            epochs += 1
+        });
         assert_eq!(epochs, 8);
         let s = evaluate(&model, &docs);
         assert!(s.overall_f1() > 0.99, "{s:?}");
