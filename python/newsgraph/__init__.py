@@ -28,6 +28,7 @@ from .exceptions import (
     UnknownDocumentError,
 )
 from .io import from_pandas, load_seeds, read_csv, read_dir, read_jsonl, seeds_path
+from .ner import ENTITY_TYPES, Tagger, load_tagger, tag, train_tagger
 
 __all__ = [
     "__version__",
@@ -39,6 +40,11 @@ __all__ = [
     "read_csv",
     "from_pandas",
     "seeds_path",
+    "ENTITY_TYPES",
+    "Tagger",
+    "load_tagger",
+    "tag",
+    "train_tagger",
     "NewsgraphError",
     "InputError",
     "InputTypeError",

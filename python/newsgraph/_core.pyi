@@ -4,7 +4,7 @@ This module is the thin binding over the Rust core; users normally go through
 :class:`newsgraph.Corpus` and the readers in :mod:`newsgraph`.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from os import PathLike
 from typing import Any, final
 
@@ -52,3 +52,44 @@ def read_jsonl(
 ) -> dict[str, Any]:
     """Read and parse a JSON Lines file (plain or gzip). Keys: articles, ids, columns,
     lines, decode_errors, missing_text, skipped."""
+
+ENTITY_TYPES: list[str]
+
+@final
+class Tagger:
+    """A loaded entity tagger (read-only, shared by all threads)."""
+
+    @property
+    def n_features(self) -> int: ...
+    @property
+    def gazetteers(self) -> list[str]: ...
+    @property
+    def n_clusters(self) -> int: ...
+    def tag(
+        self,
+        sentences: list[list[str]],
+        documents: list[int] | None = None,
+        threads: int | None = None,
+    ) -> list[list[str]]:
+        """IOB2 tags per token; consecutive sentences with the same document value are
+        one document."""
+    def to_bytes(self) -> bytes: ...
+
+def load_tagger(data: bytes) -> Tagger: ...
+def tag_articles(
+    articles: Articles, tagger: Tagger, threads: int | None = None
+) -> dict[str, npt.NDArray[np.int64]]:
+    """Mention columns: doc, paragraph, sentence, start, end (character offsets) and
+    label (index into ENTITY_TYPES)."""
+
+def train_tagger(
+    train_text: str,
+    dev_text: str | None = None,
+    gazetteers: str | None = None,
+    clusters: str | None = None,
+    epochs: int = 12,
+    seed: int = 1,
+    prune: float = 0.02,
+    progress: Callable[[int, int, int, float | None], object] | None = None,
+    threads: int | None = None,
+) -> tuple[Tagger, list[tuple[str, tuple[int, int, int]]]]: ...

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core, frame
-from .exceptions import UnknownDocumentError
+from .exceptions import InputError, InputTypeError, UnknownDocumentError
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,8 @@ class Corpus:
         )
         self._origin = origin
         self._documents: pd.DataFrame | None = None
+        self._external: pd.DataFrame | None = None
+        self._mention_cache: dict[Any, pd.DataFrame] = {}
 
     @classmethod
     def from_pandas(
@@ -172,6 +174,98 @@ class Corpus:
         pos = self._position(doc_id)
         text = self._articles.text(pos)
         return [text[a:b] for a, b in self._articles.paragraphs(pos)]
+
+    # -- entities --------------------------------------------------------------------
+
+    def mentions(
+        self,
+        dictionary: Any = None,
+        model: Any = None,
+        *,
+        threads: int | None = None,
+    ) -> pd.DataFrame:
+        """Entity mentions: ``doc_id, paragraph, sentence, start, end, text, label``.
+
+        ``model`` is ``True`` for the bundled tagger (labels PER, ORG, LOC, MISC), a
+        :class:`newsgraph.Tagger` from :func:`newsgraph.load_tagger`, or ``False`` for
+        none. ``dictionary`` is a :class:`newsgraph.Dictionary`: its matches become
+        mentions labelled with their key and win over overlapping tagger mentions.
+        ``dictionary=d, model=False`` is the fast dictionary-only mode. By default
+        (``model=None``) the tagger runs, unless spans were attached with
+        :meth:`with_mentions`, in which case those are returned (pass ``model=True``
+        to add the tagger's where they do not overlap).
+
+        ``start``/``end`` are character offsets into :meth:`text`; ``sentence`` and
+        ``paragraph`` number from 0 within the document, as in :meth:`sentences`.
+
+        >>> import newsgraph
+        >>> m = newsgraph.load_seeds().mentions()
+        >>> m.query("text == 'Sergei Lavrov'")["label"].unique().tolist()
+        ['PER']
+        """
+        from . import ner
+
+        if model is None:
+            model = self._external is None
+            external = self._external
+        else:
+            external = self._external
+        if model is True:
+            tagger = ner.load_tagger()
+        elif model is False:
+            tagger = None
+        elif isinstance(model, ner.Tagger):
+            tagger = model
+        else:
+            raise InputTypeError(
+                f"model must be True, False or a newsgraph.Tagger, got {type(model).__name__}"
+            )
+        if tagger is None and dictionary is None and external is None:
+            raise InputError("nothing to find: give a dictionary, or model=True")
+        key = (id(tagger), id(dictionary), threads)
+        cached = self._mention_cache.get(key)
+        if cached is not None and (external is None or model is not True):
+            return cached.copy()
+        parts = []
+        if dictionary is not None:
+            from .dictionary import Dictionary, dictionary_matches
+
+            if not isinstance(dictionary, Dictionary):
+                raise InputTypeError(
+                    f"dictionary must be a newsgraph.Dictionary, got {type(dictionary).__name__}"
+                )
+            parts.append(dictionary_matches(self, dictionary, threads=threads))
+        if external is not None:
+            parts.append(external)
+        if tagger is not None:
+            cols = _core.tag_articles(self._articles, tagger, threads=threads)
+            parts.append(frame.mentions_frame(self, cols, ner.ENTITY_TYPES))
+        result = frame.merge_mentions(parts)
+        if external is None:
+            self._mention_cache = {key: result}
+        return result.copy()
+
+    def with_mentions(self, spans: pd.DataFrame) -> Corpus:
+        """A copy of this corpus whose mentions are spans from another tool.
+
+        ``spans`` needs columns ``doc_id, start, end, label`` with character offsets
+        into :meth:`text` (the cleaned body, not the raw input); a ``text`` column, if
+        present, must equal the text at those offsets. Every bad row is an
+        :class:`~newsgraph.InputError` naming the row. ``paragraph`` and ``sentence``
+        are filled in from where each span starts.
+
+        >>> import pandas as pd, newsgraph
+        >>> c = newsgraph.load_seeds()
+        >>> d = c.doc_ids[4]
+        >>> spans = pd.DataFrame({"doc_id": [d], "start": [0], "end": [7], "label": ["NORP"]})
+        >>> c.with_mentions(spans).mentions()[["text", "label", "sentence"]]
+              text label  sentence
+        0  Russian  NORP         0
+        """
+        checked = frame.validate_spans(self, spans)
+        other = Corpus(self._articles, self._ids, self._meta, self._decode_errors, self._origin)
+        other._external = checked
+        return other
 
     # -- display ---------------------------------------------------------------------
 

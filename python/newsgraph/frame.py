@@ -96,3 +96,117 @@ def tokens_frame(
             "token": [text[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)],
         }
     )
+
+
+MENTION_COLUMNS = ["doc_id", "paragraph", "sentence", "start", "end", "text", "label"]
+
+
+def _texts(corpus: Any, doc_pos: np.ndarray, start: np.ndarray, end: np.ndarray) -> list[str]:
+    out = []
+    cache: dict[int, str] = {}
+    for d, a, b in zip(doc_pos.tolist(), start.tolist(), end.tolist(), strict=True):
+        t = cache.get(d)
+        if t is None:
+            t = cache[d] = corpus._articles.text(d)
+        out.append(t[a:b])
+    return out
+
+
+def mentions_frame(corpus: Any, cols: dict[str, Any], labels: tuple[str, ...]) -> pd.DataFrame:
+    """Mentions from the core's columns (document positions, label indexes)."""
+    doc = np.asarray(cols["doc"])
+    return pd.DataFrame(
+        {
+            "doc_id": corpus._ids.to_numpy()[doc],
+            "paragraph": cols["paragraph"],
+            "sentence": cols["sentence"],
+            "start": cols["start"],
+            "end": cols["end"],
+            "text": _texts(corpus, doc, np.asarray(cols["start"]), np.asarray(cols["end"])),
+            "label": np.asarray(labels, dtype=object)[np.asarray(cols["label"], dtype=np.int64)],
+        },
+        columns=MENTION_COLUMNS,
+    )
+
+
+def merge_mentions(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Combine mention tables; earlier tables win where spans overlap in a document."""
+    parts = [p[MENTION_COLUMNS] for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame(
+            {
+                c: pd.Series(dtype=object if c in ("doc_id", "text", "label") else np.int64)
+                for c in MENTION_COLUMNS
+            }
+        )
+    if len(parts) == 1:
+        out = parts[0]
+    else:
+        tagged = pd.concat([p.assign(_rank=i) for i, p in enumerate(parts)], ignore_index=True)
+        keep = np.ones(len(tagged), dtype=bool)
+        # Within each document, walk spans by priority and drop any that overlaps a
+        # span already kept from a higher-priority source.
+        for _, idx in tagged.groupby("doc_id", sort=False).indices.items():
+            sub = tagged.iloc[idx]
+            taken: list[tuple[int, int, int]] = []
+            for j, (a, b, r) in zip(
+                idx, zip(sub["start"], sub["end"], sub["_rank"], strict=True), strict=True
+            ):
+                if any(r2 < r and a < b2 and a2 < b for a2, b2, r2 in taken):
+                    keep[j] = False
+                else:
+                    taken.append((a, b, r))
+        out = tagged[keep].drop(columns="_rank")
+    order = {d: i for i, d in enumerate(pd.unique(out["doc_id"]))}
+    out = out.assign(_d=out["doc_id"].map(order)).sort_values(["_d", "start", "end"], kind="stable")
+    return out.drop(columns="_d").reset_index(drop=True)
+
+
+def validate_spans(corpus: Any, spans: pd.DataFrame) -> pd.DataFrame:
+    """Check external spans against the corpus text; fill paragraph and sentence."""
+    from .exceptions import InputError, InputTypeError
+
+    if not isinstance(spans, pd.DataFrame):
+        raise InputTypeError(f"spans must be a DataFrame, got {type(spans).__name__}")
+    missing = [c for c in ("doc_id", "start", "end", "label") if c not in spans.columns]
+    if missing:
+        raise InputError(f"spans lack column(s) {missing}; they have {list(spans.columns)}")
+    sents = sentences_frame(corpus._ids, corpus._articles.sentences())
+    by_doc = {d: g for d, g in sents.groupby("doc_id", sort=False)}
+    rows = []
+    for pos, (idx, r) in enumerate(spans.iterrows()):
+        where = f"row {pos} (index {idx!r})"
+        if r["doc_id"] not in corpus:
+            raise InputError(f"{where}: no document with id {r['doc_id']!r}")
+        try:
+            a, b = int(r["start"]), int(r["end"])
+        except (TypeError, ValueError):
+            raise InputError(
+                f"{where}: start and end must be integers, got {r['start']!r}, {r['end']!r}"
+            ) from None
+        text = corpus.text(r["doc_id"])
+        if not (0 <= a < b <= len(text)):
+            raise InputError(
+                f"{where}: span {a}:{b} does not fit document {r['doc_id']!r} of "
+                f"{len(text)} characters (offsets refer to corpus.text(doc_id))"
+            )
+        if not isinstance(r["label"], str) or not r["label"]:
+            raise InputError(f"{where}: label must be a non-empty str, got {r['label']!r}")
+        if "text" in spans.columns and isinstance(r["text"], str) and r["text"] != text[a:b]:
+            raise InputError(
+                f"{where}: text {r['text']!r} differs from the document's {text[a:b]!r} "
+                f"at {a}:{b} (offsets refer to corpus.text(doc_id), the cleaned body)"
+            )
+        g = by_doc.get(r["doc_id"])
+        k = (
+            int(np.searchsorted(g["start"].to_numpy(), a, side="right")) - 1
+            if g is not None
+            else -1
+        )
+        k = max(k, 0)
+        para = int(g["paragraph"].iloc[k]) if g is not None and len(g) else 0
+        sent = int(g["sentence"].iloc[k]) if g is not None and len(g) else 0
+        rows.append((r["doc_id"], para, sent, a, b, text[a:b], r["label"]))
+    return pd.DataFrame(rows, columns=MENTION_COLUMNS).astype(
+        {"paragraph": np.int64, "sentence": np.int64, "start": np.int64, "end": np.int64}
+    )

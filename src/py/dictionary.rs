@@ -1,7 +1,125 @@
-//! Binding for user dictionaries. (Being written.)
+//! Binding for user dictionaries: compile once in Rust, match over `Articles` in
+//! parallel, return columns.
 
+use std::sync::Arc;
+
+use numpy::IntoPyArray;
 use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+use rayon::prelude::*;
 
-pub fn register(_m: &Bound<'_, PyModule>) -> PyResult<()> {
+use super::{run, to_py, Articles};
+use crate::core::dictionary::Dictionary;
+use crate::core::offsets::CharOffsets;
+
+/// A compiled dictionary: keys and their patterns, matched over whole tokens.
+#[pyclass(module = "newsgraph._core", frozen)]
+pub struct DictionaryCore {
+    inner: Arc<Dictionary>,
+}
+
+#[pymethods]
+impl DictionaryCore {
+    #[new]
+    #[pyo3(signature = (entries, case_sensitive=false))]
+    fn new(
+        py: Python<'_>,
+        entries: Vec<(String, Vec<String>)>,
+        case_sensitive: bool,
+    ) -> PyResult<Self> {
+        let inner = Dictionary::new(entries, case_sensitive).map_err(|e| to_py(py, e))?;
+        Ok(DictionaryCore {
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// Key names, in first-seen order; the `key` column of matches indexes this.
+    fn keys(&self) -> Vec<String> {
+        self.inner.keys().to_vec()
+    }
+
+    /// Number of distinct (key, pattern) pairs.
+    fn __len__(&self) -> usize {
+        self.inner.n_patterns()
+    }
+
+    #[getter]
+    fn case_sensitive(&self) -> bool {
+        self.inner.case_sensitive()
+    }
+}
+
+/// Per document: (sentence, char start, char end, key, matched text).
+type DocMatches = Vec<(i64, i64, i64, i64, String)>;
+
+fn doc_matches(dict: &Dictionary, a: &crate::core::Article) -> DocMatches {
+    let mut conv = CharOffsets::new(&a.text);
+    let mut last: Option<(usize, usize, i64, i64)> = None;
+    dict.match_article(a)
+        .into_iter()
+        .map(|(s, m)| {
+            let (b0, b1) = (
+                a.tokens[m.start].start as usize,
+                a.tokens[m.end - 1].end as usize,
+            );
+            // Several keys on one span repeat it: reuse rather than walk back.
+            let (c0, c1) = match last {
+                Some((x0, x1, c0, c1)) if (x0, x1) == (b0, b1) => (c0, c1),
+                _ => (conv.get(b0) as i64, conv.get(b1) as i64),
+            };
+            last = Some((b0, b1, c0, c1));
+            (s as i64, c0, c1, m.key as i64, a.text[b0..b1].to_string())
+        })
+        .collect()
+}
+
+/// Dictionary matches over all articles, in document order.
+///
+/// Returns columns: `doc` (document position), `sentence` (within the document),
+/// `start`, `end` (character offsets into the article text), `key` (index into
+/// `dictionary.keys()`), all int64 arrays, and `text` (list of the matched text).
+#[pyfunction]
+#[pyo3(signature = (articles, dictionary, threads=None))]
+fn dictionary_matches<'py>(
+    py: Python<'py>,
+    articles: &Articles,
+    dictionary: &DictionaryCore,
+    threads: Option<usize>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let dict = Arc::clone(&dictionary.inner);
+    let docs = &articles.docs;
+    let per_doc: Vec<DocMatches> = run(py, threads, || {
+        Ok(docs.par_iter().map(|a| doc_matches(&dict, a)).collect())
+    })?;
+    let n: usize = per_doc.iter().map(Vec::len).sum();
+    let mut doc = Vec::with_capacity(n);
+    let mut sentence = Vec::with_capacity(n);
+    let mut start = Vec::with_capacity(n);
+    let mut end = Vec::with_capacity(n);
+    let mut key = Vec::with_capacity(n);
+    let mut text = Vec::with_capacity(n);
+    for (i, rows) in per_doc.into_iter().enumerate() {
+        for (s, c0, c1, k, t) in rows {
+            doc.push(i as i64);
+            sentence.push(s);
+            start.push(c0);
+            end.push(c1);
+            key.push(k);
+            text.push(t);
+        }
+    }
+    let d = PyDict::new(py);
+    d.set_item("doc", doc.into_pyarray(py))?;
+    d.set_item("sentence", sentence.into_pyarray(py))?;
+    d.set_item("start", start.into_pyarray(py))?;
+    d.set_item("end", end.into_pyarray(py))?;
+    d.set_item("key", key.into_pyarray(py))?;
+    d.set_item("text", PyList::new(py, text)?)?;
+    Ok(d)
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<DictionaryCore>()?;
+    m.add_function(wrap_pyfunction!(dictionary_matches, m)?)?;
     Ok(())
 }

@@ -35,6 +35,11 @@ fn token_lists(sentences: &Bound<'_, PyAny>) -> PyResult<Vec<Vec<String>>> {
                 type_name(&sent)
             ))
         })?;
+        if toks.is_empty() {
+            return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "sentence {i} is empty: every sentence needs at least one token"
+            )));
+        }
         let mut words = Vec::with_capacity(toks.len());
         for (j, t) in toks.iter().enumerate() {
             let w: String = t.extract().map_err(|_| {
