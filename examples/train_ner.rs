@@ -26,15 +26,21 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(12);
+    let folds = std::env::var("FOLDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5);
     let opts = train::Options {
         epochs,
+        folds,
         ..Default::default()
     };
     let t0 = Instant::now();
     let model = train::train(&docs, &dev, lx, &opts, &mut |e| {
         let f = e.dev.as_ref().map_or(0.0, |s| s.overall_f1());
         println!(
-            "epoch {:2}  mistakes {:6}/{:6}  dev F1 {:.4}  {:.1}s",
+            "stage {} epoch {:2}  mistakes {:6}/{:6}  dev F1 {:.4}  {:.1}s",
+            e.stage,
             e.epoch,
             e.mistakes,
             e.tokens,
@@ -46,7 +52,11 @@ fn main() {
     for (i, t) in labels::TYPES.iter().enumerate() {
         println!("{t:5} F1 {:.4}  {:?}", s.f1(i), s.counts[i]);
     }
-    println!("ALL   F1 {:.4}  rows {}", s.overall_f1(), model.index.len());
+    println!(
+        "ALL   F1 {:.4}  rows {}",
+        s.overall_f1(),
+        model.n_features()
+    );
     let bytes = model.to_bytes();
     println!("model {:.2} MB", bytes.len() as f64 / 1e6);
     let words: Vec<Vec<Vec<&str>>> = dev

@@ -13,6 +13,9 @@ use crate::core::ner::{self, labels, lexicon::Lexicon, train, Model};
 use crate::core::offsets::CharOffsets;
 use crate::core::Error;
 
+/// Per type, (true positives, predicted, gold).
+type Report = Vec<(String, (usize, usize, usize))>;
+
 /// A loaded tagger model, shared read-only by all threads.
 #[pyclass(module = "newsgraph._core", frozen)]
 pub struct Tagger {
@@ -121,7 +124,7 @@ impl Tagger {
     /// Number of weight rows (features kept) in the model.
     #[getter]
     fn n_features(&self) -> usize {
-        self.model.index.len()
+        self.model.n_features()
     }
 
     /// Gazetteer categories the model consults.
@@ -205,12 +208,12 @@ fn tag_articles<'py>(
     Ok(d)
 }
 
-/// Train a tagger on CoNLL-format text. `progress(epoch, mistakes, tokens, dev_f1)` is
-/// called after each epoch. Returns the tagger and the dev scores per type
+/// Train a tagger on CoNLL-format text. `progress(stage, epoch, mistakes, tokens,
+/// dev_f1)` is called after each epoch of each stage; `folds` < 2 trains no second stage. Returns the tagger and the dev scores per type
 /// (type -> (true positives, predicted, gold)).
 #[pyfunction]
 #[pyo3(signature = (train_text, dev_text=None, gazetteers=None, clusters=None, epochs=12,
-                    seed=1, prune=0.02, progress=None, threads=None))]
+                    seed=1, prune=0.02, folds=5, progress=None, threads=None))]
 #[allow(clippy::too_many_arguments)]
 fn train_tagger(
     py: Python<'_>,
@@ -221,9 +224,10 @@ fn train_tagger(
     epochs: usize,
     seed: u64,
     prune: f32,
+    folds: usize,
     progress: Option<Py<PyAny>>,
     threads: Option<usize>,
-) -> PyResult<(Tagger, Vec<(String, (usize, usize, usize))>)> {
+) -> PyResult<(Tagger, Report)> {
     let (model, scores) = run(py, threads, move || {
         let docs = train::read_conll(&train_text);
         if docs.is_empty() {
@@ -241,13 +245,14 @@ fn train_tagger(
             epochs,
             seed,
             prune,
+            folds,
         };
         let model = train::train(&docs, &dev, lx, &opts, &mut |e| {
             if let Some(cb) = &progress {
                 let f1 = e.dev.as_ref().map(|s| s.overall_f1());
                 Python::attach(|py| {
                     // A failing progress callback must not stop training.
-                    let _ = cb.call1(py, (e.epoch, e.mistakes, e.tokens, f1));
+                    let _ = cb.call1(py, (e.stage, e.epoch, e.mistakes, e.tokens, f1));
                 });
             }
         });

@@ -204,6 +204,34 @@ const T_HIST: u64 = 26;
 const T_BIM1: u64 = 27;
 const T_BIP1: u64 = 28;
 const T_FLAGS: u64 = 29;
+const T_S1: u64 = 30;
+const T_S1M1: u64 = 31;
+const T_S1P1: u64 = 32;
+const T_AGG: u64 = 33;
+const T_AGG_CTX: u64 = 34;
+
+/// What the first pass said about a document, for the second pass.
+#[derive(Debug, Clone, Default)]
+pub struct FirstPass {
+    pub labels: Vec<Vec<u8>>,
+    /// Word (lowercase hash) -> how many of its tokens got each entity type.
+    pub types: IdMap<[u16; 4]>,
+}
+
+impl FirstPass {
+    pub fn new(sents: &[Sent], labels: Vec<Vec<u8>>) -> Self {
+        let mut types: IdMap<[u16; 4]> = IdMap::default();
+        for (s, ls) in sents.iter().zip(&labels) {
+            for (a, &l) in s.atoms.iter().zip(ls) {
+                if let Some(t) = labels::type_of(l) {
+                    let c = &mut types.entry(a.lower).or_default()[t];
+                    *c = c.saturating_add(1);
+                }
+            }
+        }
+        FirstPass { labels, types }
+    }
+}
 
 #[inline]
 fn f2(t: u64, a: u64) -> u64 {
@@ -219,7 +247,17 @@ fn f3(t: u64, a: u64, b: u64) -> u64 {
 ///
 /// `prev1`/`prev2` are the labels already chosen for the two tokens before; `hist` is
 /// the entity type (1-based) this word was last given in the document, 0 if none.
-pub fn emit(s: &Sent, i: usize, prev1: u8, prev2: u8, hist: u8, doc: &DocInfo, out: &mut Vec<u64>) {
+#[allow(clippy::too_many_arguments)]
+pub fn emit(
+    s: &Sent,
+    i: usize,
+    prev1: u8,
+    prev2: u8,
+    hist: u8,
+    doc: &DocInfo,
+    first: Option<(&FirstPass, usize)>,
+    out: &mut Vec<u64>,
+) {
     out.clear();
     let a = &s.atoms[i];
     let at = |k: isize| -> Option<&Atoms> {
@@ -289,6 +327,32 @@ pub fn emit(s: &Sent, i: usize, prev1: u8, prev2: u8, hist: u8, doc: &DocInfo, o
         }
     }
     out.push(f2(T_HIST, hist as u64));
+    if let Some((fp, si)) = first {
+        let ls = &fp.labels[si];
+        let l = |k: isize| {
+            let j = i as isize + k;
+            if j < 0 || j as usize >= ls.len() {
+                0xFF
+            } else {
+                ls[j as usize] as u64
+            }
+        };
+        out.push(f2(T_S1, l(0)));
+        out.push(f2(T_S1M1, l(-1)));
+        out.push(f2(T_S1P1, l(1)));
+        if let Some(counts) = fp.types.get(&a.lower) {
+            let total: u32 = counts.iter().map(|&c| c as u32).sum();
+            let (best, &n) = counts
+                .iter()
+                .enumerate()
+                .max_by_key(|&(t, &c)| (c, std::cmp::Reverse(t)))
+                .unwrap_or((0, &0));
+            let unanimous = n as u32 == total;
+            out.push(f3(T_AGG, best as u64, unanimous as u64));
+            let ctx = (a.flags & (INIT | ALLCAPS)) as u64 | ((s.caps as u64) << 7);
+            out.push(f3(T_AGG_CTX, best as u64, ctx));
+        }
+    }
 }
 
 /// Labels of a document, chosen token by token, left to right (greedy decoding with
@@ -298,7 +362,13 @@ pub fn emit(s: &Sent, i: usize, prev1: u8, prev2: u8, hist: u8, doc: &DocInfo, o
 /// `choose(features, prev_label, token_position)` returns the label for a token that
 /// needs the model. Tokens without an uppercase letter, outside an entity, whose word
 /// never began an entity in training (`starters`) are O without feature work.
-pub fn decode<F>(sents: &[Sent], doc: &DocInfo, starters: &IdSet, mut choose: F) -> Vec<Vec<u8>>
+pub fn decode<F>(
+    sents: &[Sent],
+    doc: &DocInfo,
+    starters: &IdSet,
+    first: Option<&FirstPass>,
+    mut choose: F,
+) -> Vec<Vec<u8>>
 where
     F: FnMut(&[u64], u8, (usize, usize)) -> u8,
 {
@@ -309,12 +379,24 @@ where
         let mut labels = Vec::with_capacity(s.atoms.len());
         let (mut p1, mut p2) = (O, O);
         for (i, a) in s.atoms.iter().enumerate() {
-            let fast = !labels::is_open(p1) && a.flags & UPPER == 0 && !starters.contains(&a.lower);
+            let mut fast =
+                !labels::is_open(p1) && a.flags & UPPER == 0 && !starters.contains(&a.lower);
+            if let (false, Some(fp)) = (fast, first) {
+                // Second pass: where the first pass saw no entity here or next door and
+                // the document says nothing about this word, it stays O.
+                let ls = &fp.labels[si];
+                let quiet = |j: usize| ls.get(j).is_none_or(|&l| l == O);
+                fast = !labels::is_open(p1)
+                    && quiet(i)
+                    && (i == 0 || quiet(i - 1))
+                    && quiet(i + 1)
+                    && !fp.types.contains_key(&a.lower);
+            }
             let y = if fast {
                 O
             } else {
                 let h = hist.get(&a.lower).copied().unwrap_or(0);
-                emit(s, i, p1, p2, h, doc, &mut feats);
+                emit(s, i, p1, p2, h, doc, first.map(|f| (f, si)), &mut feats);
                 choose(&feats, p1, (si, i))
             };
             if let Some(t) = labels::type_of(y) {
@@ -389,7 +471,7 @@ mod tests {
         assert!(info.seen_cap_mid.contains(&hash_str("post")));
         assert!(info.seen_lower.contains(&hash_str("post")));
         let mut asked = Vec::new();
-        let labels = decode(&prepared, &info, &IdSet::default(), |_, _, pos| {
+        let labels = decode(&prepared, &info, &IdSet::default(), None, |_, _, pos| {
             asked.push(pos);
             O
         });

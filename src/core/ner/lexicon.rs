@@ -11,7 +11,7 @@ pub const MAX_CATEGORIES: usize = 16;
 /// Levels of word clusters (coarse to fine).
 pub const CLUSTER_LEVELS: usize = 3;
 
-const PHRASE_SEED: u64 = 0x5EED_0F_9A2E_7733;
+const PHRASE_SEED: u64 = 0x005E_ED0F_9A2E_7733;
 
 /// The hash of a phrase from the lowercase hashes of its tokens.
 pub fn phrase_hash(lower_hashes: impl IntoIterator<Item = u64>) -> u64 {

@@ -8,17 +8,51 @@ use super::labels::{self, N_LABELS};
 use super::lexicon::{Lexicon, CLUSTER_LEVELS};
 use crate::core::error::{Error, Result};
 
-const MAGIC: &[u8; 8] = b"NGNER\x00\x00\x01";
+const MAGIC: &[u8; 8] = b"NGNER\x00\x00\x02";
+
+/// One weight table: feature hash -> row of `N_LABELS` weights.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Weights {
+    pub index: IdMap<u32>,
+    pub weights: Vec<f32>,
+}
+
+impl Weights {
+    #[inline]
+    pub fn scores(&self, feats: &[u64]) -> [f32; N_LABELS] {
+        let mut scores = [0f32; N_LABELS];
+        for f in feats {
+            if let Some(&row) = self.index.get(f) {
+                let r = row as usize * N_LABELS;
+                for (s, w) in scores.iter_mut().zip(&self.weights[r..r + N_LABELS]) {
+                    *s += w;
+                }
+            }
+        }
+        scores
+    }
+
+    pub fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.index.is_empty()
+    }
+}
 
 /// An averaged-perceptron tagger ready to use. Immutable, so one instance is shared
 /// by every thread.
+///
+/// Two stages (Ratinov & Roth's two-stage prediction aggregation): the first tags the
+/// document from local evidence; the second sees, for every word, what the first said
+/// about it everywhere in the document, so a name tagged in a mixed-case sentence
+/// informs the all-caps headline and the sentence-initial mention.
 #[derive(Debug, Clone, Default)]
 pub struct Model {
     pub lexicon: Lexicon,
-    /// Feature hash -> row of `weights`.
-    pub index: IdMap<u32>,
-    /// `N_LABELS` weights per row.
-    pub weights: Vec<f32>,
+    pub stage1: Weights,
+    pub stage2: Option<Weights>,
     /// Lowercase words without capitals that began entities in training: the only
     /// uncapitalised tokens outside an entity worth a look.
     pub starters: IdSet,
@@ -39,25 +73,25 @@ pub fn best_allowed(scores: &[f32; N_LABELS], prev: u8) -> u8 {
 }
 
 impl Model {
-    #[inline]
-    pub fn scores(&self, feats: &[u64]) -> [f32; N_LABELS] {
-        let mut scores = [0f32; N_LABELS];
-        for f in feats {
-            if let Some(&row) = self.index.get(f) {
-                let r = row as usize * N_LABELS;
-                for (s, w) in scores.iter_mut().zip(&self.weights[r..r + N_LABELS]) {
-                    *s += w;
-                }
-            }
-        }
-        scores
-    }
-
     /// Tag prepared sentences of one document.
     pub fn tag_prepared(&self, sents: &[Sent], info: &features::DocInfo) -> Vec<Vec<u8>> {
-        features::decode(sents, info, &self.starters, |feats, prev, _| {
-            best_allowed(&self.scores(feats), prev)
-        })
+        let first = features::decode(sents, info, &self.starters, None, |feats, prev, _| {
+            best_allowed(&self.stage1.scores(feats), prev)
+        });
+        match &self.stage2 {
+            None => first,
+            Some(w2) => {
+                let fp = features::FirstPass::new(sents, first);
+                features::decode(sents, info, &self.starters, Some(&fp), |feats, prev, _| {
+                    best_allowed(&w2.scores(feats), prev)
+                })
+            }
+        }
+    }
+
+    /// Number of weight rows, both stages.
+    pub fn n_features(&self) -> usize {
+        self.stage1.len() + self.stage2.as_ref().map_or(0, Weights::len)
     }
 
     /// BILOU labels for each token of each sentence of one document.
@@ -96,30 +130,13 @@ impl Model {
             }
         }
         put_set(&mut b, &self.starters);
-        let max = self
-            .weights
-            .iter()
-            .fold(0f32, |m, w| m.max(w.abs()))
-            .max(1e-9);
-        let scale = max / i16::MAX as f32;
-        b.extend_from_slice(&scale.to_le_bytes());
-        let mut rows: Vec<_> = self.index.iter().map(|(&k, &r)| (k, r)).collect();
-        rows.sort_unstable();
-        put_u64(&mut b, rows.len() as u64);
-        for (k, r) in rows {
-            let w = &self.weights[r as usize * N_LABELS..(r as usize + 1) * N_LABELS];
-            let q: Vec<(u8, i16)> = w
-                .iter()
-                .enumerate()
-                .map(|(l, &x)| (l as u8, (x / scale).round() as i16))
-                .filter(|&(_, x)| x != 0)
-                .collect();
-            put_u64(&mut b, k);
-            b.push(q.len() as u8);
-            for (l, x) in q {
-                b.push(l);
-                b.extend_from_slice(&x.to_le_bytes());
+        put_weights(&mut b, &self.stage1);
+        match &self.stage2 {
+            Some(w) => {
+                b.push(1);
+                put_weights(&mut b, w);
             }
+            None => b.push(0),
         }
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
         // Writing to a Vec cannot fail.
@@ -162,32 +179,46 @@ impl Model {
             lx.clusters.insert(k, v);
         }
         let starters = r.set()?;
-        let scale = f32::from_le_bytes(r.array()?);
-        let n = r.u64()? as usize;
-        let mut index = IdMap::default();
-        index.reserve(n.min(1 << 24));
-        let mut weights = Vec::with_capacity(n.min(1 << 24) * N_LABELS);
-        for row in 0..n {
-            let k = r.u64()?;
-            let nnz = r.take(1)?[0] as usize;
-            let base = weights.len();
-            weights.resize(base + N_LABELS, 0.0);
-            for _ in 0..nnz {
-                let l = r.take(1)?[0] as usize;
-                let x = i16::from_le_bytes(r.array()?);
-                if l >= N_LABELS {
-                    return Err(Error::input("corrupt model: label out of range"));
-                }
-                weights[base + l] = x as f32 * scale;
-            }
-            index.insert(k, row as u32);
+        let stage1 = r.weights()?;
+        let stage2 = match r.take(1)?[0] {
+            0 => None,
+            _ => Some(r.weights()?),
+        };
+        if r.pos != raw.len() {
+            return Err(Error::input("corrupt model: trailing data"));
         }
         Ok(Model {
             lexicon: lx,
-            index,
-            weights,
+            stage1,
+            stage2,
             starters,
         })
+    }
+}
+
+/// Weights as sparse i16 rows with one scale: most features carry weight for only a
+/// few labels, and 16 bits lose nothing the argmax notices.
+fn put_weights(b: &mut Vec<u8>, w: &Weights) {
+    let max = w.weights.iter().fold(0f32, |m, x| m.max(x.abs())).max(1e-9);
+    let scale = max / i16::MAX as f32;
+    b.extend_from_slice(&scale.to_le_bytes());
+    let mut rows: Vec<_> = w.index.iter().map(|(&k, &r)| (k, r)).collect();
+    rows.sort_unstable();
+    put_u64(b, rows.len() as u64);
+    for (k, r) in rows {
+        let row = &w.weights[r as usize * N_LABELS..(r as usize + 1) * N_LABELS];
+        let q: Vec<(u8, i16)> = row
+            .iter()
+            .enumerate()
+            .map(|(l, &x)| (l as u8, (x / scale).round() as i16))
+            .filter(|&(_, x)| x != 0)
+            .collect();
+        put_u64(b, k);
+        b.push(q.len() as u8);
+        for (l, x) in q {
+            b.push(l);
+            b.extend_from_slice(&x.to_le_bytes());
+        }
     }
 }
 
@@ -232,6 +263,30 @@ impl<'a> Reader<'a> {
     fn u64(&mut self) -> Result<u64> {
         Ok(u64::from_le_bytes(self.array()?))
     }
+    fn weights(&mut self) -> Result<Weights> {
+        let scale = f32::from_le_bytes(self.array()?);
+        let n = self.u64()? as usize;
+        let mut w = Weights::default();
+        w.index.reserve(n.min(1 << 24));
+        w.weights.reserve(n.min(1 << 24) * N_LABELS);
+        for row in 0..n {
+            let k = self.u64()?;
+            let nnz = self.take(1)?[0] as usize;
+            let base = w.weights.len();
+            w.weights.resize(base + N_LABELS, 0.0);
+            for _ in 0..nnz {
+                let l = self.take(1)?[0] as usize;
+                let x = i16::from_le_bytes(self.array()?);
+                if l >= N_LABELS {
+                    return Err(Error::input("corrupt model: label out of range"));
+                }
+                w.weights[base + l] = x as f32 * scale;
+            }
+            w.index.insert(k, row as u32);
+        }
+        Ok(w)
+    }
+
     fn set(&mut self) -> Result<IdSet> {
         let n = self.u64()? as usize;
         let mut s = IdSet::default();

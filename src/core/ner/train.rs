@@ -9,11 +9,11 @@
 
 use rayon::prelude::*;
 
-use super::features::{self, DocInfo, Sent};
+use super::features::{self, DocInfo, FirstPass, Sent};
 use super::hash::{IdMap, IdSet};
 use super::labels::{self, N_LABELS};
 use super::lexicon::Lexicon;
-use super::model::{best_allowed, Model};
+use super::model::{best_allowed, Model, Weights};
 
 /// A document of labelled sentences: tokens and BILOU labels.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -63,6 +63,8 @@ pub struct Options {
     pub seed: u64,
     /// Rows whose largest averaged weight is below this are dropped from the model.
     pub prune: f32,
+    /// Jackknife folds for the second stage; below 2, no second stage.
+    pub folds: usize,
 }
 
 impl Default for Options {
@@ -71,6 +73,7 @@ impl Default for Options {
             epochs: 12,
             seed: 1,
             prune: 0.02,
+            folds: 5,
         }
     }
 }
@@ -118,28 +121,34 @@ pub fn score(gold: &[Vec<u8>], pred: &[Vec<u8>]) -> Scores {
     Scores { counts }
 }
 
+/// Labels of the sentences of several documents, in order.
+type Labels = Vec<Vec<u8>>;
+
 /// Tag labelled documents with `model` and score the result.
 pub fn evaluate(model: &Model, docs: &[Doc]) -> Scores {
-    let results: Vec<(Vec<Vec<u8>>, Vec<Vec<u8>>)> = docs
+    let pred: Vec<Labels> = docs
         .par_iter()
         .map(|d| {
-            let words: Vec<&Vec<String>> = d.sents.iter().map(|(w, _)| w).collect();
-            let words: Vec<Vec<&str>> = words
+            let words: Vec<Vec<&str>> = d
+                .sents
                 .iter()
-                .map(|w| w.iter().map(String::as_str).collect())
+                .map(|(w, _)| w.iter().map(String::as_str).collect())
                 .collect();
-            let pred = model.tag_document(&words);
-            let gold = d.sents.iter().map(|(_, l)| l.clone()).collect();
-            (gold, pred)
+            model.tag_document(&words)
         })
         .collect();
-    let (gold, pred): (Vec<Vec<Vec<u8>>>, Vec<Vec<Vec<u8>>>) = results.into_iter().unzip();
-    score(&gold.concat(), &pred.concat())
+    let gold: Labels = docs
+        .iter()
+        .flat_map(|d| d.sents.iter().map(|(_, l)| l.clone()))
+        .collect();
+    score(&gold, &pred.concat())
 }
 
 /// What one epoch did.
 #[derive(Debug, Clone)]
 pub struct Epoch {
+    /// 1 for the local tagger, 2 for the document-aware second stage.
+    pub stage: usize,
     pub epoch: usize,
     pub mistakes: usize,
     pub tokens: usize,
@@ -166,19 +175,6 @@ impl Averaged {
         }
     }
 
-    fn scores(&self, feats: &[u64]) -> [f32; N_LABELS] {
-        let mut s = [0f32; N_LABELS];
-        for f in feats {
-            if let Some(&r) = self.index.get(f) {
-                let r = r as usize * N_LABELS;
-                for (x, w) in s.iter_mut().zip(&self.w[r..r + N_LABELS]) {
-                    *x += w;
-                }
-            }
-        }
-        s
-    }
-
     fn update(&mut self, feats: &[u64], label: u8, delta: f32) {
         for f in feats {
             let next = self.index.len() as u32;
@@ -195,8 +191,16 @@ impl Averaged {
         }
     }
 
-    /// The averaged weights as a model, dropping rows that carry (almost) nothing.
-    fn snapshot(&self, lexicon: &Lexicon, starters: &IdSet, prune: f32) -> Model {
+    /// Current (not averaged) weights, used while learning.
+    fn current(&self) -> WeightsRef<'_> {
+        WeightsRef {
+            index: &self.index,
+            weights: &self.w,
+        }
+    }
+
+    /// The averaged weights, dropping rows that carry (almost) nothing.
+    fn snapshot(&self, prune: f32) -> Weights {
         let mut index = IdMap::default();
         let mut weights = Vec::new();
         let t = self.t as f64;
@@ -214,12 +218,27 @@ impl Averaged {
                 weights.extend(row);
             }
         }
-        Model {
-            lexicon: lexicon.clone(),
-            index,
-            weights,
-            starters: starters.clone(),
+        Weights { index, weights }
+    }
+}
+
+struct WeightsRef<'a> {
+    index: &'a IdMap<u32>,
+    weights: &'a [f32],
+}
+
+impl WeightsRef<'_> {
+    fn scores(&self, feats: &[u64]) -> [f32; N_LABELS] {
+        let mut s = [0f32; N_LABELS];
+        for f in feats {
+            if let Some(&r) = self.index.get(f) {
+                let r = r as usize * N_LABELS;
+                for (x, w) in s.iter_mut().zip(&self.weights[r..r + N_LABELS]) {
+                    *x += w;
+                }
+            }
         }
+        s
     }
 }
 
@@ -236,9 +255,105 @@ fn prepare_docs(lexicon: &Lexicon, docs: &[Doc]) -> Vec<(Vec<Sent>, DocInfo)> {
         .collect()
 }
 
+type Prepared = (Vec<Sent>, DocInfo);
+
+/// Labels of prepared documents under one weight table (and a first pass, for stage 2).
+fn tag_all(
+    w: &Weights,
+    prepared: &[&Prepared],
+    first: Option<&[FirstPass]>,
+    starters: &IdSet,
+) -> Vec<Vec<Vec<u8>>> {
+    prepared
+        .par_iter()
+        .enumerate()
+        .map(|(k, (sents, info))| {
+            let fp = first.map(|f| &f[k]);
+            features::decode(sents, info, starters, fp, |feats, prev, _| {
+                best_allowed(&w.scores(feats), prev)
+            })
+        })
+        .collect()
+}
+
+/// What one stage learns from and is checked against.
+struct StageData<'a> {
+    docs: Vec<&'a Doc>,
+    prepared: Vec<&'a Prepared>,
+    first: Option<Vec<FirstPass>>,
+}
+
+/// Train one weight table; returns it and the epoch it comes from (the best on dev,
+/// else the last).
+fn train_stage(
+    train: &StageData<'_>,
+    dev: Option<&StageData<'_>>,
+    starters: &IdSet,
+    epochs: usize,
+    opts: &Options,
+    stage: usize,
+    report: &mut dyn FnMut(&Epoch),
+) -> (Weights, usize) {
+    let mut avg = Averaged::new();
+    let mut rng = fastrand::Rng::with_seed(opts.seed.wrapping_add(stage as u64));
+    let mut order: Vec<usize> = (0..train.docs.len()).collect();
+    let mut best: Option<(f64, usize, Weights)> = None;
+    for epoch in 1..=epochs {
+        rng.shuffle(&mut order);
+        let (mut mistakes, mut tokens) = (0, 0);
+        for &di in &order {
+            let (sents, info) = train.prepared[di];
+            let gold = &train.docs[di].sents;
+            let fp = train.first.as_ref().map(|f| &f[di]);
+            features::decode(sents, info, starters, fp, |feats, prev, (si, ti)| {
+                let g = gold[si].1[ti];
+                let p = best_allowed(&avg.current().scores(feats), prev);
+                tokens += 1;
+                if p != g {
+                    mistakes += 1;
+                    avg.update(feats, g, 1.0);
+                    avg.update(feats, p, -1.0);
+                }
+                avg.t += 1;
+                p
+            });
+        }
+        let snapshot = avg.snapshot(opts.prune);
+        let dev_scores = dev.map(|d| {
+            let pred = tag_all(&snapshot, &d.prepared, d.first.as_deref(), starters);
+            let gold: Vec<Vec<u8>> = d
+                .docs
+                .iter()
+                .flat_map(|doc| doc.sents.iter().map(|(_, l)| l.clone()))
+                .collect();
+            score(&gold, &pred.concat())
+        });
+        report(&Epoch {
+            stage,
+            epoch,
+            mistakes,
+            tokens,
+            dev: dev_scores.clone(),
+        });
+        let f = dev_scores.map_or(epoch as f64, |s| s.overall_f1());
+        if best.as_ref().is_none_or(|(bf, _, _)| f > *bf) {
+            best = Some((f, epoch, snapshot));
+        }
+    }
+    match best {
+        Some((_, e, w)) => (w, e),
+        None => (avg.snapshot(opts.prune), 0),
+    }
+}
+
 /// Train a tagger. Documents are visited in a shuffled order fixed by `opts.seed`, so
-/// the same data and options give the same model. With `dev` documents, the epoch
-/// with the best dev F1 is kept; `report` hears about every epoch.
+/// the same data and options give the same model. With `dev` documents, each stage
+/// keeps its epoch with the best dev F1; `report` hears about every epoch.
+///
+/// The second stage must learn from first-pass labels as imperfect as those it will
+/// see on new text, so its training labels come from jackknifing: the training
+/// documents are split into `opts.folds` parts and each part is tagged by a first
+/// stage trained on the others.
 pub fn train(
     docs: &[Doc],
     dev: &[Doc],
@@ -257,44 +372,84 @@ pub fn train(
         }
     }
     let prepared = prepare_docs(&lexicon, docs);
-    let mut avg = Averaged::new();
-    let mut rng = fastrand::Rng::with_seed(opts.seed);
-    let mut order: Vec<usize> = (0..docs.len()).collect();
-    let mut best: Option<(f64, Model)> = None;
-    for epoch in 1..=opts.epochs {
-        rng.shuffle(&mut order);
-        let (mut mistakes, mut tokens) = (0, 0);
-        for &di in &order {
-            let (sents, info) = &prepared[di];
-            let gold = &docs[di].sents;
-            features::decode(sents, info, &starters, |feats, prev, (si, ti)| {
-                let g = gold[si].1[ti];
-                let p = best_allowed(&avg.scores(feats), prev);
-                tokens += 1;
-                if p != g {
-                    mistakes += 1;
-                    avg.update(feats, g, 1.0);
-                    avg.update(feats, p, -1.0);
-                }
-                avg.t += 1;
-                p
-            });
-        }
-        let snapshot = avg.snapshot(&lexicon, &starters, opts.prune);
-        let dev_scores = (!dev.is_empty()).then(|| evaluate(&snapshot, dev));
-        report(&Epoch {
-            epoch,
-            mistakes,
-            tokens,
-            dev: dev_scores.clone(),
-        });
-        let f = dev_scores.map_or(epoch as f64, |s| s.overall_f1());
-        if best.as_ref().is_none_or(|(bf, _)| f > *bf) {
-            best = Some((f, snapshot));
-        }
+    let dev_prepared = prepare_docs(&lexicon, dev);
+    let all = StageData {
+        docs: docs.iter().collect(),
+        prepared: prepared.iter().collect(),
+        first: None,
+    };
+    let mut dev_data = (!dev.is_empty()).then(|| StageData {
+        docs: dev.iter().collect(),
+        prepared: dev_prepared.iter().collect(),
+        first: None,
+    });
+    let (stage1, best_epoch) = train_stage(
+        &all,
+        dev_data.as_ref(),
+        &starters,
+        opts.epochs,
+        opts,
+        1,
+        report,
+    );
+    let mut model = Model {
+        lexicon,
+        stage1,
+        stage2: None,
+        starters,
+    };
+    if opts.folds < 2 || docs.len() < opts.folds {
+        return model;
     }
-    best.map(|(_, m)| m)
-        .unwrap_or_else(|| avg.snapshot(&lexicon, &starters, opts.prune))
+    let folds = opts.folds;
+    let mut fold_of: Vec<usize> = (0..docs.len()).map(|i| i % folds).collect();
+    fastrand::Rng::with_seed(opts.seed ^ 0xF01D).shuffle(&mut fold_of);
+    let epochs = best_epoch.max(1);
+    let per_fold: Vec<Vec<(usize, Vec<Vec<u8>>)>> = (0..folds)
+        .into_par_iter()
+        .map(|f| {
+            let rest: Vec<usize> = (0..docs.len()).filter(|&i| fold_of[i] != f).collect();
+            let held: Vec<usize> = (0..docs.len()).filter(|&i| fold_of[i] == f).collect();
+            let data = StageData {
+                docs: rest.iter().map(|&i| &docs[i]).collect(),
+                prepared: rest.iter().map(|&i| &prepared[i]).collect(),
+                first: None,
+            };
+            let (w, _) = train_stage(&data, None, &model.starters, epochs, opts, 1, &mut |_| {});
+            let held_prep: Vec<&Prepared> = held.iter().map(|&i| &prepared[i]).collect();
+            let labels = tag_all(&w, &held_prep, None, &model.starters);
+            held.into_iter().zip(labels).collect()
+        })
+        .collect();
+    let mut first: Vec<Option<FirstPass>> = (0..docs.len()).map(|_| None).collect();
+    for (i, labels) in per_fold.into_iter().flatten() {
+        first[i] = Some(FirstPass::new(&prepared[i].0, labels));
+    }
+    let train2 = StageData {
+        first: Some(first.into_iter().map(Option::unwrap_or_default).collect()),
+        ..all
+    };
+    if let Some(d) = dev_data.as_mut() {
+        let labels = tag_all(&model.stage1, &d.prepared, None, &model.starters);
+        d.first = Some(
+            d.prepared
+                .iter()
+                .zip(labels)
+                .map(|(p, l)| FirstPass::new(&p.0, l))
+                .collect(),
+        );
+    }
+    let (stage2, _) = train_stage(
+        &train2,
+        dev_data.as_ref(),
+        &model.starters,
+        opts.epochs,
+        opts,
+        2,
+        report,
+    );
+    model.stage2 = Some(stage2);
+    model
 }
 
 #[cfg(test)]
@@ -320,16 +475,18 @@ mod tests {
             epochs: 8,
             seed: 7,
             prune: 0.0,
+            folds: 2,
         };
         let mut epochs = 0;
         let model = train(&docs, &docs, Lexicon::default(), &opts, &mut |_| {
             epochs += 1
         });
-        assert_eq!(epochs, 8);
+        assert_eq!(epochs, 16, "two stages of 8 epochs");
         let s = evaluate(&model, &docs);
         assert!(s.overall_f1() > 0.99, "{s:?}");
         let again = train(&docs, &docs, Lexicon::default(), &opts, &mut |_| {});
-        assert_eq!(again.weights, model.weights, "training is deterministic");
+        assert_eq!(again.stage1, model.stage1, "training is deterministic");
+        assert_eq!(again.stage2, model.stage2);
         let bytes = model.to_bytes();
         let loaded = Model::from_bytes(&bytes).expect("load");
         assert!(evaluate(&loaded, &docs).overall_f1() > 0.99);
