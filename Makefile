@@ -25,4 +25,13 @@ fmt:  ## format Rust and Python sources
 bench:  ## parse throughput against wc -w on Reuters-21578 (needs ../shared)
 	$(PY) benchmarks/parse_bench.py
 
-.PHONY: help build test lint fmt bench
+.PHONY: help build test lint fmt bench model
+
+model:  ## rebuild the bundled entity tagger from ../shared (gazetteers, clusters, CoNLL train/dev)
+	pip install -r training/requirements.txt
+	$(PY) training/build_resources.py --out build/ner-resources
+	$(PY) -m newsgraph.train ../shared/data/conll2003/eng.train \
+		--dev ../shared/data/conll2003/eng.testa \
+		--gazetteers build/ner-resources/gazetteers.tsv \
+		--clusters build/ner-resources/clusters.tsv \
+		--out python/newsgraph/models/ner-en.bin

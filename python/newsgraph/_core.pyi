@@ -90,6 +90,7 @@ def train_tagger(
     epochs: int = 12,
     seed: int = 1,
     prune: float = 0.02,
-    progress: Callable[[int, int, int, float | None], object] | None = None,
+    folds: int = 5,
+    progress: Callable[[int, int, int, int, float | None], object] | None = None,
     threads: int | None = None,
 ) -> tuple[Tagger, list[tuple[str, tuple[int, int, int]]]]: ...

@@ -97,8 +97,9 @@ def train_tagger(
     epochs: int = 12,
     seed: int = 1,
     prune: float = 0.02,
+    folds: int = 5,
     out: str | os.PathLike | None = None,
-    progress: Callable[[int, int, int, float | None], None] | None = None,
+    progress: Callable[[int, int, int, int, float | None], None] | None = None,
 ) -> tuple[Tagger, dict[str, tuple[int, int, int]]]:
     """Train a tagger on CoNLL-format files (word first, IOB1/IOB2 entity tag last).
 
@@ -106,7 +107,10 @@ def train_tagger(
     ``clusters`` a ``word<TAB>c1<TAB>c2<TAB>c3`` file (see ``training/``). The same
     files and ``seed`` give the same model. Returns the tagger and, per type and
     ``"ALL"``, ``(true positives, predicted, gold)`` on ``dev`` (or on ``train``).
-    ``out`` saves the model for :func:`load_tagger`.
+    ``out`` saves the model for :func:`load_tagger`. ``folds`` (jackknife folds for
+    the document-level second stage; below 2, one stage only) and ``prune`` (drop
+    features whose weights all stay below it) rarely need changing. ``progress`` is
+    called as ``progress(stage, epoch, mistakes, tokens, dev_f1)`` after every epoch.
     """
 
     def read(p: str | os.PathLike | None) -> str | None:
@@ -127,6 +131,7 @@ def train_tagger(
         epochs=epochs,
         seed=seed,
         prune=prune,
+        folds=folds,
         progress=progress,
     )
     if out is not None:
