@@ -26,6 +26,7 @@ CONCEPTS = {
 }
 
 COLUMNS = ["doc_id", "sentence", "start", "end", "text", "label"]
+ALL_COLUMNS = ["doc_id", "paragraph", *COLUMNS[1:]]
 
 
 # -- brute force ----------------------------------------------------------------------
@@ -107,7 +108,7 @@ def test_seed_counts_per_key_match_brute_force(seeds, concept_matches):
 
 
 def test_columns_and_dtypes(concept_matches):
-    assert list(concept_matches.columns) == COLUMNS
+    assert list(concept_matches.columns) == ALL_COLUMNS
     for c in ("sentence", "start", "end"):
         assert concept_matches[c].dtype == "int64"
     assert set(concept_matches["label"]) <= set(CONCEPTS)
@@ -122,6 +123,7 @@ def test_matches_lie_within_their_sentence(seeds, concept_matches):
     sents = seeds.sentences().set_index(["doc_id", "sentence"])
     for row in concept_matches.itertuples(index=False):
         s = sents.loc[(row.doc_id, row.sentence)]
+        assert s.paragraph == row.paragraph
         assert s["start"] <= row.start < row.end <= s["end"]
 
 
@@ -222,7 +224,7 @@ def test_dictionary_api():
 
 def test_empty_dictionary_gives_empty_frame(seeds):
     m = dictionary_matches(seeds, Dictionary({}))
-    assert list(m.columns) == COLUMNS and len(m) == 0
+    assert list(m.columns) == ALL_COLUMNS and len(m) == 0
 
 
 YAML = """\

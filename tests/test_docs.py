@@ -11,7 +11,14 @@ import pytest
 
 from conftest import REPO
 
-MODULES = ["newsgraph", "newsgraph.corpus", "newsgraph.io", "newsgraph.frame"]
+MODULES = [
+    "newsgraph",
+    "newsgraph.corpus",
+    "newsgraph.io",
+    "newsgraph.frame",
+    "newsgraph.dictionary",
+    "newsgraph.ner",
+]
 
 
 def test_readme_quickstart_runs_and_ends_in_a_dataframe(capsys):

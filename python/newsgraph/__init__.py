@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from ._core import __version__
 from .corpus import Corpus, Document
+from .dictionary import Dictionary, dictionary_matches
 from .exceptions import (
     DuplicateIdError,
     InputError,
@@ -34,6 +35,8 @@ __all__ = [
     "__version__",
     "Corpus",
     "Document",
+    "Dictionary",
+    "dictionary_matches",
     "load_seeds",
     "read_dir",
     "read_jsonl",

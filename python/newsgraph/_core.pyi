@@ -94,3 +94,23 @@ def train_tagger(
     progress: Callable[[int, int, int, int, float | None], object] | None = None,
     threads: int | None = None,
 ) -> tuple[Tagger, list[tuple[str, tuple[int, int, int]]]]: ...
+
+@final
+class DictionaryCore:
+    """A compiled dictionary: keys with patterns, matched over whole tokens."""
+
+    def __init__(
+        self, entries: Sequence[tuple[str, Sequence[str]]], case_sensitive: bool = False
+    ) -> None: ...
+    def keys(self) -> list[str]:
+        """Key names in first-seen order; the ``key`` column of matches indexes this."""
+    def __len__(self) -> int:
+        """Number of distinct (key, pattern) pairs."""
+    @property
+    def case_sensitive(self) -> bool: ...
+
+def dictionary_matches(
+    articles: Articles, dictionary: DictionaryCore, threads: int | None = None
+) -> dict[str, Any]:
+    """Matches in document and reading order. Keys: doc, sentence, start, end (character
+    offsets), key (int64 arrays) and text (list of str)."""

@@ -33,7 +33,7 @@ from . import _core
 from .exceptions import InputError, InputTypeError, MissingFileError
 
 #: Columns of :func:`dictionary_matches`.
-MATCH_COLUMNS = ("doc_id", "sentence", "start", "end", "text", "label")
+MATCH_COLUMNS = ("doc_id", "paragraph", "sentence", "start", "end", "text", "label")
 
 
 def _type_name(value: Any) -> str:
@@ -248,7 +248,7 @@ def dictionary_matches(
 ) -> pd.DataFrame:
     """Every dictionary match in a corpus, one row per (match, key).
 
-    Columns: ``doc_id, sentence, start, end, text, label``. ``start`` and ``end`` are
+    Columns: ``doc_id, paragraph, sentence, start, end, text, label``. ``start`` and ``end`` are
     character offsets into ``corpus.text(doc_id)``, so the slice is ``text``; ``label``
     is the key. Matches never cross sentences and are leftmost-longest; when one span
     matches patterns of several keys there is one row per key. Rows are in document
@@ -258,7 +258,7 @@ def dictionary_matches(
     >>> corpus = newsgraph.load_seeds()
     >>> m = dictionary_matches(corpus, {"china": ["Xi Jinping", "Beijing"]})
     >>> list(m.columns)
-    ['doc_id', 'sentence', 'start', 'end', 'text', 'label']
+    ['doc_id', 'paragraph', 'sentence', 'start', 'end', 'text', 'label']
     >>> row = m.iloc[0]
     >>> corpus.text(row["doc_id"])[row["start"] : row["end"]] == row["text"]
     True
@@ -277,6 +277,7 @@ def dictionary_matches(
     return pd.DataFrame(
         {
             "doc_id": ids[cols["doc"]],
+            "paragraph": cols["paragraph"],
             "sentence": cols["sentence"],
             "start": cols["start"],
             "end": cols["end"],

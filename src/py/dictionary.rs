@@ -49,8 +49,8 @@ impl DictionaryCore {
     }
 }
 
-/// Per document: (sentence, char start, char end, key, matched text).
-type DocMatches = Vec<(i64, i64, i64, i64, String)>;
+/// Per document: (sentence, char start, char end, key, byte range of the matched text).
+type DocMatches = Vec<(i64, i64, i64, i64, std::ops::Range<usize>)>;
 
 fn doc_matches(dict: &Dictionary, a: &crate::core::Article) -> DocMatches {
     let mut conv = CharOffsets::new(&a.text);
@@ -68,14 +68,15 @@ fn doc_matches(dict: &Dictionary, a: &crate::core::Article) -> DocMatches {
                 _ => (conv.get(b0) as i64, conv.get(b1) as i64),
             };
             last = Some((b0, b1, c0, c1));
-            (s as i64, c0, c1, m.key as i64, a.text[b0..b1].to_string())
+            (s as i64, c0, c1, m.key as i64, b0..b1)
         })
         .collect()
 }
 
 /// Dictionary matches over all articles, in document order.
 ///
-/// Returns columns: `doc` (document position), `sentence` (within the document),
+/// Returns columns: `doc` (document position), `paragraph` and `sentence` (within the
+/// document),
 /// `start`, `end` (character offsets into the article text), `key` (index into
 /// `dictionary.keys()`), all int64 arrays, and `text` (list of the matched text).
 #[pyfunction]
@@ -93,23 +94,27 @@ fn dictionary_matches<'py>(
     })?;
     let n: usize = per_doc.iter().map(Vec::len).sum();
     let mut doc = Vec::with_capacity(n);
+    let mut paragraph = Vec::with_capacity(n);
     let mut sentence = Vec::with_capacity(n);
     let mut start = Vec::with_capacity(n);
     let mut end = Vec::with_capacity(n);
     let mut key = Vec::with_capacity(n);
     let mut text = Vec::with_capacity(n);
     for (i, rows) in per_doc.into_iter().enumerate() {
-        for (s, c0, c1, k, t) in rows {
+        let body = docs[i].text.as_str();
+        for (s, c0, c1, k, r) in rows {
             doc.push(i as i64);
+            paragraph.push(docs[i].sentences[s as usize].paragraph as i64);
             sentence.push(s);
             start.push(c0);
             end.push(c1);
             key.push(k);
-            text.push(t);
+            text.push(&body[r]);
         }
     }
     let d = PyDict::new(py);
     d.set_item("doc", doc.into_pyarray(py))?;
+    d.set_item("paragraph", paragraph.into_pyarray(py))?;
     d.set_item("sentence", sentence.into_pyarray(py))?;
     d.set_item("start", start.into_pyarray(py))?;
     d.set_item("end", end.into_pyarray(py))?;

@@ -81,6 +81,69 @@ fn fold_quotes(word: &str) -> std::borrow::Cow<'_, str> {
 
 /// Compute the atoms of one token.
 pub fn atoms(word: &str, lexicon: &Lexicon) -> Atoms {
+    if word.is_ascii() && word.len() <= 32 {
+        ascii_atoms(word.as_bytes(), lexicon)
+    } else {
+        general_atoms(word, lexicon)
+    }
+}
+
+/// The common case without allocating: the same hashes as [`general_atoms`] (an ASCII
+/// character is one byte, so byte slices are character slices).
+fn ascii_atoms(w: &[u8], lexicon: &Lexicon) -> Atoms {
+    let h = xxhash_rust::xxh3::xxh3_64;
+    let mut lower = [0u8; 32];
+    let mut shape = [0u8; 32];
+    let (mut n_shape, mut last) = (0usize, 0u8);
+    let mut flags = 0u8;
+    let (mut letters, mut uppers) = (0usize, 0usize);
+    for (i, &c) in w.iter().enumerate() {
+        lower[i] = c.to_ascii_lowercase();
+        let k = match c {
+            b'A'..=b'Z' => {
+                letters += 1;
+                uppers += 1;
+                flags |= ALPHA | UPPER | if i == 0 { CAP } else { 0 };
+                b'X'
+            }
+            b'a'..=b'z' => {
+                letters += 1;
+                flags |= ALPHA;
+                b'x'
+            }
+            b'0'..=b'9' => {
+                flags |= DIGIT;
+                b'd'
+            }
+            other => other,
+        };
+        if k != last && n_shape < 12 {
+            shape[n_shape] = k;
+            n_shape += 1;
+            last = k;
+        }
+    }
+    if letters > 1 && uppers == letters {
+        flags |= ALLCAPS;
+    }
+    let n = w.len();
+    let lower = &lower[..n];
+    let lower_h = h(lower);
+    Atoms {
+        lower: lower_h,
+        shape: h(&shape[..n_shape]),
+        pre3: mix(1, h(&lower[..n.min(3)])),
+        suf2: mix(2, h(&lower[n.saturating_sub(2)..])),
+        suf3: mix(3, h(&lower[n.saturating_sub(3)..])),
+        suf4: mix(4, h(&lower[n.saturating_sub(4)..])),
+        flags,
+        clusters: lexicon
+            .cluster(h(w), lower_h)
+            .unwrap_or([0; CLUSTER_LEVELS]),
+    }
+}
+
+fn general_atoms(word: &str, lexicon: &Lexicon) -> Atoms {
     let word = &*fold_quotes(word);
     let lower_s = word.to_lowercase();
     let lower = hash_str(&lower_s);
@@ -399,6 +462,10 @@ where
                 emit(s, i, p1, p2, h, doc, first.map(|f| (f, si)), &mut feats);
                 choose(&feats, p1, (si, i))
             };
+            if labels::is_open(p1) && !labels::allowed(p1, y) {
+                // The chooser ended the open entity at the previous token.
+                close_open(&mut labels);
+            }
             if let Some(t) = labels::type_of(y) {
                 hist.insert(a.lower, t as u8 + 1);
             }
@@ -435,6 +502,30 @@ mod tests {
         assert_eq!(shape("Russian-Chinese"), "Xx-Xx");
         assert_eq!(shape("$240.1"), "$d.d");
         assert_eq!(shape("Đoković"), "Xx");
+    }
+
+    #[test]
+    fn ascii_fast_path_matches_general() {
+        let mut lx = Lexicon::default();
+        lx.add_clusters_tsv("Lavrov\t1\t2\t3\nsaid\t4\t5\t6\n");
+        for w in [
+            "Lavrov",
+            "said",
+            "U.S.",
+            "2023",
+            "$240.1",
+            "Russian-Chinese",
+            "a",
+            "NATO",
+            "'s",
+        ] {
+            let (a, b) = (ascii_atoms(w.as_bytes(), &lx), general_atoms(w, &lx));
+            assert_eq!(
+                (a.lower, a.shape, a.pre3, a.suf2, a.suf3, a.suf4, a.flags, a.clusters),
+                (b.lower, b.shape, b.pre3, b.suf2, b.suf3, b.suf4, b.flags, b.clusters),
+                "{w}"
+            );
+        }
     }
 
     #[test]

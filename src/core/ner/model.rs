@@ -59,17 +59,37 @@ pub struct Model {
 }
 
 /// Best label allowed after `prev` given scores.
+///
+/// Inside an entity, greedy BILOU decoding would have to continue it through whatever
+/// follows ("General Motors cut jobs" as one name once "Motors" began a PER). So the
+/// entity may also end at the previous token: when the best label allowed after a
+/// closed entity (O, B, U) outscores every continuation, it wins, and [`decode`]
+/// closes the previous token (B becomes U, I becomes L).
+///
+/// [`decode`]: features::decode
 #[inline]
 pub fn best_allowed(scores: &[f32; N_LABELS], prev: u8) -> u8 {
-    let mut best = labels::O;
-    let mut best_score = f32::NEG_INFINITY;
-    for (l, &s) in scores.iter().enumerate() {
-        if s > best_score && labels::allowed(prev, l as u8) {
-            best = l as u8;
-            best_score = s;
+    let best_after = |prev: u8| {
+        let mut best = labels::O;
+        let mut best_score = f32::NEG_INFINITY;
+        for (l, &s) in scores.iter().enumerate() {
+            if s > best_score && labels::allowed(prev, l as u8) {
+                best = l as u8;
+                best_score = s;
+            }
         }
+        (best, best_score)
+    };
+    let (inside, s_inside) = best_after(prev);
+    if !labels::is_open(prev) {
+        return inside;
     }
-    best
+    let (closed, s_closed) = best_after(labels::O);
+    if s_closed > s_inside {
+        closed
+    } else {
+        inside
+    }
 }
 
 impl Model {
@@ -78,13 +98,55 @@ impl Model {
         let first = features::decode(sents, info, &self.starters, None, |feats, prev, _| {
             best_allowed(&self.stage1.scores(feats), prev)
         });
-        match &self.stage2 {
+        let mut labels = match &self.stage2 {
             None => first,
             Some(w2) => {
                 let fp = features::FirstPass::new(sents, first);
                 features::decode(sents, info, &self.starters, Some(&fp), |feats, prev, _| {
                     best_allowed(&w2.scores(feats), prev)
                 })
+            }
+        };
+        self.split_titles(sents, &mut labels);
+        labels
+    }
+
+    /// Titles are not part of names (CoNLL and ACE guidelines alike), but a tagger that
+    /// has never seen "Secretary of State Antony Blinken" may swallow the end of the
+    /// title into the name: "State Antony Blinken" as ORG. Where an entity contains the
+    /// end of a title phrase (PER.title gazetteer) followed by a known given name, the
+    /// part after the title becomes the PER entity and the rest is dropped.
+    fn split_titles(&self, sents: &[Sent], labels: &mut [Vec<u8>]) {
+        let cats = &self.lexicon.categories;
+        let (Some(title), Some(given)) = (
+            cats.iter().position(|c| c == "PER.title"),
+            cats.iter().position(|c| c == "PER.given"),
+        ) else {
+            return;
+        };
+        // Bits 4c+1 (I) and 4c+2 (L) and 4c+3 (U): token inside or ending a title match.
+        let in_title = |g: u64| g & (0b1110 << (4 * title)) != 0;
+        let starts_given = |g: u64| g & (0b1001 << (4 * given)) != 0;
+        for (s, ls) in sents.iter().zip(labels.iter_mut()) {
+            for (b, e, _) in labels::spans(ls) {
+                // The last title token inside the span, with a given name right after.
+                let cut = (b..e.saturating_sub(1))
+                    .rev()
+                    .find(|&k| in_title(s.gaz[k]) && starts_given(s.gaz[k + 1]));
+                let Some(k) = cut else { continue };
+                // Only when the title match does not start the span by itself as a
+                // one-word title ("General Motors", "St. Louis" keep their reading).
+                let title_from_outside = b > 0 && in_title(s.gaz[b]) && {
+                    let prev = s.gaz[b - 1];
+                    prev & (0b0011 << (4 * title)) != 0
+                };
+                if k == b && !title_from_outside {
+                    continue;
+                }
+                let per = labels::TYPES.iter().position(|t| *t == "PER").unwrap_or(0);
+                let fixed = labels::from_spans(e - (k + 1), &[(0, e - (k + 1), per)]);
+                ls[b..=k].fill(labels::O);
+                ls[k + 1..e].copy_from_slice(&fixed);
             }
         }
     }
