@@ -267,6 +267,46 @@ class Corpus:
         other._external = checked
         return other
 
+    # -- co-occurrence ---------------------------------------------------------------
+
+    def cooccurrence(
+        self,
+        scope: str = "sentence",
+        window: int | None = None,
+        count: str = "contexts",
+        ordered: bool = False,
+        labels: Any = None,
+        entities: Any = None,
+        min_count: int = 1,
+        top: int | None = None,
+        by: str | None = None,
+        freq: str | None = None,
+        **options: Any,
+    ) -> Any:
+        """Who appears with whom: see :func:`newsgraph.cooccur.cooccurrence`."""
+        from .cooccur import cooccurrence
+
+        return cooccurrence(
+            self,
+            scope=scope,
+            window=window,
+            count=count,
+            ordered=ordered,
+            labels=labels,
+            entities=entities,
+            min_count=min_count,
+            top=top,
+            by=by,
+            freq=freq,
+            **options,
+        )
+
+    def plot_timeline(self, entities: Any, freq: str = "M", **options: Any) -> Any:
+        """Mentions of entities over time: see :func:`newsgraph.cooccur.plot_timeline`."""
+        from .cooccur import plot_timeline
+
+        return plot_timeline(self, entities, freq=freq, **options)
+
     # -- display ---------------------------------------------------------------------
 
     def _summary(self) -> str:

@@ -1,6 +1,7 @@
 //! The pure-Rust pipeline: raw article text -> [`Article`] (metadata, paragraphs,
 //! sentences, tokens). Nothing here knows about Python.
 
+pub mod cooccur;
 pub mod corpus;
 pub mod dictionary;
 pub mod error;

@@ -14,6 +14,7 @@ use crate::core::error::ErrorKind;
 use crate::core::offsets::CharOffsets;
 use crate::core::{self, Article};
 
+mod cooccur;
 mod dictionary;
 mod ner;
 
@@ -361,6 +362,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(parse_texts, m)?)?;
     m.add_function(wrap_pyfunction!(read_text_files, m)?)?;
     m.add_function(wrap_pyfunction!(read_jsonl, m)?)?;
+    cooccur::register(m)?;
     dictionary::register(m)?;
     ner::register(m)?;
     Ok(())

@@ -1,0 +1,1 @@
+//! Co-occurrence counting. (Being written.)
