@@ -82,7 +82,17 @@ def test_company_named_like_a_title_at_sentence_start():
 
 def test_mentions_table_is_consistent(seeds, seed_mentions):
     m = seed_mentions
-    assert list(m.columns) == ["doc_id", "paragraph", "sentence", "start", "end", "text", "label"]
+    assert list(m.columns) == [
+        "doc_id",
+        "paragraph",
+        "sentence",
+        "start",
+        "end",
+        "text",
+        "label",
+        "entity_id",
+        "entity",
+    ]
     assert set(m["label"]) <= set(newsgraph.ENTITY_TYPES)
     sents = seeds.sentences().set_index(["doc_id", "sentence"])
     for r in m.itertuples():

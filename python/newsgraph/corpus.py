@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core, frame
+from .entities import ResolveOptions
 from .exceptions import InputError, InputTypeError, UnknownDocumentError
 
 
@@ -63,7 +64,8 @@ class Corpus:
         self._origin = origin
         self._documents: pd.DataFrame | None = None
         self._external: pd.DataFrame | None = None
-        self._mention_cache: dict[Any, pd.DataFrame] = {}
+        self._mention_cache: dict[Any, tuple[pd.DataFrame, pd.DataFrame]] = {}
+        self._resolve_opts = ResolveOptions()
 
     @classmethod
     def from_pandas(
@@ -184,7 +186,8 @@ class Corpus:
         *,
         threads: int | None = None,
     ) -> pd.DataFrame:
-        """Entity mentions: ``doc_id, paragraph, sentence, start, end, text, label``.
+        """Entity mentions: ``doc_id, paragraph, sentence, start, end, text, label,
+        entity_id, entity``.
 
         ``model`` is ``True`` for the bundled tagger (labels PER, ORG, LOC, MISC), a
         :class:`newsgraph.Tagger` from :func:`newsgraph.load_tagger`, or ``False`` for
@@ -197,19 +200,25 @@ class Corpus:
 
         ``start``/``end`` are character offsets into :meth:`text`; ``sentence`` and
         ``paragraph`` number from 0 within the document, as in :meth:`sentences`.
+        ``entity_id``/``entity`` name the canonical entity (see :meth:`entities` and
+        :meth:`resolve`); for a dictionary match the entity is its key.
 
         >>> import newsgraph
         >>> m = newsgraph.load_seeds().mentions()
-        >>> m.query("text == 'Sergei Lavrov'")["label"].unique().tolist()
-        ['PER']
+        >>> m.query("text == 'Lavrov'")["entity"].unique().tolist()
+        ['Sergei Lavrov']
         """
+        return self._resolved(dictionary, model, threads)[0].copy()
+
+    def _resolved(
+        self, dictionary: Any, model: Any, threads: int | None
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Mentions with entity columns, and the entity table (cached per options)."""
         from . import ner
 
+        external = self._external
         if model is None:
-            model = self._external is None
-            external = self._external
-        else:
-            external = self._external
+            model = external is None
         if model is True:
             tagger = ner.load_tagger()
         elif model is False:
@@ -222,10 +231,10 @@ class Corpus:
             )
         if tagger is None and dictionary is None and external is None:
             raise InputError("nothing to find: give a dictionary, or model=True")
-        key = (id(tagger), id(dictionary), threads)
+        key = (id(tagger), id(dictionary))
         cached = self._mention_cache.get(key)
-        if cached is not None and (external is None or model is not True):
-            return cached.copy()
+        if cached is not None:
+            return cached
         parts = []
         if dictionary is not None:
             from .dictionary import Dictionary, dictionary_matches
@@ -234,16 +243,137 @@ class Corpus:
                 raise InputTypeError(
                     f"dictionary must be a newsgraph.Dictionary, got {type(dictionary).__name__}"
                 )
-            parts.append(dictionary_matches(self, dictionary, threads=threads))
+            parts.append(dictionary_matches(self, dictionary, threads=threads).assign(_dict=True))
         if external is not None:
-            parts.append(external)
+            parts.append(external.assign(_dict=False))
         if tagger is not None:
             cols = _core.tag_articles(self._articles, tagger, threads=threads)
-            parts.append(frame.mentions_frame(self, cols, ner.ENTITY_TYPES))
-        result = frame.merge_mentions(parts)
-        if external is None:
-            self._mention_cache = {key: result}
-        return result.copy()
+            parts.append(frame.mentions_frame(self, cols, ner.ENTITY_TYPES).assign(_dict=False))
+        merged = frame.merge_mentions(parts, extra=["_dict"])
+        from .entities import resolve_frame
+
+        doc_pos = self._ids.get_indexer(merged["doc_id"])
+        resolved, ents = resolve_frame(
+            merged.drop(columns="_dict"),
+            doc_pos,
+            self._resolve_opts,
+            merged["_dict"].to_numpy(dtype=bool),
+            threads=threads,
+        )
+        # Keep the last few option sets only: a corpus is usually asked the same way.
+        if len(self._mention_cache) >= 4:
+            self._mention_cache.pop(next(iter(self._mention_cache)))
+        self._mention_cache[key] = (resolved, ents)
+        # Hold the tagger and dictionary so their ids stay unique while cached.
+        self._mention_cache_refs = getattr(self, "_mention_cache_refs", []) + [tagger, dictionary]
+        return resolved, ents
+
+    def resolve(
+        self,
+        aliases: dict[str, str] | None = None,
+        merge: list[list[str]] | None = None,
+        split: list[str] | None = None,
+        demonyms: bool = False,
+        fuzzy: bool = True,
+    ) -> Corpus:
+        """A copy of this corpus that resolves entities with these options.
+
+        ``aliases={"Kremlin": "Russia"}`` maps names (case-insensitive) to canonical
+        names, across labels; ``merge=[["Kiev", "Kyiv"]]`` makes each group one entity;
+        ``split=["Li"]`` keeps names out of automatic merging; ``demonyms=True`` maps
+        MISC mentions like "Chinese" to the country ("China", as LOC); ``fuzzy=False``
+        turns off merging of spelling variants across documents.
+
+        >>> import newsgraph
+        >>> c = newsgraph.load_seeds().resolve(aliases={"Kremlin": "Russia"})
+        >>> c.mentions().query("text == 'Kremlin'")["entity"].tolist()
+        ['Russia']
+        """
+        other = self._copy()
+        other._external = self._external
+        other._resolve_opts = ResolveOptions.build(aliases, merge, split, demonyms, fuzzy)
+        return other
+
+    def _copy(self) -> Corpus:
+        return Corpus(self._articles, self._ids, self._meta, self._decode_errors, self._origin)
+
+    def entities(
+        self, dictionary: Any = None, model: Any = None, *, threads: int | None = None
+    ) -> pd.DataFrame:
+        """One row per canonical entity: ``entity_id, entity, label, aliases, mentions,
+        documents``, most mentioned first. ``aliases`` lists the surface forms seen.
+
+        >>> import newsgraph
+        >>> e = newsgraph.load_seeds().entities().set_index("entity")
+        >>> int(e.loc["Sergei Lavrov", "documents"])
+        5
+        """
+        ents = self._resolved(dictionary, model, threads)[1]
+        return ents.sort_values(
+            ["mentions", "entity_id"], ascending=[False, True], kind="stable"
+        ).reset_index(drop=True)
+
+    def entity_counts(
+        self,
+        by: str | None = None,
+        label: Any = None,
+        freq: str | None = None,
+        *,
+        dictionary: Any = None,
+        model: Any = None,
+    ) -> pd.DataFrame:
+        """Mentions per entity, tidy: ``[by,] entity_id, entity, label, count``.
+
+        ``by`` is ``"doc_id"``, any :meth:`documents` column (``"source"``), or
+        ``"date"`` with ``freq="D"``, ``"W"``, ``"M"``, ``"Q"`` or ``"Y"`` (periods);
+        ``label`` keeps one label or a list. Entity and group columns are categorical.
+
+        >>> import newsgraph
+        >>> c = newsgraph.load_seeds()
+        >>> c.entity_counts(label="PER").head(2)[["entity", "count"]]
+                  entity  count
+        0         Li Hui     15
+        1  Sergei Lavrov     11
+        """
+        mentions = self._resolved(dictionary, model, None)[0]
+        from .entities import entity_counts
+
+        return entity_counts(mentions, self.documents(), by, label, freq)
+
+    def kwic(
+        self, pattern: Any, window: int = 10, *, dictionary: Any = None, model: Any = None
+    ) -> pd.DataFrame:
+        """Keyword in context: ``doc_id, start, end, left, match, right``.
+
+        ``pattern`` is an entity name or id (every mention of that entity, whatever
+        its surface form) or else a token pattern with globs ("Zelensk*", "peace
+        talks"); ``window`` tokens of context on each side.
+        """
+        mentions, ents = self._resolved(dictionary, model, None)
+        from .entities import kwic
+
+        return kwic(self, mentions, ents, pattern, window)
+
+    def keyness(
+        self,
+        by: str = "source",
+        target: Any = None,
+        measure: str = "chi2",
+        label: Any = None,
+        *,
+        dictionary: Any = None,
+        model: Any = None,
+    ) -> pd.DataFrame:
+        """Which entities are over-represented in ``target`` (a value, or list of values,
+        of the ``by`` column) against the rest; quanteda ``textstat_keyness`` semantics:
+        signed ``chi2`` (Yates-corrected) or ``lr`` (G²) with its ``p``, and the counts.
+        """
+        if target is None:
+            raise InputError("keyness needs target=, a value of the by column")
+        mentions = self._resolved(dictionary, model, None)[0]
+        from .entities import keyness
+
+        return keyness(mentions, self.documents(), by, target, measure, label)
 
     def with_mentions(self, spans: pd.DataFrame) -> Corpus:
         """A copy of this corpus whose mentions are spans from another tool.
@@ -263,8 +393,9 @@ class Corpus:
         0  Russian  NORP         0
         """
         checked = frame.validate_spans(self, spans)
-        other = Corpus(self._articles, self._ids, self._meta, self._decode_errors, self._origin)
+        other = self._copy()
         other._external = checked
+        other._resolve_opts = self._resolve_opts
         return other
 
     # -- co-occurrence ---------------------------------------------------------------

@@ -129,16 +129,13 @@ def mentions_frame(corpus: Any, cols: dict[str, Any], labels: tuple[str, ...]) -
     )
 
 
-def merge_mentions(parts: list[pd.DataFrame]) -> pd.DataFrame:
+def merge_mentions(parts: list[pd.DataFrame], extra: list[str] | None = None) -> pd.DataFrame:
     """Combine mention tables; earlier tables win where spans overlap in a document."""
-    parts = [p[MENTION_COLUMNS] for p in parts if len(p)]
+    cols = MENTION_COLUMNS + list(extra or [])
+    parts = [p[cols] for p in parts if len(p)]
     if not parts:
-        return pd.DataFrame(
-            {
-                c: pd.Series(dtype=object if c in ("doc_id", "text", "label") else np.int64)
-                for c in MENTION_COLUMNS
-            }
-        )
+        kinds = {"doc_id": object, "text": object, "label": object, "_dict": bool}
+        return pd.DataFrame({c: pd.Series(dtype=kinds.get(c, np.int64)) for c in cols})
     if len(parts) == 1:
         out = parts[0]
     else:

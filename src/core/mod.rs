@@ -9,6 +9,7 @@ pub mod io;
 pub mod ner;
 pub mod offsets;
 pub mod parse;
+pub mod resolve;
 pub mod segment;
 
 pub use error::{Error, Result};

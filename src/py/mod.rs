@@ -17,6 +17,7 @@ use crate::core::{self, Article};
 mod cooccur;
 mod dictionary;
 mod ner;
+mod resolve;
 
 /// Map a core error to the matching class in `newsgraph.exceptions`.
 pub(crate) fn to_py(py: Python<'_>, e: core::Error) -> PyErr {
@@ -365,5 +366,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     cooccur::register(m)?;
     dictionary::register(m)?;
     ner::register(m)?;
+    resolve::register(m)?;
     Ok(())
 }
