@@ -27,6 +27,8 @@ def test_seeds_report():
     assert "5 documents" in out
     assert "004_e8067eb3658fd9d6" in out
     assert "Bloomberg" in out and "Moscow" in out and "2023-05-26" in out
+    top = out.split("top entities")[1]
+    assert "Sergei Lavrov" in top and "Li Hui" in top and "PER" in top
 
 
 def test_jsonl_with_out_dir_csv_and_parquet(tmp_path):
@@ -34,7 +36,7 @@ def test_jsonl_with_out_dir_csv_and_parquet(tmp_path):
     rows = [
         {
             "id": "r1",
-            "text": "PARIS (Reuters) - Prices rose. Analysts were surprised.",
+            "text": "PARIS (Reuters) - Emmanuel Macron spoke. Analysts were surprised.",
             "tags": ["x"],
         },
         {"id": "r2", "text": "Second story here.", "tags": []},
@@ -45,8 +47,11 @@ def test_jsonl_with_out_dir_csv_and_parquet(tmp_path):
     docs = pd.read_csv(tmp_path / "csv" / "documents.csv")
     assert docs["doc_id"].tolist() == ["r1", "r2"]
     assert docs.loc[0, "source"] == "Reuters"
+    ents = pd.read_csv(tmp_path / "csv" / "entities.csv")
+    assert ents.set_index("entity").loc["Emmanuel Macron", "label"] == "PER"
+    assert {"mentions.csv", "entity_counts.csv"} <= {p.name for p in (tmp_path / "csv").iterdir()}
     sents = pd.read_csv(tmp_path / "csv" / "sentences.csv")
-    assert sents["text"].tolist()[:2] == ["Prices rose.", "Analysts were surprised."]
+    assert sents["text"].tolist()[:2] == ["Emmanuel Macron spoke.", "Analysts were surprised."]
     pytest.importorskip("pyarrow")
     run(src, "--out", tmp_path / "pq", "--format", "parquet")
     back = pd.read_parquet(tmp_path / "pq" / "documents.parquet")

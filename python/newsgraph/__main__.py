@@ -2,7 +2,8 @@
 
 With no PATH the bundled seed articles are analysed. PATH may be a folder of text
 files, a JSON Lines file (``.jsonl``/``.jsonl.gz``) or a CSV file. ``--out DIR``
-writes the tables (``documents``, ``sentences``) as CSV or Parquet.
+writes the tables (``documents``, ``sentences``, ``mentions``, ``entities``,
+``entity_counts``) as CSV or Parquet.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def _write(tables: dict[str, pd.DataFrame], out: Path, fmt: str) -> list[Path]:
         else:
             flat = df.copy()
             for col in flat.columns:
-                if flat[col].map(lambda v: isinstance(v, list)).any():
+                if flat[col].dtype == object and flat[col].map(lambda v: isinstance(v, list)).any():
                     flat[col] = flat[col].map(
                         lambda v: "|".join(map(str, v)) if isinstance(v, list) else v
                     )
@@ -64,7 +65,12 @@ def _write(tables: dict[str, pd.DataFrame], out: Path, fmt: str) -> list[Path]:
     return written
 
 
-def report(corpus: Corpus, limit: int = 20) -> str:
+def report(
+    corpus: Corpus,
+    limit: int = 20,
+    entities: pd.DataFrame | None = None,
+    pairs: pd.DataFrame | None = None,
+) -> str:
     """The text report that ``python -m newsgraph`` prints."""
     docs = corpus.documents()
     lines = [repr(corpus), ""]
@@ -84,6 +90,13 @@ def report(corpus: Corpus, limit: int = 20) -> str:
     }
     lines.append("")
     lines.append("found: " + ", ".join(f"{k} {v:,}/{len(docs):,}" for k, v in found.items()))
+    if entities is not None:
+        lines += ["", f"top entities ({len(entities):,} in all):"]
+        top = entities.head(limit)[["entity", "label", "mentions", "documents"]]
+        lines.append(top.to_string(index=False))
+    if pairs is not None and len(pairs):
+        lines += ["", "top co-occurring pairs (same sentence):"]
+        lines.append(pairs.head(limit).to_string(index=False))
     return "\n".join(lines)
 
 
@@ -105,16 +118,30 @@ def main(argv: list[str] | None = None) -> int:
         help="malformed JSONL lines: stop (raise) or skip and report",
     )
     ap.add_argument("--threads", type=int, default=None, help="worker threads (default: all cores)")
-    ap.add_argument("--limit", type=int, default=20, help="documents to list in the report")
+    ap.add_argument("--limit", type=int, default=20, help="rows to list in each report table")
+    ap.add_argument(
+        "--no-entities",
+        dest="entities",
+        action="store_false",
+        help="parse only: skip entity recognition and resolution",
+    )
     args = ap.parse_args(argv)
     if args.id is None and args.path and ".json" in Path(args.path).name.lower():
         args.id = "id"
     t0 = time.perf_counter()
     try:
         corpus = _load(args)
-        print(report(corpus, args.limit))
+        entities = mentions = None
+        if args.entities:
+            mentions = corpus.mentions()
+            entities = corpus.entities()
+        print(report(corpus, args.limit, entities))
         if args.out:
             tables = {"documents": corpus.documents(), "sentences": corpus.sentences()}
+            if entities is not None:
+                tables["mentions"] = mentions
+                tables["entities"] = entities
+                tables["entity_counts"] = corpus.entity_counts(by="doc_id")
             for path in _write(tables, args.out, args.format):
                 print(f"wrote {path}")
     except (NewsgraphError, OSError) as e:

@@ -114,3 +114,17 @@ def dictionary_matches(
 ) -> dict[str, Any]:
     """Matches in document and reading order. Keys: doc, sentence, start, end (character
     offsets), key (int64 arrays) and text (list of str)."""
+
+def resolve_mentions(
+    doc: list[int],
+    text: list[str],
+    label: list[str],
+    aliases: list[tuple[str, str]] = ...,
+    merge: list[list[str]] = ...,
+    split: list[str] = ...,
+    demonyms: list[tuple[str, str]] = ...,
+    fuzzy: bool = True,
+    threads: int | None = None,
+) -> dict[str, Any]:
+    """Resolve mentions (grouped by document) to entities: ``entity_of`` (int64 array)
+    and ``entities`` (columns name, label, aliases, mentions, documents)."""
