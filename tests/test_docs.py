@@ -35,6 +35,15 @@ def test_readme_quickstart_runs_and_ends_in_a_dataframe(capsys):
     assert "5 documents" in capsys.readouterr().out
 
 
+def test_every_readme_python_block_runs():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.S)
+    ns: dict = {}
+    for block in blocks:
+        exec(block, ns)
+    assert isinstance(ns["m"], pd.DataFrame) and "entity" in ns["m"].columns
+
+
 def test_readme_commands_match_ci():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
