@@ -40,6 +40,9 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import cpu_model, write_section
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 DEFAULT_SHARED = REPO.parent / "shared"
@@ -289,16 +292,6 @@ def git(*args: str) -> str:
     return r.stdout.strip() if r.returncode == 0 and r.stdout.strip() else "unknown"
 
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -412,22 +405,6 @@ def render(m: dict) -> str:
         )
     lines += ["", *(f"- {n}" for n in m["notes"])]
     return "\n".join(lines) + "\n"
-
-
-def write_section(path: Path, section: str) -> None:
-    """Replace the ``SECTION`` part of ``path`` (up to the next ``## `` heading) or append."""
-    if path.exists():
-        old = path.read_text(encoding="utf-8")
-    else:
-        old = "# newsgraph benchmark results\n\nWritten by the scripts in `benchmarks/`.\n"
-    # "### " subsections stay inside the section: the lookahead stops only at "## ".
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(old):
-        new = pattern.sub(lambda _: section + "\n", old, count=1).rstrip("\n") + "\n"
-    else:
-        new = old.rstrip("\n") + "\n\n" + section
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(new, encoding="utf-8")
 
 
 # -- main ----------------------------------------------------------------------------------
@@ -672,7 +649,7 @@ def main(argv: list[str] | None = None) -> int:
     section = render(m)
     print(section)
     out = Path(args.out).expanduser()
-    write_section(out, section)
+    write_section(out, SECTION, section)
     say(f"wrote {SECTION!r} in {out}")
     return 0
 

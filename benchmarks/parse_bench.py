@@ -31,6 +31,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import cpu_model, git_state, write_section
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 DEFAULT_CORPUS = REPO.parent / "shared" / "data" / "news" / "reuters21578.jsonl.gz"
@@ -197,29 +200,6 @@ def best_of(repeats: int, fn) -> tuple[float, float, dict]:
     return best["seconds"], max(r["rss_mb"] for r in runs), best
 
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def git_state() -> str:
-    """The repo's commit, marked ``-dirty`` with uncommitted changes (or "unknown")."""
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(REPO), "describe", "--always", "--dirty"],
-            capture_output=True,
-            text=True,
-        )
-    except OSError:
-        return "unknown"
-    return out.stdout.strip() if out.returncode == 0 else "unknown"
-
-
 def spacy_available() -> bool:
     try:
         import importlib.util
@@ -274,21 +254,6 @@ def render(
     lines.append("")
     lines += [f"- {n}" for n in notes]
     return "\n".join(lines) + "\n"
-
-
-def write_section(path: Path, section: str) -> None:
-    """Replace the ``SECTION`` part of ``path`` (up to the next ``## `` heading)."""
-    if path.exists():
-        old = path.read_text(encoding="utf-8")
-    else:
-        old = "# newsgraph benchmark results\n\nWritten by the scripts in `benchmarks/`.\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(old):
-        new = pattern.sub(lambda _: section + "\n", old, count=1).rstrip("\n") + "\n"
-    else:
-        new = old.rstrip("\n") + "\n\n" + section
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(new, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -429,7 +394,7 @@ def main(argv: list[str] | None = None) -> int:
     table = render(rows, total_docs, total_bytes, machine, notes)
     print(table)
     out = Path(args.out)
-    write_section(out, table)
+    write_section(out, SECTION, table)
     print(f"parse_bench: wrote {out}", file=sys.stderr)
     return 0
 

@@ -16,10 +16,11 @@
 //! 3. **Across documents**, equal keys merge; so do spelling variants: keys equal after
 //!    folding transliteration endings ("Zelenskiy", "Zelenskyy" -> "zelensky"), or
 //!    equal but for one word of at least six letters with the same first letter and
-//!    an edit distance of one (two for words of ten letters or more). A one-word
-//!    person left over ("Lavrov" in an article that never gives the full name) joins
-//!    the one multi-word person whose first or last word it is, if there is exactly
-//!    one.
+//!    an edit distance of one (two for words of ten letters or more) while another
+//!    word agrees ("Volodymyr Zelenskiy" = "Volodymyr Zelenskyy"; one-word names merge
+//!    only by the transliteration rule). A one-word person left over ("Lavrov" in an
+//!    article that never gives the full name) joins the one multi-word person whose
+//!    last word it is, if there is exactly one.
 //!
 //! Merges never cross labels, except where the user asks (aliases, demonyms, merge).
 //! Known failure modes: two people sharing a rare surname in one corpus stay apart
@@ -311,7 +312,10 @@ fn spelling_variants(a: &[String], b: &[String]) -> bool {
         return true;
     }
     let diff: Vec<usize> = (0..a.len()).filter(|&i| av[i] != bv[i]).collect();
-    if diff.len() != 1 {
+    // Edit distance only with another word agreeing: one-word names a letter apart
+    // ("Barber", "Barter", "Baxter") are as often different people as typos, and
+    // chains of such merges would swallow them all.
+    if diff.len() != 1 || a.len() < 2 {
         return false;
     }
     let (x, y) = (&av[diff[0]], &bv[diff[0]]);
@@ -489,13 +493,15 @@ pub fn resolve(mentions: &[MentionIn], opts: &Options) -> Resolution {
             }
         }
     }
-    // A lone one-word person joins the only multi-word person it can be.
+    // A lone surname joins the only multi-word person with that last word. (Across
+    // documents only the last word: a lone "Paul" is not "Paul Volcker".)
     let mut by_part: HashMap<&str, Vec<u32>> = HashMap::new();
     for (i, (label, key)) in nodes.iter().enumerate() {
         if label == "PER" && key.len() > 1 {
-            for w in [&key[0], &key[key.len() - 1]] {
-                by_part.entry(w.as_str()).or_default().push(i as u32);
-            }
+            by_part
+                .entry(key[key.len() - 1].as_str())
+                .or_default()
+                .push(i as u32);
         }
     }
     for (i, (label, key)) in nodes.iter().enumerate() {
@@ -787,6 +793,23 @@ mod tests {
             "a capitalised word is no acronym"
         );
         assert_eq!((z.mentions, z.documents), (4, 3));
+        let ms = vec![
+            m(0, "Barber Conable", "PER"),
+            m(1, "Barter", "PER"),
+            m(2, "Baxter", "PER"),
+            m(3, "Barber", "PER"),
+            m(4, "Paul Volcker", "PER"),
+            m(5, "Paul", "PER"),
+            m(6, "Paul Vocker", "PER"),
+        ];
+        let r = resolve(&ms, &opts());
+        let e = &r.entity_of;
+        assert!(
+            e[1] != e[2] && e[1] != e[3] && e[2] != e[3],
+            "no one-word typo chains"
+        );
+        assert_ne!(e[5], e[4], "a lone given name is not the full name");
+        assert_eq!(e[4], e[6], "a typo in a full name merges");
     }
 
     #[test]

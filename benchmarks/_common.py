@@ -1,0 +1,57 @@
+"""Helpers the benchmark scripts share: machine description and the results file."""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+import subprocess
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "benchmarks" / "RESULTS.md"
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def git_state() -> str:
+    """The repo's commit, marked ``-dirty`` with uncommitted changes (or "unknown")."""
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(REPO), "describe", "--always", "--dirty"],
+            capture_output=True,
+            text=True,
+        )
+    except OSError:
+        return "unknown"
+    return out.stdout.strip() if out.returncode == 0 else "unknown"
+
+
+def machine() -> str:
+    """One line: cores, CPU, load average (the machines are shared: quote ratios)."""
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return f"{os.cpu_count()} cores, {cpu_model()}, load average {load}"
+
+
+def write_section(path: Path, heading: str, section: str) -> None:
+    """Replace the part of ``path`` under ``heading`` (up to the next ``## `` heading), or
+    append it. ``section`` starts with ``heading``; ``### `` subsections stay inside."""
+    if path.exists():
+        old = path.read_text(encoding="utf-8")
+    else:
+        old = "# newsgraph benchmark results\n\nWritten by the scripts in `benchmarks/`.\n"
+    pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", re.S | re.M)
+    if pattern.search(old):
+        new = pattern.sub(lambda _: section.rstrip("\n") + "\n\n", old, count=1)
+    else:
+        new = old.rstrip("\n") + "\n\n" + section
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
