@@ -114,3 +114,14 @@ def test_reuters_cell(executed):
         pytest.skip(f"needs {SHARED}/data/news/reuters21578.jsonl.gz (shared data); not found")
     assert "documents" in shown and "busiest" in shown
     assert "1987-" in shown  # Reuters-21578 is newswire from 1987
+
+
+def test_entity_cells(executed):
+    assert "Sergei Lavrov" in output_text(executed, "mentions")
+    ents = output_text(executed, "entities")
+    assert "Volodymyr Zelensky" in ents and "Li Hui" in ents
+    pivot = output_text(executed, "entity-counts")
+    assert "Wang Yi" in pivot and "004_e8067eb3658fd9d6" in pivot
+    assert "Li Hui" in output_text(executed, "kwic")
+    concepts = output_text(executed, "dictionary")
+    assert "russia" in concepts and "ukraine" in concepts
