@@ -18,6 +18,8 @@ MODULES = [
     "newsgraph.frame",
     "newsgraph.dictionary",
     "newsgraph.ner",
+    "newsgraph.cooccur",
+    "newsgraph.entities",
 ]
 
 

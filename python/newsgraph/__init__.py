@@ -16,6 +16,7 @@ dateline, credits), with boilerplate removed; pandas tables come out.
 from __future__ import annotations
 
 from ._core import __version__
+from .cooccur import Cooccurrence, cooccurrence, plot_timeline
 from .corpus import Corpus, Document
 from .dictionary import Dictionary, dictionary_matches
 from .exceptions import (
@@ -35,6 +36,9 @@ __all__ = [
     "__version__",
     "Corpus",
     "Document",
+    "Cooccurrence",
+    "cooccurrence",
+    "plot_timeline",
     "Dictionary",
     "dictionary_matches",
     "load_seeds",

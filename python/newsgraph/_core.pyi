@@ -128,3 +128,39 @@ def resolve_mentions(
 ) -> dict[str, Any]:
     """Resolve mentions (grouped by document) to entities: ``entity_of`` (int64 array)
     and ``entities`` (columns name, label, aliases, mentions, documents)."""
+
+def cooccur_counts(
+    articles: Articles,
+    doc: npt.NDArray[np.int64],
+    paragraph: npt.NDArray[np.int64],
+    sentence: npt.NDArray[np.int64],
+    start: npt.NDArray[np.int64],
+    end: npt.NDArray[np.int64],
+    entity: npt.NDArray[np.int64],
+    n_entities: int,
+    scope: str = "sentence",
+    window: int | None = None,
+    count: str = "contexts",
+    ordered: bool = False,
+    self_pairs: bool = False,
+    weights: list[float] | None = None,
+    group: npt.NDArray[np.int64] | None = None,
+    n_groups: int = 1,
+    threads: int | None = None,
+) -> list[dict[str, Any]]:
+    """Per group: CSR ``indptr``, ``indices`` (int64), ``data`` (float64), entity
+    ``marginals`` (contexts containing each entity) and ``n`` (contexts counted)."""
+
+def cooccur_measure(
+    indptr: npt.NDArray[np.int64],
+    indices: npt.NDArray[np.int64],
+    data: npt.NDArray[np.float64],
+    marginals: npt.NDArray[np.float64],
+    n: float,
+    measure: str,
+    threads: int | None = None,
+) -> npt.NDArray[np.float64]:
+    """One association measure for every stored cell, aligned with ``data``."""
+
+def cooccur_measures() -> list[str]:
+    """Names of the association measures."""

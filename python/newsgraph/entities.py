@@ -106,18 +106,16 @@ def resolve_frame(
     # Dictionary keys are entities of their own.
     keys = mentions.loc[dictionary_rows, "label"]
     if len(keys):
-        kd = keys.value_counts(sort=False)
-        docs = mentions.loc[dictionary_rows].groupby("label", sort=False)["doc_id"].nunique()
+        dm = mentions.loc[dictionary_rows]
+        by_key = dm.groupby("label", sort=False)
+        kd = by_key.size()
         extra = pd.DataFrame(
             {
                 "name": kd.index.astype(str),
                 "label": kd.index.astype(str),
-                "aliases": [
-                    sorted(set(mentions.loc[dictionary_rows & (mentions["label"] == k), "text"]))
-                    for k in kd.index
-                ],
+                "aliases": by_key["text"].agg(lambda t: sorted(set(t))).reindex(kd.index).tolist(),
                 "mentions": kd.to_numpy(),
-                "documents": docs.reindex(kd.index).to_numpy(),
+                "documents": by_key["doc_id"].nunique().reindex(kd.index).to_numpy(),
             }
         )
         ents = pd.concat([ents, extra], ignore_index=True)
@@ -129,10 +127,8 @@ def resolve_frame(
     entity_id = np.empty(len(mentions), dtype=np.int64)
     entity_id[idx] = new_id[np.asarray(out["entity_of"], dtype=np.int64)]
     if len(keys):
-        key_pos = {k: n_resolved + i for i, k in enumerate(kd.index)}
-        entity_id[np.flatnonzero(dictionary_rows)] = new_id[
-            np.array([key_pos[k] for k in keys], dtype=np.int64)
-        ]
+        pos = pd.Index(kd.index).get_indexer(keys.to_numpy())
+        entity_id[np.flatnonzero(dictionary_rows)] = new_id[n_resolved + pos]
     ents = ents.iloc[order].reset_index(drop=True)
     ents.insert(0, "entity_id", np.arange(len(ents), dtype=np.int64))
     ents = ents.rename(columns={"name": "entity"})

@@ -467,26 +467,50 @@ pub fn resolve(mentions: &[MentionIn], opts: &Options) -> Resolution {
     let mut dsu = Dsu::new(nodes.len());
     let protected = |k: &[String]| split.contains(&k.join(" "));
     if opts.fuzzy {
-        // Block by label, word count and each word's first letter, then compare pairs.
-        let mut blocks: HashMap<(String, usize, String), Vec<u32>> = HashMap::new();
-        for (i, (label, key)) in nodes.iter().enumerate() {
-            let first: String = key.iter().filter_map(|w| w.chars().next()).collect();
-            blocks
-                .entry((label.clone(), key.len(), first))
+        // Blocking instead of comparing all pairs: equal transliteration-tolerant keys
+        // merge outright; for the edit-distance rule, two keys can only match if they
+        // agree on every word but one, so bucket each key once per word left out.
+        let variants: Vec<Vec<String>> = nodes
+            .iter()
+            .map(|(_, k)| k.iter().map(|w| variant(w)).collect())
+            .collect();
+        let mut same: HashMap<(&str, &[String]), Vec<u32>> = HashMap::new();
+        let mut but_one: HashMap<(&str, usize, Vec<&str>), Vec<u32>> = HashMap::new();
+        for (i, ((label, key), v)) in nodes.iter().zip(&variants).enumerate() {
+            if protected(key) {
+                continue;
+            }
+            same.entry((label.as_str(), v.as_slice()))
                 .or_default()
                 .push(i as u32);
+            if v.len() >= 2 {
+                for left_out in 0..v.len() {
+                    let rest: Vec<&str> = v
+                        .iter()
+                        .enumerate()
+                        .filter(|&(k, _)| k != left_out)
+                        .map(|(_, w)| w.as_str())
+                        .collect();
+                    but_one
+                        .entry((label.as_str(), left_out, rest))
+                        .or_default()
+                        .push(i as u32);
+                }
+            }
         }
-        let mut keys: Vec<_> = blocks.keys().cloned().collect();
-        keys.sort();
-        for k in keys {
-            let ids = &blocks[&k];
-            if ids.len() > 5000 {
-                continue; // pathological block: skip rather than go quadratic
+        for ids in same.values() {
+            for w in ids.windows(2) {
+                dsu.union(w[0], w[1]);
+            }
+        }
+        for ((_, _, _), ids) in but_one.iter() {
+            if ids.len() > 1000 {
+                continue; // a pathological bucket: skip rather than go quadratic
             }
             for (x, &a) in ids.iter().enumerate() {
                 for &b in &ids[x + 1..] {
                     let (ka, kb) = (&nodes[a as usize].1, &nodes[b as usize].1);
-                    if !protected(ka) && !protected(kb) && spelling_variants(ka, kb) {
+                    if spelling_variants(ka, kb) {
                         dsu.union(a, b);
                     }
                 }

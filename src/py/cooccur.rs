@@ -1,7 +1,256 @@
-//! Binding for co-occurrence counting. (Being written.)
+//! Binding for co-occurrence counting: mention columns in, one sparse matrix (CSR
+//! arrays) per group out, plus association measures over stored cells.
 
+use numpy::{IntoPyArray, PyReadonlyArray1};
 use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+use rayon::prelude::*;
 
-pub fn register(_m: &Bound<'_, PyModule>) -> PyResult<()> {
+use super::{run, Articles};
+use crate::core::cooccur::{self, Count, DocInput, Measure, Occurrence, Options, Scope};
+use crate::core::offsets::CharOffsets;
+use crate::core::{Article, Error, Result as CoreResult};
+
+fn column(name: &str, a: &PyReadonlyArray1<'_, i64>, n: Option<usize>) -> CoreResult<Vec<i64>> {
+    let v = a.as_array().to_vec();
+    if let Some(n) = n {
+        if v.len() != n {
+            return Err(Error::input(format!(
+                "{name} has {} values, but doc has {n}",
+                v.len()
+            )));
+        }
+    }
+    if let Some((i, x)) = v.iter().enumerate().find(|(_, x)| **x < 0) {
+        return Err(Error::input(format!(
+            "{name}[{i}] is {x}: {name} values must not be negative"
+        )));
+    }
+    Ok(v)
+}
+
+/// Token index range `[first, last)` of the tokens overlapping character span
+/// `[start, end)`, given the tokens' character starts and ends.
+fn token_range(starts: &[u32], ends: &[u32], start: i64, end: i64) -> (u32, u32) {
+    let first = ends.partition_point(|&e| (e as i64) <= start);
+    let last = starts.partition_point(|&s| (s as i64) < end);
+    let last = last.max(first + 1);
+    (first as u32, last as u32)
+}
+
+fn token_chars(a: &Article) -> (Vec<u32>, Vec<u32>) {
+    let mut conv = CharOffsets::new(&a.text);
+    let mut s = Vec::with_capacity(a.tokens.len());
+    let mut e = Vec::with_capacity(a.tokens.len());
+    for t in &a.tokens {
+        s.push(conv.get(t.start as usize) as u32);
+        e.push(conv.get(t.end as usize) as u32);
+    }
+    (s, e)
+}
+
+fn to_u32(name: &str, i: usize, x: i64) -> CoreResult<u32> {
+    u32::try_from(x).map_err(|_| Error::input(format!("{name}[{i}] is {x}, out of range")))
+}
+
+/// Count co-occurrences of entity mentions over parsed articles.
+///
+/// `doc` (document positions), `paragraph`, `sentence` (within the document),
+/// `start`, `end` (character offsets into the article text) and `entity` (index below
+/// `n_entities`) are int64 arrays, one value per mention. `group` gives each document
+/// a group index below `n_groups`, or -1 to leave it out; `None` puts every document
+/// in group 0. Returns one dict per group: `indptr`, `indices` (int64), `data`
+/// (float64) of a CSR matrix of `n_entities` rows, `marginals` (float64, per entity)
+/// and `n` (the number of contexts). See `core::cooccur` for the definitions.
+#[pyfunction]
+#[pyo3(signature = (articles, doc, paragraph, sentence, start, end, entity, n_entities,
+                    scope="sentence", window=None, count="contexts", ordered=false,
+                    self_pairs=false, weights=None, group=None, n_groups=1, threads=None))]
+#[allow(clippy::too_many_arguments)]
+fn cooccur_counts<'py>(
+    py: Python<'py>,
+    articles: &Articles,
+    doc: PyReadonlyArray1<'_, i64>,
+    paragraph: PyReadonlyArray1<'_, i64>,
+    sentence: PyReadonlyArray1<'_, i64>,
+    start: PyReadonlyArray1<'_, i64>,
+    end: PyReadonlyArray1<'_, i64>,
+    entity: PyReadonlyArray1<'_, i64>,
+    n_entities: i64,
+    scope: &str,
+    window: Option<i64>,
+    count: &str,
+    ordered: bool,
+    self_pairs: bool,
+    weights: Option<Vec<f64>>,
+    group: Option<PyReadonlyArray1<'_, i64>>,
+    n_groups: i64,
+    threads: Option<usize>,
+) -> PyResult<Bound<'py, PyList>> {
+    let err = |e: Error| super::to_py(py, e);
+    let scope = Scope::parse(scope, window).map_err(err)?;
+    let count = Count::parse(count).map_err(err)?;
+    let opts = Options {
+        scope,
+        count,
+        ordered,
+        self_pairs,
+        weights,
+    };
+    opts.validate().map_err(err)?;
+    if n_entities < 0 {
+        return Err(err(Error::input(format!(
+            "n_entities is {n_entities}: it must not be negative"
+        ))));
+    }
+    if n_groups < 1 {
+        return Err(err(Error::input(format!(
+            "n_groups is {n_groups}: it must be at least 1"
+        ))));
+    }
+    let n_docs = articles.docs.len();
+    let doc = column("doc", &doc, None).map_err(err)?;
+    let n = Some(doc.len());
+    let paragraph = column("paragraph", &paragraph, n).map_err(err)?;
+    let sentence = column("sentence", &sentence, n).map_err(err)?;
+    let start = column("start", &start, n).map_err(err)?;
+    let end = column("end", &end, n).map_err(err)?;
+    let entity = column("entity", &entity, n).map_err(err)?;
+    let group: Option<Vec<i64>> = group.map(|g| g.as_array().to_vec());
+    let docs = &articles.docs;
+    let (n_entities, n_groups) = (n_entities as usize, n_groups as usize);
+    let mats = run(py, threads, move || {
+        if let Some(g) = &group {
+            if g.len() != n_docs {
+                return Err(Error::input(format!(
+                    "group has {} values for {n_docs} documents",
+                    g.len()
+                )));
+            }
+            if let Some((i, x)) = g
+                .iter()
+                .enumerate()
+                .find(|(_, x)| **x < -1 || **x >= n_groups as i64)
+            {
+                return Err(Error::input(format!(
+                    "group[{i}] is {x}: groups must be -1 (left out) or below n_groups={n_groups}"
+                )));
+            }
+        }
+        // Bucket mention rows by document.
+        let mut counts = vec![0usize; n_docs + 1];
+        for (i, &d) in doc.iter().enumerate() {
+            if d as usize >= n_docs {
+                return Err(Error::input(format!(
+                    "doc[{i}] is {d}, but there are {n_docs} documents"
+                )));
+            }
+            counts[d as usize + 1] += 1;
+        }
+        for i in 0..n_docs {
+            counts[i + 1] += counts[i];
+        }
+        let mut order = vec![0usize; doc.len()];
+        let mut fill = counts.clone();
+        for (i, &d) in doc.iter().enumerate() {
+            order[fill[d as usize]] = i;
+            fill[d as usize] += 1;
+        }
+        let inputs: Vec<DocInput> = (0..n_docs)
+            .into_par_iter()
+            .map(|d| {
+                let a = &docs[d];
+                let rows = &order[counts[d]..counts[d + 1]];
+                let g = match &group {
+                    Some(g) if g[d] < 0 => None,
+                    Some(g) => Some(g[d] as u32),
+                    None => Some(0),
+                };
+                let mut occurrences = Vec::with_capacity(rows.len());
+                if !rows.is_empty() {
+                    let (ts, te) = token_chars(a);
+                    for &i in rows {
+                        let (s, e) = token_range(&ts, &te, start[i], end[i]);
+                        occurrences.push(Occurrence {
+                            entity: to_u32("entity", i, entity[i])?,
+                            paragraph: to_u32("paragraph", i, paragraph[i])?,
+                            sentence: to_u32("sentence", i, sentence[i])?,
+                            token_start: s,
+                            token_end: e,
+                        });
+                    }
+                }
+                Ok(DocInput {
+                    occurrences,
+                    n_paragraphs: a.paragraphs.len() as u32,
+                    n_sentences: a.sentences.len() as u32,
+                    group: g,
+                })
+            })
+            .collect::<CoreResult<_>>()?;
+        cooccur::count(&inputs, n_entities, n_groups, &opts)
+    })?;
+    let out = PyList::empty(py);
+    for m in mats {
+        let d = PyDict::new(py);
+        d.set_item("indptr", m.indptr.into_pyarray(py))?;
+        d.set_item("indices", m.indices.into_pyarray(py))?;
+        d.set_item("data", m.data.into_pyarray(py))?;
+        d.set_item("marginals", m.marginals.into_pyarray(py))?;
+        d.set_item("n", m.n)?;
+        out.append(d)?;
+    }
+    Ok(out)
+}
+
+/// An association measure for every stored cell of a CSR count matrix: float64 array
+/// aligned with `data`. `measure` is one of `cooccur_measures()` or "count".
+#[pyfunction]
+#[pyo3(signature = (indptr, indices, data, marginals, n, measure, threads=None))]
+#[allow(clippy::too_many_arguments)]
+fn cooccur_measure<'py>(
+    py: Python<'py>,
+    indptr: PyReadonlyArray1<'_, i64>,
+    indices: PyReadonlyArray1<'_, i64>,
+    data: PyReadonlyArray1<'_, f64>,
+    marginals: PyReadonlyArray1<'_, f64>,
+    n: f64,
+    measure: &str,
+    threads: Option<usize>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let measure = Measure::parse(measure).map_err(|e| super::to_py(py, e))?;
+    let (indptr, indices) = (indptr.as_array().to_vec(), indices.as_array().to_vec());
+    let (data, marginals) = (data.as_array().to_vec(), marginals.as_array().to_vec());
+    let out = run(py, threads, move || {
+        cooccur::measure_csr(&indptr, &indices, &data, &marginals, n, measure)
+    })?;
+    Ok(out.into_pyarray(py).into_any())
+}
+
+/// Names of the association measures, in display order.
+#[pyfunction]
+fn cooccur_measures() -> Vec<&'static str> {
+    cooccur::MEASURES.to_vec()
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(cooccur_counts, m)?)?;
+    m.add_function(wrap_pyfunction!(cooccur_measure, m)?)?;
+    m.add_function(wrap_pyfunction!(cooccur_measures, m)?)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::token_range;
+
+    #[test]
+    fn spans_to_tokens() {
+        // Tokens at chars [0,5) [6,11) [11,12).
+        let (s, e) = (vec![0, 6, 11], vec![5, 11, 12]);
+        assert_eq!(token_range(&s, &e, 0, 5), (0, 1));
+        assert_eq!(token_range(&s, &e, 6, 12), (1, 3));
+        assert_eq!(token_range(&s, &e, 2, 8), (0, 2));
+        assert_eq!(token_range(&s, &e, 5, 6), (1, 2)); // only whitespace: zero width
+    }
 }

@@ -1,0 +1,801 @@
+"""Who appears with whom: entity co-occurrence matrices and association measures.
+
+Counting runs in the Rust core over the parsed articles, sparse throughout (memory
+grows with the number of non-zero cells, so vocabularies of a million entities work);
+matrices come out as ``scipy.sparse`` CSR with int64 indices, long pandas tables,
+networkx graphs and matplotlib plots.
+
+>>> import newsgraph
+>>> corpus = newsgraph.load_seeds()
+>>> co = corpus.cooccurrence(scope="sentence", labels=["PER"])
+>>> co.to_scipy().shape == (len(co.labels), len(co.labels))
+True
+>>> pairs = co.to_pandas()
+>>> list(pairs.columns[:6])
+['source', 'target', 'count', 'source_count', 'target_count', 'n']
+
+Entities
+--------
+Entities come from :meth:`Corpus.mentions`: its ``entity`` (canonical name) and
+``entity_id`` columns when present, otherwise the mention ``text``, with one id per
+distinct (text, label) in order of first appearance. With a dictionary
+(``dictionary=d``, passed through to :meth:`Corpus.mentions`) the dictionary *key* is
+the entity: every match of any of a key's patterns counts as that key.
+
+Scopes
+------
+``"document"``, ``"paragraph"``, ``"sentence"``: two entities co-occur in a context
+(a document, paragraph or sentence) when both are mentioned in it. ``"window"`` (with
+``window=w`` tokens): two mentions co-occur when their *distance* is at most ``w``; the
+distance is the number of tokens strictly between them plus one, so adjacent mentions
+("Biden Putin") are at distance 1 and overlapping mentions at distance 0. Windows stay
+within a document and cross sentence and paragraph boundaries.
+
+Counts
+------
+``count="contexts"`` (default): the number of contexts in which both occur.
+``"frequency"``: the number of pairs of mentions (one of each) within a context, i.e.
+the sum over contexts of the product of their mention counts. At window scope both
+are the number of pairs of mentions within the window (as quanteda's
+``fcm(context="window")``). ``"weighted"`` (window scope only): the sum over those
+pairs of ``1/d`` for distance ``d``, or ``weights[d-1]`` with ``weights=[...]`` (as
+quanteda's ``fcm(weights=)``); overlapping mentions are weighted as distance 1.
+
+``ordered=False`` gives a symmetric matrix (each unordered pair counted once, stored
+at both cells). ``ordered=True`` counts ``a -> b`` when a mention of ``a`` starts at an
+earlier token than one of ``b``; mentions starting at the same token count in both
+directions. Self pairs ``(a, a)`` are left out unless ``self_pairs=True``: then the
+diagonal holds the number of contexts mentioning ``a`` (``count="contexts"``; at
+document scope its document frequency) or the number of pairs of two distinct
+mentions of ``a``.
+
+Measures
+--------
+For a cell with count ``n_ab``, marginals ``n_a``, ``n_b`` and ``N`` contexts:
+
+- ``N``: the number of *all* contexts of the scope in the documents counted (every
+  document, paragraph or sentence, with or without entities); ``n_a``: the number of
+  contexts mentioning ``a``. At window scope ``N`` is the number of mentions and
+  ``n_a`` the number of mentions of ``a``.
+- ``pmi = log(n_ab N / (n_a n_b))`` (natural log); ``lift = n_ab N / (n_a n_b)``
+  (``exp(pmi)``); ``ppmi = max(pmi, 0)``;
+- ``npmi = pmi / -log(n_ab / N)``, in [-1, 1]; 1 when ``n_ab == N``;
+- ``dice = 2 n_ab / (n_a + n_b)``; ``jaccard = n_ab / (n_a + n_b - n_ab)``;
+- ``llr``: Dunning's log-likelihood ratio G² = 2 Σ O log(O / E) over the 2x2 table
+  ``[[n_ab, n_a - n_ab], [n_b - n_ab, N - n_a - n_b + n_ab]]`` (0 log 0 = 0);
+- ``chi2``: Pearson's chi-squared of the same table, ``N (ad - bc)² / (row and column
+  sums multiplied)``; 0 when a margin is 0.
+
+They are exact for ``count="contexts"`` at context scopes. For other counts (and at
+window scope) the same formulas are applied to the counts and are heuristics: a
+count can exceed a marginal; negative table cells are then taken as 0.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from .exceptions import InputError, InputTypeError
+
+#: Association measures, in the order :meth:`Cooccurrence.to_pandas` shows them.
+MEASURES: tuple[str, ...] = tuple(_core.cooccur_measures())
+SCOPES = ("document", "paragraph", "sentence", "window")
+COUNTS = ("contexts", "frequency", "weighted")
+#: Options of :func:`cooccurrence` that go to the counting core; the others go to
+#: :meth:`Corpus.mentions`.
+COUNT_OPTIONS = ("self_pairs", "weights", "threads", "progress")
+#: Largest matrix side :meth:`Cooccurrence.to_dense` builds without being asked.
+DENSE_LIMIT = 20_000
+
+__all__ = ["Cooccurrence", "MEASURES", "cooccurrence", "plot_timeline"]
+
+
+# -- entity mentions -------------------------------------------------------------------
+
+
+def _entity_mentions(corpus: Any, **mention_kwargs: Any) -> pd.DataFrame:
+    """Mentions with ``entity`` (name) and ``entity_id`` (int) columns.
+
+    Uses the columns of :meth:`Corpus.mentions` when it has them; otherwise the entity
+    is the mention text and the id a factorisation of (text, label) in order of first
+    appearance. Mentions found by a dictionary (label = one of its keys) have the key
+    as their entity.
+    """
+    m = corpus.mentions(**mention_kwargs)
+    dictionary = mention_kwargs.get("dictionary")
+    keys = set(dictionary.keys) if dictionary is not None else set()
+    from_dict = m["label"].isin(keys).to_numpy() if keys else np.zeros(len(m), dtype=bool)
+    if "entity" in m.columns and "entity_id" in m.columns:
+        entity = m["entity"].astype(object).to_numpy().copy()
+        ids = m["entity_id"].to_numpy(dtype=np.int64).copy()
+        relabel = from_dict & (entity != m["label"].to_numpy())
+        if relabel.any():
+            # Dictionary keys the resolver renamed get their own ids, after its ids.
+            keys_col = m["label"].to_numpy()[from_dict]
+            entity[from_dict] = keys_col
+            codes, _ = pd.factorize(keys_col)
+            base = int(ids[~from_dict].max()) + 1 if (~from_dict).any() else 0
+            ids[from_dict] = base + codes
+    else:
+        entity = m["text"].astype(object).to_numpy().copy()
+        if from_dict.any():
+            entity[from_dict] = m["label"].to_numpy()[from_dict]
+        pairs = pd.MultiIndex.from_arrays([entity, m["label"].to_numpy()])
+        codes, _ = pd.factorize(pairs)
+        ids = codes.astype(np.int64)
+    out = m.copy()
+    out["entity"] = entity
+    out["entity_id"] = ids
+    return out
+
+
+def _as_list(value: Any, what: str) -> list[Any]:
+    if isinstance(value, (str, int, np.integer)):
+        return [value]
+    if isinstance(value, Iterable):
+        return list(value)
+    raise InputTypeError(f"{what} must be a list, got {type(value).__name__}")
+
+
+# -- the result --------------------------------------------------------------------------
+
+
+class Cooccurrence:
+    """Co-occurrence counts of entities, one sparse matrix per group.
+
+    Made by :func:`cooccurrence` (or :meth:`Corpus.cooccurrence`). Rows and columns
+    follow :attr:`labels` / :attr:`entity_ids`. With ``by=`` there is one matrix per
+    group in :attr:`groups`; methods take ``group=`` and default to the sum over
+    groups.
+
+    >>> import newsgraph
+    >>> co = newsgraph.load_seeds().cooccurrence(labels=["PER"], scope="document")
+    >>> co.scope, co.count
+    ('document', 'contexts')
+    >>> co.neighbors("Sergei Lavrov", n=2)["count"].ge(1).all()
+    np.True_
+    """
+
+    def __init__(
+        self,
+        *,
+        labels: list[str],
+        entity_ids: np.ndarray,
+        entity_labels: list[str],
+        mention_counts: np.ndarray,
+        matrices: list[dict[str, Any]],
+        groups: list[Any] | None,
+        scope: str,
+        window: int | None,
+        count: str,
+        ordered: bool,
+        self_pairs: bool,
+        threads: int | None = None,
+    ) -> None:
+        self.labels = list(labels)
+        self.entity_ids = np.asarray(entity_ids, dtype=np.int64)
+        self.entity_labels = list(entity_labels)
+        #: Mentions per entity (after filters), aligned with :attr:`labels`.
+        self.mention_counts = np.asarray(mention_counts, dtype=np.int64)
+        self.groups = groups
+        self.scope = scope
+        self.window = window
+        self.count = count
+        self.ordered = ordered
+        self.self_pairs = self_pairs
+        self._threads = threads
+        self._matrices = matrices
+
+    # -- shape and marginals -------------------------------------------------------
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (len(self.labels), len(self.labels))
+
+    def _group_index(self, group: Any) -> int | None:
+        if group is None:
+            return None if len(self._matrices) > 1 else 0
+        if self.groups is None:
+            raise InputError("this matrix has no groups: it was made without by=")
+        for i, g in enumerate(self.groups):
+            if g == group or str(g) == str(group):
+                return i
+        raise InputError(
+            f"no group {group!r}; groups are {', '.join(map(str, self.groups[:10]))}"
+            f"{', ...' if len(self.groups) > 10 else ''}"
+        )
+
+    def _parts(self, group: Any) -> tuple[Any, np.ndarray, float]:
+        """(CSR counts, marginals, N) for one group, or summed over groups."""
+        import scipy.sparse as sp
+
+        i = self._group_index(group)
+        mats = self._matrices if i is None else [self._matrices[i]]
+        n = len(self.labels)
+        total = None
+        for m in mats:
+            x = m.get("_csr")
+            if x is None:
+                x = sp.csr_matrix((m["data"], m["indices"], m["indptr"]), shape=(n, n))
+                m["_csr"] = x
+            total = x if total is None else total + x
+        if total is None:
+            total = sp.csr_matrix((n, n), dtype=np.float64)
+        total = _int64(sp.csr_matrix(total))
+        marg = np.sum([m["marginals"] for m in mats], axis=0) if mats else np.zeros(n)
+        return total, np.asarray(marg, dtype=np.float64), float(sum(m["n"] for m in mats))
+
+    @property
+    def marginals(self) -> pd.Series:
+        """Contexts mentioning each entity (mentions at window scope), summed over groups."""
+        return pd.Series(self._parts(None)[1], index=self.labels, name="marginal")
+
+    @property
+    def n_contexts(self) -> float:
+        """N: all contexts of the scope counted (mentions at window scope)."""
+        return self._parts(None)[2]
+
+    @property
+    def nnz(self) -> int:
+        return int(self._parts(None)[0].nnz)
+
+    # -- matrices --------------------------------------------------------------------
+
+    def to_scipy(self, group: Any = None) -> Any:
+        """The count matrix as ``scipy.sparse.csr_matrix`` (int64 indices)."""
+        return _int64(self._parts(group)[0].copy())
+
+    def measure(self, measure: str = "npmi", group: Any = None) -> Any:
+        """A matrix of one association measure, with the same sparsity as the counts.
+
+        >>> import newsgraph
+        >>> co = newsgraph.load_seeds().cooccurrence(labels=["PER"])
+        >>> m = co.measure("npmi")
+        >>> bool((m.data <= 1 + 1e-12).all())
+        True
+        """
+        x, marg, n = self._parts(group)
+        values = self._measure_values(x, marg, n, measure)
+        out = _int64(x.copy())
+        out.data = values
+        return out
+
+    def _measure_values(self, x: Any, marg: np.ndarray, n: float, measure: str) -> np.ndarray:
+        if _check_measure(measure) == "count":
+            return x.data.astype(np.float64)
+        return _core.cooccur_measure(
+            np.ascontiguousarray(x.indptr, dtype=np.int64),
+            np.ascontiguousarray(x.indices, dtype=np.int64),
+            np.ascontiguousarray(x.data, dtype=np.float64),
+            np.ascontiguousarray(marg, dtype=np.float64),
+            n,
+            measure,
+            threads=self._threads,
+        )
+
+    def to_dense(self, group: Any = None, limit: int = DENSE_LIMIT) -> np.ndarray:
+        """The count matrix as a dense numpy array; refused above ``limit`` entities."""
+        n = len(self.labels)
+        if n > limit:
+            gb = n * n * 8 / 1e9
+            raise InputError(
+                f"a dense {n:,} x {n:,} matrix would take {gb:,.1f} GB (limit is {limit:,} "
+                "entities): keep fewer entities with top=, labels= or entities=, use "
+                "to_scipy(), or raise limit="
+            )
+        return self._parts(group)[0].toarray()
+
+    # -- tables ----------------------------------------------------------------------
+
+    def _frame(self, group: Any, with_measures: bool = True) -> pd.DataFrame:
+        x, marg, n = self._parts(group)
+        coo = x.tocoo()
+        rows, cols = coo.row.astype(np.int64), coo.col.astype(np.int64)
+        keep = np.ones(len(rows), dtype=bool) if self.ordered else rows <= cols
+        names = np.asarray(self.labels, dtype=object)
+        frame = {
+            "source": names[rows[keep]],
+            "target": names[cols[keep]],
+            "count": coo.data[keep],
+            "source_count": marg[rows[keep]],
+            "target_count": marg[cols[keep]],
+            "n": np.full(int(keep.sum()), n),
+        }
+        if with_measures:
+            for name in MEASURES:
+                frame[name] = self._measure_values(x, marg, n, name)[keep]
+        frame["source_id"] = self.entity_ids[rows[keep]]
+        frame["target_id"] = self.entity_ids[cols[keep]]
+        return pd.DataFrame(frame)
+
+    def to_pandas(self, measures: bool = True) -> pd.DataFrame:
+        """One row per non-zero cell: ``source, target, count, source_count,
+        target_count, n``, every measure, ``source_id, target_id`` (and ``group``
+        first with ``by=``). Unordered matrices list each pair once (source row before
+        target row); rows are sorted by source then target index.
+        """
+        if self.groups is None:
+            return self._frame(None, measures)
+        parts = []
+        for g in self.groups:
+            f = self._frame(g, measures)
+            f.insert(0, "group", [g] * len(f))
+            parts.append(f)
+        return pd.concat(parts, ignore_index=True)
+
+    def _index(self, entity: Any) -> int:
+        if isinstance(entity, (int, np.integer)) and not isinstance(entity, bool):
+            hits = np.flatnonzero(self.entity_ids == int(entity))
+            if len(hits):
+                return int(hits[0])
+        elif isinstance(entity, str):
+            hits = [i for i, name in enumerate(self.labels) if name == entity]
+            if hits:
+                return max(hits, key=lambda i: self.mention_counts[i])
+        close = difflib.get_close_matches(str(entity), [str(x) for x in self.labels], n=5)
+        hint = f"; close matches: {', '.join(map(repr, close))}" if close else ""
+        raise InputError(
+            f"no entity {entity!r} in this co-occurrence matrix of {len(self.labels)} "
+            f"entities{hint}"
+        )
+
+    def neighbors(
+        self, entity: Any, n: int = 10, measure: str = "count", group: Any = None
+    ) -> pd.DataFrame:
+        """The ``n`` entities most associated with ``entity`` (a name or an id).
+
+        Columns ``entity, entity_id, label, count, <measure>``, best first. For ordered
+        matrices these are the entities that ``entity`` comes before.
+        """
+        i = self._index(entity)
+        x, marg, nn = self._parts(group)
+        values = self._measure_values(x, marg, nn, measure)
+        lo, hi = x.indptr[i], x.indptr[i + 1]
+        cols = x.indices[lo:hi]
+        frame = pd.DataFrame(
+            {
+                "entity": np.asarray(self.labels, dtype=object)[cols],
+                "entity_id": self.entity_ids[cols],
+                "label": np.asarray(self.entity_labels, dtype=object)[cols],
+                "count": x.data[lo:hi],
+            }
+        )
+        if measure != "count":
+            frame[measure] = values[lo:hi]
+        frame = frame[cols != i]
+        return frame.sort_values([measure, "count"], ascending=False, kind="stable").head(n)
+
+    def top_pairs(self, n: int = 20, measure: str = "count", group: Any = None) -> pd.DataFrame:
+        """The ``n`` pairs with the highest ``measure`` (ties by count), self pairs left
+        out; summed over groups unless ``group=`` is given."""
+        _check_measure(measure)
+        frame = self._frame(group)
+        frame = frame[frame["source_id"] != frame["target_id"]]
+        return frame.sort_values([measure, "count"], ascending=False, kind="stable").head(n)
+
+    # -- graphs ----------------------------------------------------------------------
+
+    def to_networkx(
+        self, measure: str | None = None, min_count: float = 1, group: Any = None
+    ) -> Any:
+        """A networkx ``Graph`` (``DiGraph`` when ordered) of the non-zero cells.
+
+        Nodes are entity ids with attributes ``label`` (name), ``type`` (PER, ORG, ...)
+        and ``count`` (marginal). Edges carry ``count`` and every measure; with
+        ``measure=`` also ``weight`` set to that measure. Cells below ``min_count``
+        are left out; self pairs become self loops.
+        """
+        import networkx as nx
+
+        g = nx.DiGraph() if self.ordered else nx.Graph()
+        _, marg, _ = self._parts(group)
+        for i, eid in enumerate(self.entity_ids.tolist()):
+            g.add_node(
+                eid,
+                label=str(self.labels[i]),
+                type=str(self.entity_labels[i]),
+                count=float(marg[i]),
+            )
+        frame = self._frame(group)
+        frame = frame[frame["count"] >= min_count]
+        if measure is not None:
+            _check_measure(measure)
+        attrs = ["count", *MEASURES]
+        values = frame[attrs].to_numpy(dtype=np.float64)
+        for s, t, row in zip(
+            frame["source_id"].tolist(), frame["target_id"].tolist(), values, strict=True
+        ):
+            data = {a: float(v) for a, v in zip(attrs, row, strict=True)}
+            if measure is not None:
+                data["weight"] = data[measure]
+            g.add_edge(s, t, **data)
+        return g
+
+    def write_graphml(self, path: Any, measure: str | None = None, min_count: float = 1) -> None:
+        """Write the graph (see :meth:`to_networkx`) as GraphML (Gephi, Cytoscape)."""
+        import networkx as nx
+
+        nx.write_graphml(_finite(self.to_networkx(measure, min_count)), path)
+
+    def write_gexf(self, path: Any, measure: str | None = None, min_count: float = 1) -> None:
+        """Write the graph (see :meth:`to_networkx`) as GEXF (Gephi)."""
+        import networkx as nx
+
+        nx.write_gexf(_finite(self.to_networkx(measure, min_count)), path)
+
+    # -- plots -----------------------------------------------------------------------
+
+    def _top(self, top: int) -> np.ndarray:
+        marg = self._parts(None)[1]
+        order = np.lexsort((np.arange(len(marg)), -marg))
+        return order[:top]
+
+    def plot_heatmap(
+        self, top: int = 30, measure: str = "count", ax: Any = None, group: Any = None
+    ) -> Any:
+        """Heatmap of ``measure`` among the ``top`` most frequent entities; the Axes."""
+        import matplotlib.pyplot as plt
+
+        idx = self._top(top)
+        m = self.measure(measure, group=group) if measure != "count" else self.to_scipy(group)
+        sub = m[idx][:, idx].toarray()
+        if ax is None:
+            _, ax = plt.subplots(figsize=(0.3 * len(idx) + 3, 0.3 * len(idx) + 2.5))
+        im = ax.imshow(sub, cmap="viridis")
+        names = [str(self.labels[i]) for i in idx]
+        ax.set_xticks(range(len(idx)), names, rotation=90, fontsize=7)
+        ax.set_yticks(range(len(idx)), names, fontsize=7)
+        ax.figure.colorbar(im, ax=ax, label=measure)
+        ax.set_title(f"{self.scope} co-occurrence ({measure})")
+        return ax
+
+    def plot_network(
+        self,
+        top: int = 50,
+        measure: str = "npmi",
+        ax: Any = None,
+        seed: int = 0,
+        group: Any = None,
+    ) -> Any:
+        """Network of the ``top`` most frequent entities, edges weighted by ``measure``.
+
+        Laid out with networkx's spring layout (``seed`` makes it reproducible); node
+        size follows the marginal counts. Returns the Axes.
+        """
+        import matplotlib.pyplot as plt
+        import networkx as nx
+
+        idx = self._top(top)
+        keep = set(self.entity_ids[idx].tolist())
+        full = self.to_networkx(measure=measure if measure != "count" else None, group=group)
+        g = full.subgraph(keep).copy()
+        g.remove_edges_from(list(nx.selfloop_edges(g)))
+        if ax is None:
+            _, ax = plt.subplots(figsize=(8, 8))
+        weight = "count" if measure == "count" else measure
+        w = np.array([d[weight] for _, _, d in g.edges(data=True)], dtype=float)
+        layout_w = np.clip(w, 1e-6, None) if len(w) else w
+        for (_, _, d), lw in zip(g.edges(data=True), layout_w, strict=True):
+            d["_layout"] = float(lw)
+        pos = nx.spring_layout(g, seed=seed, weight="_layout")
+        sizes = [30 + 300 * g.nodes[v]["count"] / max(1.0, self._parts(None)[1].max()) for v in g]
+        span = (w.max() - w.min()) if len(w) else 0
+        widths = 0.5 + 3 * (w - w.min()) / span if len(w) and span > 0 else 1.0
+        nx.draw_networkx_edges(g, pos, ax=ax, width=widths, alpha=0.4)
+        nx.draw_networkx_nodes(g, pos, ax=ax, node_size=sizes)
+        nx.draw_networkx_labels(
+            g, pos, labels={v: g.nodes[v]["label"] for v in g}, ax=ax, font_size=7
+        )
+        ax.set_title(f"{self.scope} co-occurrence network ({measure})")
+        ax.set_axis_off()
+        return ax
+
+    # -- display ---------------------------------------------------------------------
+
+    def _describe(self) -> str:
+        scope = f"window={self.window}" if self.scope == "window" else self.scope
+        n = len(self.labels)
+        groups = f", {len(self.groups)} groups" if self.groups is not None else ""
+        kind = "ordered" if self.ordered else "unordered"
+        return (
+            f"{n:,} x {n:,} entities, scope={scope}, count={self.count}, {kind}, "
+            f"{self.nnz:,} non-zero cells{groups}"
+        )
+
+    def __repr__(self) -> str:
+        return f"<newsgraph.Cooccurrence: {self._describe()}>"
+
+    def _repr_html_(self) -> str:
+        top = self.top_pairs(10)[["source", "target", "count", "npmi"]]
+        return (
+            f"<div><strong>newsgraph.Cooccurrence</strong>: {html.escape(self._describe())}"
+            f"{top.to_html(index=False)}</div>"
+        )
+
+
+def _check_measure(measure: str) -> str:
+    if measure != "count" and measure not in MEASURES:
+        close = difflib.get_close_matches(str(measure), [*MEASURES, "count"], n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise InputError(
+            f"unknown measure {measure!r}{hint}: use 'count' or one of {', '.join(MEASURES)}"
+        )
+    return measure
+
+
+def _int64(x: Any) -> Any:
+    """scipy picks int32 indices when they fit; keep int64 as documented."""
+    x.indices = x.indices.astype(np.int64, copy=False)
+    x.indptr = x.indptr.astype(np.int64, copy=False)
+    return x
+
+
+def _finite(g: Any) -> Any:
+    """GraphML/GEXF writers choke on inf/nan: store those as strings' absence (drop)."""
+    for _, _, d in g.edges(data=True):
+        for k in [k for k, v in d.items() if isinstance(v, float) and not math.isfinite(v)]:
+            del d[k]
+    return g
+
+
+# -- building ----------------------------------------------------------------------------
+
+
+def _groups(corpus: Any, by: str | None, freq: str | None) -> tuple[np.ndarray | None, list]:
+    """Per document a group index (-1: no group), and the group keys."""
+    if by is None:
+        if freq is not None:
+            raise InputError("freq= slices by date: pass by='date' too (or by=None, freq=None)")
+        return None, []
+    docs = corpus.documents()
+    if by not in docs.columns:
+        raise InputError(
+            f"by={by!r} is not a column of corpus.documents(); columns are "
+            f"{', '.join(map(str, docs.columns))}"
+        )
+    values = docs[by]
+    if freq is not None:
+        if not pd.api.types.is_datetime64_any_dtype(values):
+            raise InputError(f"freq={freq!r} needs by= to name a date column; {by!r} is not one")
+        if values.isna().all():
+            raise InputError(f"no document has a {by!r}: cannot slice by {freq!r}")
+        try:
+            values = values.dt.to_period(freq)
+        except (ValueError, TypeError) as e:
+            raise InputError(f"freq={freq!r} is not a pandas period frequency: {e}") from None
+    codes, uniques = pd.factorize(values, sort=True)
+    return codes.astype(np.int64), list(uniques)
+
+
+def cooccurrence(
+    corpus: Any,
+    scope: str = "sentence",
+    window: int | None = None,
+    count: str = "contexts",
+    ordered: bool = False,
+    labels: Sequence[str] | str | None = None,
+    entities: Sequence[Any] | None = None,
+    min_count: float = 1,
+    top: int | None = None,
+    by: str | None = None,
+    freq: str | None = None,
+    **options: Any,
+) -> Cooccurrence:
+    """Count which entities are mentioned together.
+
+    ``scope``: ``"document"``, ``"paragraph"``, ``"sentence"`` or ``"window"`` (with
+    ``window=`` tokens); ``count``: ``"contexts"``, ``"frequency"`` or ``"weighted"``
+    (window only); ``ordered=True`` for a directed matrix (see the module docs for the
+    exact definitions). Filters: ``labels=["PER", "ORG"]`` keeps mentions with those
+    labels, ``entities=[...]`` keeps only those entity names (or ids), ``top=n`` keeps
+    the ``n`` most mentioned entities (after the other filters), and ``min_count``
+    drops cells below it. ``by="source"`` (any :meth:`Corpus.documents` column) or
+    ``by="date", freq="M"`` (a pandas period) gives one matrix per group over a shared
+    entity index; documents without a value are left out.
+
+    Options: ``self_pairs=True``, ``weights=[...]`` (``count="weighted"``; one weight
+    per distance 1..window, and ``window`` defaults to its length), ``threads=``,
+    ``progress=`` (accepted; counting is a single fast pass so nothing is shown), and
+    anything :meth:`Corpus.mentions` takes (``dictionary=``, ``model=``).
+
+    >>> import newsgraph
+    >>> corpus = newsgraph.load_seeds()
+    >>> co = newsgraph.cooccur.cooccurrence(corpus, scope="document", labels=["LOC"], top=5)
+    >>> len(co.labels)
+    5
+    >>> d = newsgraph.Dictionary({"russia": ["Lavrov", "Russia*"], "china": ["China", "Li Hui"]})
+    >>> co = corpus.cooccurrence(dictionary=d, model=False)
+    >>> sorted(co.labels)
+    ['china', 'russia']
+    >>> int(co.to_scipy()[co.labels.index("china"), co.labels.index("russia")]) > 0
+    True
+    """
+    unknown = set()
+    count_opts = {k: options.pop(k) for k in COUNT_OPTIONS if k in options}
+    mention_opts = {}
+    for k, v in options.items():
+        if k in ("dictionary", "model"):
+            mention_opts[k] = v
+        else:
+            unknown.add(k)
+    if unknown:
+        raise InputTypeError(
+            f"unknown option(s) {', '.join(sorted(unknown))}: cooccurrence takes "
+            f"{', '.join(COUNT_OPTIONS)}, dictionary and model"
+        )
+    if scope not in SCOPES:
+        close = difflib.get_close_matches(str(scope), SCOPES, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise InputError(f"unknown scope {scope!r}{hint}: use one of {', '.join(SCOPES)}")
+    if count not in COUNTS:
+        raise InputError(f"unknown count {count!r}: use one of {', '.join(COUNTS)}")
+    weights = count_opts.get("weights")
+    if weights is not None:
+        weights = [float(w) for w in weights]
+        if window is None and scope == "window":
+            window = len(weights)
+    threads = count_opts.get("threads", mention_opts.pop("threads", None))
+    self_pairs = bool(count_opts.get("self_pairs", False))
+    if window is not None and (
+        isinstance(window, bool) or not isinstance(window, (int, np.integer))
+    ):
+        raise InputTypeError(f"window must be an int number of tokens, got {window!r}")
+    if top is not None and (not isinstance(top, (int, np.integer)) or top < 1):
+        raise InputError(f"top must be a positive int, got {top!r}")
+
+    m = _entity_mentions(corpus, threads=threads, **mention_opts)
+    if labels is not None:
+        wanted = _as_list(labels, "labels")
+        known = set(m["label"].unique())
+        missing = [x for x in wanted if x not in known]
+        if missing and len(missing) == len(wanted):
+            raise InputError(
+                f"no mentions have label(s) {missing}; labels present are "
+                f"{', '.join(sorted(map(str, known)))}"
+            )
+        m = m[m["label"].isin(wanted)]
+    if entities is not None:
+        wanted = _as_list(entities, "entities")
+        names = [e for e in wanted if isinstance(e, str)]
+        ids = [int(e) for e in wanted if isinstance(e, (int, np.integer))]
+        keep = m["entity"].isin(names) | m["entity_id"].isin(ids)
+        if not keep.any():
+            close = difflib.get_close_matches(
+                str(wanted[0]), m["entity"].astype(str).unique().tolist(), n=5
+            )
+            raise InputError(
+                f"none of entities={wanted[:5]} is mentioned"
+                + (f"; close matches: {close}" if close else "")
+            )
+        m = m[keep]
+    # Entity table, in order of first appearance.
+    ids = m["entity_id"].to_numpy(dtype=np.int64)
+    uniq, first, inverse, counts = np.unique(
+        ids, return_index=True, return_inverse=True, return_counts=True
+    )
+    order = np.argsort(first, kind="stable")
+    if top is not None:
+        by_count = np.lexsort((first[order], -counts[order]))
+        order = order[np.sort(by_count[:top])]
+    rank = np.full(len(uniq), -1, dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    index = rank[inverse.reshape(-1)] if len(ids) else np.zeros(0, dtype=np.int64)
+    names = m["entity"].to_numpy()[first[order]].tolist()
+    types = m["label"].to_numpy()[first[order]].tolist()
+    kept = index >= 0
+    m = m[kept]
+    index = index[kept]
+
+    group, keys = _groups(corpus, by, freq)
+    doc_pos = corpus._ids.get_indexer(m["doc_id"])
+    matrices = _core.cooccur_counts(
+        corpus._articles,
+        np.ascontiguousarray(doc_pos, dtype=np.int64),
+        np.ascontiguousarray(m["paragraph"], dtype=np.int64),
+        np.ascontiguousarray(m["sentence"], dtype=np.int64),
+        np.ascontiguousarray(m["start"], dtype=np.int64),
+        np.ascontiguousarray(m["end"], dtype=np.int64),
+        np.ascontiguousarray(index, dtype=np.int64),
+        len(order),
+        scope=scope,
+        window=None if window is None else int(window),
+        count=count,
+        ordered=bool(ordered),
+        self_pairs=self_pairs,
+        weights=weights,
+        group=group,
+        n_groups=max(1, len(keys)) if by is not None else 1,
+        threads=threads,
+    )
+    if by is not None and not keys:
+        matrices = []
+    if min_count is not None and min_count > 1:
+        for mat in matrices:
+            _drop_below(mat, float(min_count), len(order))
+    return Cooccurrence(
+        labels=names,
+        entity_ids=uniq[order],
+        entity_labels=types,
+        mention_counts=counts[order],
+        matrices=list(matrices),
+        groups=keys if by is not None else None,
+        scope=scope,
+        window=None if window is None else int(window),
+        count=count,
+        ordered=bool(ordered),
+        self_pairs=self_pairs,
+        threads=threads,
+    )
+
+
+def _drop_below(mat: dict[str, Any], min_count: float, n: int) -> None:
+    import scipy.sparse as sp
+
+    x = sp.csr_matrix((mat["data"], mat["indices"], mat["indptr"]), shape=(n, n))
+    x.data[x.data < min_count] = 0
+    x.eliminate_zeros()
+    mat["data"] = x.data
+    mat["indices"] = x.indices.astype(np.int64)
+    mat["indptr"] = x.indptr.astype(np.int64)
+
+
+# -- timeline ----------------------------------------------------------------------------
+
+
+def plot_timeline(
+    corpus: Any,
+    entities: Sequence[Any] | str,
+    freq: str = "M",
+    ax: Any = None,
+    **mention_options: Any,
+) -> Any:
+    """Mentions per period of each entity (by name or id), one line each; the Axes.
+
+    Needs dates in ``corpus.documents()["date"]``; ``freq`` is a pandas period
+    frequency ("D", "W", "M", "Q", "Y"). ``mention_options`` go to
+    :meth:`Corpus.mentions` (``dictionary=``, ``model=``).
+    """
+    import matplotlib.pyplot as plt
+
+    wanted = _as_list(entities, "entities")
+    docs = corpus.documents()
+    if "date" not in docs.columns or docs["date"].isna().all():
+        raise InputError(
+            "plot_timeline needs document dates, but no document has one: give a 'date' "
+            "column when reading the corpus"
+        )
+    m = _entity_mentions(corpus, **mention_options)
+    dates = pd.Series(docs["date"].to_numpy(), index=docs["doc_id"])
+    m = m.assign(_date=dates.reindex(m["doc_id"]).to_numpy())
+    m = m[m["_date"].notna()]
+    try:
+        m["_period"] = pd.DatetimeIndex(m["_date"]).to_period(freq)
+    except (ValueError, TypeError) as e:
+        raise InputError(f"freq={freq!r} is not a pandas period frequency: {e}") from None
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 4))
+    all_periods = pd.period_range(
+        pd.DatetimeIndex(docs["date"].dropna()).min(),
+        pd.DatetimeIndex(docs["date"].dropna()).max(),
+        freq=freq,
+    )
+    for e in wanted:
+        hit = m["entity_id"] == int(e) if isinstance(e, (int, np.integer)) else m["entity"] == e
+        if not hit.any():
+            close = difflib.get_close_matches(str(e), m["entity"].astype(str).unique(), n=5)
+            raise InputError(
+                f"no dated mentions of {e!r}" + (f"; close matches: {close}" if close else "")
+            )
+        series = m[hit].groupby("_period").size().reindex(all_periods, fill_value=0)
+        ax.plot(series.index.to_timestamp(), series.to_numpy(), marker="o", label=str(e))
+    ax.set_ylabel(f"mentions per period ({freq})")
+    ax.legend()
+    return ax
