@@ -27,8 +27,10 @@ def test_seeds_report():
     assert "5 documents" in out
     assert "004_e8067eb3658fd9d6" in out
     assert "Bloomberg" in out and "Moscow" in out and "2023-05-26" in out
-    top = out.split("top entities")[1]
+    top = out.split("top entities")[1].split("top co-occurring pairs")[0]
     assert "Sergei Lavrov" in top and "Li Hui" in top and "PER" in top
+    pairs = out.split("top co-occurring pairs")[1]
+    assert "npmi" in pairs and "Sergei Lavrov" in pairs
 
 
 def test_jsonl_with_out_dir_csv_and_parquet(tmp_path):
@@ -49,7 +51,12 @@ def test_jsonl_with_out_dir_csv_and_parquet(tmp_path):
     assert docs.loc[0, "source"] == "Reuters"
     ents = pd.read_csv(tmp_path / "csv" / "entities.csv")
     assert ents.set_index("entity").loc["Emmanuel Macron", "label"] == "PER"
-    assert {"mentions.csv", "entity_counts.csv"} <= {p.name for p in (tmp_path / "csv").iterdir()}
+    written = {p.name for p in (tmp_path / "csv").iterdir()}
+    assert {"mentions.csv", "entity_counts.csv", "cooccurrence.csv"} <= written
+    import networkx as nx
+
+    g = nx.read_graphml(tmp_path / "csv" / "cooccurrence.graphml")
+    assert g.number_of_nodes() >= 1
     sents = pd.read_csv(tmp_path / "csv" / "sentences.csv")
     assert sents["text"].tolist()[:2] == ["Emmanuel Macron spoke.", "Analysts were surprised."]
     pytest.importorskip("pyarrow")

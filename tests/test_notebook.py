@@ -125,3 +125,15 @@ def test_entity_cells(executed):
     assert "Li Hui" in output_text(executed, "kwic")
     concepts = output_text(executed, "dictionary")
     assert "russia" in concepts and "ukraine" in concepts
+
+
+def test_cooccurrence_cells(executed):
+    assert "Cooccurrence" in output_text(executed, "cooccurrence")
+    top = output_text(executed, "top-pairs")
+    assert "Sergei Lavrov" in top and "Li Hui" in top
+    for tag in ("heatmap", "network"):
+        cells = [c for c in executed.cells if tag in c.get("metadata", {}).get("tags", [])]
+        outs = cells[0].get("outputs", [])
+        assert not any(o.get("output_type") == "error" for o in outs)
+        assert any("image/png" in o.get("data", {}) for o in outs), f"{tag}: no figure"
+    assert "source" in output_text(executed, "edges")

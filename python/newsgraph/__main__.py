@@ -3,7 +3,8 @@
 With no PATH the bundled seed articles are analysed. PATH may be a folder of text
 files, a JSON Lines file (``.jsonl``/``.jsonl.gz``) or a CSV file. ``--out DIR``
 writes the tables (``documents``, ``sentences``, ``mentions``, ``entities``,
-``entity_counts``) as CSV or Parquet.
+``entity_counts``, and the sentence-scope ``cooccurrence`` edge list) as CSV or
+Parquet, plus ``cooccurrence.graphml`` for Gephi or networkx.
 """
 
 from __future__ import annotations
@@ -131,19 +132,26 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     try:
         corpus = _load(args)
-        entities = mentions = None
+        entities = mentions = co = pairs = None
         if args.entities:
             mentions = corpus.mentions()
             entities = corpus.entities()
-        print(report(corpus, args.limit, entities))
+            co = corpus.cooccurrence(scope="sentence")
+            pairs = co.top_pairs(args.limit)[["source", "target", "count", "npmi", "llr"]]
+        print(report(corpus, args.limit, entities, pairs))
         if args.out:
             tables = {"documents": corpus.documents(), "sentences": corpus.sentences()}
             if entities is not None:
                 tables["mentions"] = mentions
                 tables["entities"] = entities
                 tables["entity_counts"] = corpus.entity_counts(by="doc_id")
+                tables["cooccurrence"] = co.to_pandas()
             for path in _write(tables, args.out, args.format):
                 print(f"wrote {path}")
+            if co is not None:
+                graph = args.out / "cooccurrence.graphml"
+                co.write_graphml(graph)
+                print(f"wrote {graph}")
     except (NewsgraphError, OSError) as e:
         print(f"newsgraph: error: {e}", file=sys.stderr)
         return 1

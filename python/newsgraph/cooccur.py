@@ -371,7 +371,8 @@ class Cooccurrence:
         if measure != "count":
             frame[measure] = values[lo:hi]
         frame = frame[cols != i]
-        return frame.sort_values([measure, "count"], ascending=False, kind="stable").head(n)
+        top = frame.sort_values([measure, "count"], ascending=False, kind="stable").head(n)
+        return top.reset_index(drop=True)
 
     def top_pairs(self, n: int = 20, measure: str = "count", group: Any = None) -> pd.DataFrame:
         """The ``n`` pairs with the highest ``measure`` (ties by count), self pairs left
@@ -379,7 +380,8 @@ class Cooccurrence:
         _check_measure(measure)
         frame = self._frame(group)
         frame = frame[frame["source_id"] != frame["target_id"]]
-        return frame.sort_values([measure, "count"], ascending=False, kind="stable").head(n)
+        top = frame.sort_values([measure, "count"], ascending=False, kind="stable").head(n)
+        return top.reset_index(drop=True)
 
     # -- graphs ----------------------------------------------------------------------
 
