@@ -359,3 +359,11 @@ def test_matches_equal_brute_force_on_random_tokens(docs, entries, case_sensitiv
     got = dictionary_matches(corpus, d, threads=1)
     want = brute_force(corpus, d.to_dict(), case_sensitive)
     assert _norm(got) == _norm(want)
+
+
+def test_dictionary_and_tagger_mentions_keep_corpus_order(seeds):
+    d = newsgraph.Dictionary({"ukraine": ["Zelensk*"]})
+    m = seeds.mentions(dictionary=d)
+    pos = seeds.doc_ids.get_indexer(m["doc_id"])
+    assert (pos[1:] >= pos[:-1]).all()
+    assert set(m.loc[m["label"] == "ukraine", "text"]) >= {"Zelensky", "Zelenskyy"}

@@ -31,6 +31,7 @@ from .exceptions import (
 )
 from .io import from_pandas, load_seeds, read_csv, read_dir, read_jsonl, seeds_path
 from .ner import ENTITY_TYPES, Tagger, load_tagger, tag, train_tagger
+from .stream import Scan, scan
 
 __all__ = [
     "__version__",
@@ -52,6 +53,8 @@ __all__ = [
     "load_tagger",
     "tag",
     "train_tagger",
+    "Scan",
+    "scan",
     "NewsgraphError",
     "InputError",
     "InputTypeError",

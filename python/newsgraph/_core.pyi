@@ -164,3 +164,34 @@ def cooccur_measure(
 
 def cooccur_measures() -> list[str]:
     """Names of the association measures."""
+
+def cooccur_counts_tokens(
+    doc: npt.NDArray[np.int64],
+    paragraph: npt.NDArray[np.int64],
+    sentence: npt.NDArray[np.int64],
+    token_start: npt.NDArray[np.int64],
+    token_end: npt.NDArray[np.int64],
+    entity: npt.NDArray[np.int64],
+    n_entities: int,
+    n_paragraphs: npt.NDArray[np.int64],
+    n_sentences: npt.NDArray[np.int64],
+    scope: str = "sentence",
+    window: int | None = None,
+    count: str = "contexts",
+    ordered: bool = False,
+    self_pairs: bool = False,
+    weights: list[float] | None = None,
+    group: npt.NDArray[np.int64] | None = None,
+    n_groups: int = 1,
+    threads: int | None = None,
+) -> list[dict[str, Any]]:
+    """As ``cooccur_counts``, from token positions instead of parsed articles."""
+
+def mention_tokens(
+    articles: Articles,
+    doc: npt.NDArray[np.int64],
+    start: npt.NDArray[np.int64],
+    end: npt.NDArray[np.int64],
+    threads: int | None = None,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Token ranges (first token, one past the last) of character spans."""

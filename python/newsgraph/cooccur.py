@@ -620,121 +620,33 @@ def cooccurrence(
     >>> int(co.to_scipy()[co.labels.index("china"), co.labels.index("russia")]) > 0
     True
     """
-    unknown = set()
-    count_opts = {k: options.pop(k) for k in COUNT_OPTIONS if k in options}
-    mention_opts = {}
-    for k, v in options.items():
-        if k in ("dictionary", "model"):
-            mention_opts[k] = v
-        else:
-            unknown.add(k)
-    if unknown:
-        raise InputTypeError(
-            f"unknown option(s) {', '.join(sorted(unknown))}: cooccurrence takes "
-            f"{', '.join(COUNT_OPTIONS)}, dictionary and model"
+
+    def counter(m: pd.DataFrame, doc_pos: np.ndarray, index: np.ndarray, **kw: Any) -> Any:
+        return _core.cooccur_counts(
+            corpus._articles,
+            doc_pos,
+            np.ascontiguousarray(m["paragraph"], dtype=np.int64),
+            np.ascontiguousarray(m["sentence"], dtype=np.int64),
+            np.ascontiguousarray(m["start"], dtype=np.int64),
+            np.ascontiguousarray(m["end"], dtype=np.int64),
+            index,
+            **kw,
         )
-    if scope not in SCOPES:
-        close = difflib.get_close_matches(str(scope), SCOPES, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise InputError(f"unknown scope {scope!r}{hint}: use one of {', '.join(SCOPES)}")
-    if count not in COUNTS:
-        raise InputError(f"unknown count {count!r}: use one of {', '.join(COUNTS)}")
-    weights = count_opts.get("weights")
-    if weights is not None:
-        weights = [float(w) for w in weights]
-        if window is None and scope == "window":
-            window = len(weights)
-    threads = count_opts.get("threads", mention_opts.pop("threads", None))
-    self_pairs = bool(count_opts.get("self_pairs", False))
-    if window is not None and (
-        isinstance(window, bool) or not isinstance(window, (int, np.integer))
-    ):
-        raise InputTypeError(f"window must be an int number of tokens, got {window!r}")
-    if top is not None and (not isinstance(top, (int, np.integer)) or top < 1):
-        raise InputError(f"top must be a positive int, got {top!r}")
 
-    m = _entity_mentions(corpus, threads=threads, **mention_opts)
-    if labels is not None:
-        wanted = _as_list(labels, "labels")
-        known = set(m["label"].unique())
-        missing = [x for x in wanted if x not in known]
-        if missing and len(missing) == len(wanted):
-            raise InputError(
-                f"no mentions have label(s) {missing}; labels present are "
-                f"{', '.join(sorted(map(str, known)))}"
-            )
-        m = m[m["label"].isin(wanted)]
-    if entities is not None:
-        wanted = _as_list(entities, "entities")
-        names = [e for e in wanted if isinstance(e, str)]
-        ids = [int(e) for e in wanted if isinstance(e, (int, np.integer))]
-        keep = m["entity"].isin(names) | m["entity_id"].isin(ids)
-        if not keep.any():
-            close = difflib.get_close_matches(
-                str(wanted[0]), m["entity"].astype(str).unique().tolist(), n=5
-            )
-            raise InputError(
-                f"none of entities={wanted[:5]} is mentioned"
-                + (f"; close matches: {close}" if close else "")
-            )
-        m = m[keep]
-    # Entity table, in order of first appearance.
-    ids = m["entity_id"].to_numpy(dtype=np.int64)
-    uniq, first, inverse, counts = np.unique(
-        ids, return_index=True, return_inverse=True, return_counts=True
-    )
-    order = np.argsort(first, kind="stable")
-    if top is not None:
-        by_count = np.lexsort((first[order], -counts[order]))
-        order = order[np.sort(by_count[:top])]
-    rank = np.full(len(uniq), -1, dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    index = rank[inverse.reshape(-1)] if len(ids) else np.zeros(0, dtype=np.int64)
-    names = m["entity"].to_numpy()[first[order]].tolist()
-    types = m["label"].to_numpy()[first[order]].tolist()
-    kept = index >= 0
-    m = m[kept]
-    index = index[kept]
-
-    group, keys = _groups(corpus, by, freq)
-    doc_pos = corpus._ids.get_indexer(m["doc_id"])
-    matrices = _core.cooccur_counts(
-        corpus._articles,
-        np.ascontiguousarray(doc_pos, dtype=np.int64),
-        np.ascontiguousarray(m["paragraph"], dtype=np.int64),
-        np.ascontiguousarray(m["sentence"], dtype=np.int64),
-        np.ascontiguousarray(m["start"], dtype=np.int64),
-        np.ascontiguousarray(m["end"], dtype=np.int64),
-        np.ascontiguousarray(index, dtype=np.int64),
-        len(order),
+    return _cooccurrence_with(
+        corpus,
+        counter,
         scope=scope,
-        window=None if window is None else int(window),
+        window=window,
         count=count,
-        ordered=bool(ordered),
-        self_pairs=self_pairs,
-        weights=weights,
-        group=group,
-        n_groups=max(1, len(keys)) if by is not None else 1,
-        threads=threads,
-    )
-    if by is not None and not keys:
-        matrices = []
-    if min_count is not None and min_count > 1:
-        for mat in matrices:
-            _drop_below(mat, float(min_count), len(order))
-    return Cooccurrence(
-        labels=names,
-        entity_ids=uniq[order],
-        entity_labels=types,
-        mention_counts=counts[order],
-        matrices=list(matrices),
-        groups=keys if by is not None else None,
-        scope=scope,
-        window=None if window is None else int(window),
-        count=count,
-        ordered=bool(ordered),
-        self_pairs=self_pairs,
-        threads=threads,
+        ordered=ordered,
+        labels=labels,
+        entities=entities,
+        min_count=min_count,
+        top=top,
+        by=by,
+        freq=freq,
+        **options,
     )
 
 
@@ -801,3 +713,140 @@ def plot_timeline(
     ax.set_ylabel(f"mentions per period ({freq})")
     ax.legend()
     return ax
+
+
+# -- counting from stored token positions ------------------------------------------------
+
+
+def _cooccurrence_with(
+    source: Any,
+    counter: Any,
+    scope: str = "sentence",
+    window: int | None = None,
+    count: str = "contexts",
+    ordered: bool = False,
+    labels: Sequence[str] | str | None = None,
+    entities: Sequence[Any] | None = None,
+    min_count: float = 1,
+    top: int | None = None,
+    by: str | None = None,
+    freq: str | None = None,
+    **options: Any,
+) -> Cooccurrence:
+    """:func:`cooccurrence` over any ``source`` with ``mentions()``, ``documents()`` and
+    ``_ids`` (such as :class:`newsgraph.stream.Scan`), counted by
+    ``counter(m, doc_pos, index, n_entities=..., scope=..., ...)``, where ``m`` is the
+    filtered mentions table (its index the rows of ``source.mentions()``). The options,
+    filters, entity index and groups are exactly those of :func:`cooccurrence`.
+    """
+    unknown = set()
+    count_opts = {k: options.pop(k) for k in COUNT_OPTIONS if k in options}
+    mention_opts = {}
+    for k, v in options.items():
+        if k in ("dictionary", "model"):
+            mention_opts[k] = v
+        else:
+            unknown.add(k)
+    if unknown:
+        raise InputTypeError(
+            f"unknown option(s) {', '.join(sorted(unknown))}: cooccurrence takes "
+            f"{', '.join(COUNT_OPTIONS)}, dictionary and model"
+        )
+    if scope not in SCOPES:
+        close = difflib.get_close_matches(str(scope), SCOPES, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise InputError(f"unknown scope {scope!r}{hint}: use one of {', '.join(SCOPES)}")
+    if count not in COUNTS:
+        raise InputError(f"unknown count {count!r}: use one of {', '.join(COUNTS)}")
+    weights = count_opts.get("weights")
+    if weights is not None:
+        weights = [float(w) for w in weights]
+        if window is None and scope == "window":
+            window = len(weights)
+    threads = count_opts.get("threads", mention_opts.pop("threads", None))
+    self_pairs = bool(count_opts.get("self_pairs", False))
+    if window is not None and (
+        isinstance(window, bool) or not isinstance(window, (int, np.integer))
+    ):
+        raise InputTypeError(f"window must be an int number of tokens, got {window!r}")
+    if top is not None and (not isinstance(top, (int, np.integer)) or top < 1):
+        raise InputError(f"top must be a positive int, got {top!r}")
+
+    m = _entity_mentions(source, threads=threads, **mention_opts)
+    if labels is not None:
+        wanted = _as_list(labels, "labels")
+        known = set(m["label"].unique())
+        missing = [x for x in wanted if x not in known]
+        if missing and len(missing) == len(wanted):
+            raise InputError(
+                f"no mentions have label(s) {missing}; labels present are "
+                f"{', '.join(sorted(map(str, known)))}"
+            )
+        m = m[m["label"].isin(wanted)]
+    if entities is not None:
+        wanted = _as_list(entities, "entities")
+        names = [e for e in wanted if isinstance(e, str)]
+        ids = [int(e) for e in wanted if isinstance(e, (int, np.integer))]
+        keep = m["entity"].isin(names) | m["entity_id"].isin(ids)
+        if not keep.any():
+            close = difflib.get_close_matches(
+                str(wanted[0]), m["entity"].astype(str).unique().tolist(), n=5
+            )
+            raise InputError(
+                f"none of entities={wanted[:5]} is mentioned"
+                + (f"; close matches: {close}" if close else "")
+            )
+        m = m[keep]
+    ids = m["entity_id"].to_numpy(dtype=np.int64)
+    uniq, first, inverse, counts = np.unique(
+        ids, return_index=True, return_inverse=True, return_counts=True
+    )
+    order = np.argsort(first, kind="stable")
+    if top is not None:
+        by_count = np.lexsort((first[order], -counts[order]))
+        order = order[np.sort(by_count[:top])]
+    rank = np.full(len(uniq), -1, dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    index = rank[inverse.reshape(-1)] if len(ids) else np.zeros(0, dtype=np.int64)
+    names = m["entity"].to_numpy()[first[order]].tolist()
+    types = m["label"].to_numpy()[first[order]].tolist()
+    kept = index >= 0
+    m = m[kept]
+    index = index[kept]
+
+    group, keys = _groups(source, by, freq)
+    doc_pos = source._ids.get_indexer(m["doc_id"])
+    matrices = counter(
+        m,
+        np.ascontiguousarray(doc_pos, dtype=np.int64),
+        np.ascontiguousarray(index, dtype=np.int64),
+        n_entities=len(order),
+        scope=scope,
+        window=None if window is None else int(window),
+        count=count,
+        ordered=bool(ordered),
+        self_pairs=self_pairs,
+        weights=weights,
+        group=group,
+        n_groups=max(1, len(keys)) if by is not None else 1,
+        threads=threads,
+    )
+    if by is not None and not keys:
+        matrices = []
+    if min_count is not None and min_count > 1:
+        for mat in matrices:
+            _drop_below(mat, float(min_count), len(order))
+    return Cooccurrence(
+        labels=names,
+        entity_ids=uniq[order],
+        entity_labels=types,
+        mention_counts=counts[order],
+        matrices=list(matrices),
+        groups=keys if by is not None else None,
+        scope=scope,
+        window=None if window is None else int(window),
+        count=count,
+        ordered=bool(ordered),
+        self_pairs=self_pairs,
+        threads=threads,
+    )

@@ -249,7 +249,7 @@ class Corpus:
         if tagger is not None:
             cols = _core.tag_articles(self._articles, tagger, threads=threads)
             parts.append(frame.mentions_frame(self, cols, ner.ENTITY_TYPES).assign(_dict=False))
-        merged = frame.merge_mentions(parts, extra=["_dict"])
+        merged = frame.merge_mentions(parts, self._ids, extra=["_dict"])
         from .entities import resolve_frame
 
         doc_pos = self._ids.get_indexer(merged["doc_id"])

@@ -129,8 +129,13 @@ def mentions_frame(corpus: Any, cols: dict[str, Any], labels: tuple[str, ...]) -
     )
 
 
-def merge_mentions(parts: list[pd.DataFrame], extra: list[str] | None = None) -> pd.DataFrame:
-    """Combine mention tables; earlier tables win where spans overlap in a document."""
+def merge_mentions(
+    parts: list[pd.DataFrame], doc_order: pd.Index, extra: list[str] | None = None
+) -> pd.DataFrame:
+    """Combine mention tables; earlier tables win where spans overlap in a document.
+
+    The result is in corpus order (``doc_order``, the corpus ids), then by position.
+    """
     cols = MENTION_COLUMNS + list(extra or [])
     parts = [p[cols] for p in parts if len(p)]
     if not parts:
@@ -154,8 +159,8 @@ def merge_mentions(parts: list[pd.DataFrame], extra: list[str] | None = None) ->
                 else:
                     taken.append((a, b, r))
         out = tagged[keep].drop(columns="_rank")
-    order = {d: i for i, d in enumerate(pd.unique(out["doc_id"]))}
-    out = out.assign(_d=out["doc_id"].map(order)).sort_values(["_d", "start", "end"], kind="stable")
+    pos = doc_order.get_indexer(out["doc_id"])
+    out = out.assign(_d=pos).sort_values(["_d", "start", "end"], kind="stable")
     return out.drop(columns="_d").reset_index(drop=True)
 
 

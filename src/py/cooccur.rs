@@ -88,119 +88,41 @@ fn cooccur_counts<'py>(
     threads: Option<usize>,
 ) -> PyResult<Bound<'py, PyList>> {
     let err = |e: Error| super::to_py(py, e);
-    let scope = Scope::parse(scope, window).map_err(err)?;
-    let count = Count::parse(count).map_err(err)?;
-    let opts = Options {
-        scope,
-        count,
-        ordered,
-        self_pairs,
-        weights,
-    };
-    opts.validate().map_err(err)?;
-    if n_entities < 0 {
-        return Err(err(Error::input(format!(
-            "n_entities is {n_entities}: it must not be negative"
-        ))));
-    }
-    if n_groups < 1 {
-        return Err(err(Error::input(format!(
-            "n_groups is {n_groups}: it must be at least 1"
-        ))));
-    }
+    let (opts, n_entities, n_groups) = options(
+        scope, window, count, ordered, self_pairs, weights, n_entities, n_groups,
+    )
+    .map_err(err)?;
     let n_docs = articles.docs.len();
-    let doc = column("doc", &doc, None).map_err(err)?;
-    let n = Some(doc.len());
-    let paragraph = column("paragraph", &paragraph, n).map_err(err)?;
-    let sentence = column("sentence", &sentence, n).map_err(err)?;
-    let start = column("start", &start, n).map_err(err)?;
-    let end = column("end", &end, n).map_err(err)?;
-    let entity = column("entity", &entity, n).map_err(err)?;
+    let cols = Columns::read(&doc, &paragraph, &sentence, &start, &end, &entity).map_err(err)?;
     let group: Option<Vec<i64>> = group.map(|g| g.as_array().to_vec());
     let docs = &articles.docs;
-    let (n_entities, n_groups) = (n_entities as usize, n_groups as usize);
     let mats = run(py, threads, move || {
-        if let Some(g) = &group {
-            if g.len() != n_docs {
-                return Err(Error::input(format!(
-                    "group has {} values for {n_docs} documents",
-                    g.len()
-                )));
-            }
-            if let Some((i, x)) = g
-                .iter()
-                .enumerate()
-                .find(|(_, x)| **x < -1 || **x >= n_groups as i64)
-            {
-                return Err(Error::input(format!(
-                    "group[{i}] is {x}: groups must be -1 (left out) or below n_groups={n_groups}"
-                )));
-            }
-        }
-        // Bucket mention rows by document.
-        let mut counts = vec![0usize; n_docs + 1];
-        for (i, &d) in doc.iter().enumerate() {
-            if d as usize >= n_docs {
-                return Err(Error::input(format!(
-                    "doc[{i}] is {d}, but there are {n_docs} documents"
-                )));
-            }
-            counts[d as usize + 1] += 1;
-        }
-        for i in 0..n_docs {
-            counts[i + 1] += counts[i];
-        }
-        let mut order = vec![0usize; doc.len()];
-        let mut fill = counts.clone();
-        for (i, &d) in doc.iter().enumerate() {
-            order[fill[d as usize]] = i;
-            fill[d as usize] += 1;
-        }
-        let inputs: Vec<DocInput> = (0..n_docs)
-            .into_par_iter()
-            .map(|d| {
+        count_docs(
+            &cols,
+            n_docs,
+            group.as_deref(),
+            n_entities,
+            n_groups,
+            &opts,
+            |d, rows| {
                 let a = &docs[d];
-                let rows = &order[counts[d]..counts[d + 1]];
-                let g = match &group {
-                    Some(g) if g[d] < 0 => None,
-                    Some(g) => Some(g[d] as u32),
-                    None => Some(0),
-                };
                 let mut occurrences = Vec::with_capacity(rows.len());
                 if !rows.is_empty() {
                     let (ts, te) = token_chars(a);
                     for &i in rows {
-                        let (s, e) = token_range(&ts, &te, start[i], end[i]);
-                        occurrences.push(Occurrence {
-                            entity: to_u32("entity", i, entity[i])?,
-                            paragraph: to_u32("paragraph", i, paragraph[i])?,
-                            sentence: to_u32("sentence", i, sentence[i])?,
-                            token_start: s,
-                            token_end: e,
-                        });
+                        let (s, e) = token_range(&ts, &te, cols.start[i], cols.end[i]);
+                        occurrences.push(cols.occurrence(i, s, e)?);
                     }
                 }
-                Ok(DocInput {
+                Ok((
                     occurrences,
-                    n_paragraphs: a.paragraphs.len() as u32,
-                    n_sentences: a.sentences.len() as u32,
-                    group: g,
-                })
-            })
-            .collect::<CoreResult<_>>()?;
-        cooccur::count(&inputs, n_entities, n_groups, &opts)
+                    a.paragraphs.len() as u32,
+                    a.sentences.len() as u32,
+                ))
+            },
+        )
     })?;
-    let out = PyList::empty(py);
-    for m in mats {
-        let d = PyDict::new(py);
-        d.set_item("indptr", m.indptr.into_pyarray(py))?;
-        d.set_item("indices", m.indices.into_pyarray(py))?;
-        d.set_item("data", m.data.into_pyarray(py))?;
-        d.set_item("marginals", m.marginals.into_pyarray(py))?;
-        d.set_item("n", m.n)?;
-        out.append(d)?;
-    }
-    Ok(out)
+    matrices_to_py(py, mats)
 }
 
 /// An association measure for every stored cell of a CSR count matrix: float64 array
@@ -237,7 +159,302 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(cooccur_counts, m)?)?;
     m.add_function(wrap_pyfunction!(cooccur_measure, m)?)?;
     m.add_function(wrap_pyfunction!(cooccur_measures, m)?)?;
+    m.add_function(wrap_pyfunction!(cooccur_counts_tokens, m)?)?;
+    m.add_function(wrap_pyfunction!(mention_tokens, m)?)?;
     Ok(())
+}
+
+// -- shared by both counting entry points ------------------------------------------------
+
+/// Check and build the counting options, and the entity and group counts as sizes.
+#[allow(clippy::too_many_arguments)]
+fn options(
+    scope: &str,
+    window: Option<i64>,
+    count: &str,
+    ordered: bool,
+    self_pairs: bool,
+    weights: Option<Vec<f64>>,
+    n_entities: i64,
+    n_groups: i64,
+) -> CoreResult<(Options, usize, usize)> {
+    let opts = Options {
+        scope: Scope::parse(scope, window)?,
+        count: Count::parse(count)?,
+        ordered,
+        self_pairs,
+        weights,
+    };
+    opts.validate()?;
+    if n_entities < 0 {
+        return Err(Error::input(format!(
+            "n_entities is {n_entities}: it must not be negative"
+        )));
+    }
+    if n_groups < 1 {
+        return Err(Error::input(format!(
+            "n_groups is {n_groups}: it must be at least 1"
+        )));
+    }
+    Ok((opts, n_entities as usize, n_groups as usize))
+}
+
+/// Mention columns, one value per mention: document position, paragraph, sentence,
+/// a span (`start`, `end`: characters or tokens, as the entry point says) and entity.
+struct Columns {
+    doc: Vec<i64>,
+    paragraph: Vec<i64>,
+    sentence: Vec<i64>,
+    start: Vec<i64>,
+    end: Vec<i64>,
+    entity: Vec<i64>,
+}
+
+impl Columns {
+    fn read(
+        doc: &PyReadonlyArray1<'_, i64>,
+        paragraph: &PyReadonlyArray1<'_, i64>,
+        sentence: &PyReadonlyArray1<'_, i64>,
+        start: &PyReadonlyArray1<'_, i64>,
+        end: &PyReadonlyArray1<'_, i64>,
+        entity: &PyReadonlyArray1<'_, i64>,
+    ) -> CoreResult<Columns> {
+        let doc = column("doc", doc, None)?;
+        let n = Some(doc.len());
+        Ok(Columns {
+            paragraph: column("paragraph", paragraph, n)?,
+            sentence: column("sentence", sentence, n)?,
+            start: column("start", start, n)?,
+            end: column("end", end, n)?,
+            entity: column("entity", entity, n)?,
+            doc,
+        })
+    }
+
+    /// Mention `i` with token range `[s, e)`.
+    fn occurrence(&self, i: usize, s: u32, e: u32) -> CoreResult<Occurrence> {
+        Ok(Occurrence {
+            entity: to_u32("entity", i, self.entity[i])?,
+            paragraph: to_u32("paragraph", i, self.paragraph[i])?,
+            sentence: to_u32("sentence", i, self.sentence[i])?,
+            token_start: s,
+            token_end: e,
+        })
+    }
+}
+
+/// Check the groups, bucket mention rows by document, build each document's input
+/// with `per_doc(d, rows)` -> (occurrences, paragraphs, sentences), and count.
+fn count_docs(
+    cols: &Columns,
+    n_docs: usize,
+    group: Option<&[i64]>,
+    n_entities: usize,
+    n_groups: usize,
+    opts: &Options,
+    per_doc: impl Fn(usize, &[usize]) -> CoreResult<(Vec<Occurrence>, u32, u32)> + Sync,
+) -> CoreResult<Vec<cooccur::Matrix>> {
+    if let Some(g) = group {
+        if g.len() != n_docs {
+            return Err(Error::input(format!(
+                "group has {} values for {n_docs} documents",
+                g.len()
+            )));
+        }
+        if let Some((i, x)) = g
+            .iter()
+            .enumerate()
+            .find(|(_, x)| **x < -1 || **x >= n_groups as i64)
+        {
+            return Err(Error::input(format!(
+                "group[{i}] is {x}: groups must be -1 (left out) or below n_groups={n_groups}"
+            )));
+        }
+    }
+    let doc = &cols.doc;
+    let mut counts = vec![0usize; n_docs + 1];
+    for (i, &d) in doc.iter().enumerate() {
+        if d as usize >= n_docs {
+            return Err(Error::input(format!(
+                "doc[{i}] is {d}, but there are {n_docs} documents"
+            )));
+        }
+        counts[d as usize + 1] += 1;
+    }
+    for i in 0..n_docs {
+        counts[i + 1] += counts[i];
+    }
+    let mut order = vec![0usize; doc.len()];
+    let mut fill = counts.clone();
+    for (i, &d) in doc.iter().enumerate() {
+        order[fill[d as usize]] = i;
+        fill[d as usize] += 1;
+    }
+    let inputs: Vec<DocInput> = (0..n_docs)
+        .into_par_iter()
+        .map(|d| {
+            let (occurrences, n_paragraphs, n_sentences) =
+                per_doc(d, &order[counts[d]..counts[d + 1]])?;
+            Ok(DocInput {
+                occurrences,
+                n_paragraphs,
+                n_sentences,
+                group: match group {
+                    Some(g) if g[d] < 0 => None,
+                    Some(g) => Some(g[d] as u32),
+                    None => Some(0),
+                },
+            })
+        })
+        .collect::<CoreResult<_>>()?;
+    cooccur::count(&inputs, n_entities, n_groups, opts)
+}
+
+fn matrices_to_py(py: Python<'_>, mats: Vec<cooccur::Matrix>) -> PyResult<Bound<'_, PyList>> {
+    let out = PyList::empty(py);
+    for m in mats {
+        let d = PyDict::new(py);
+        d.set_item("indptr", m.indptr.into_pyarray(py))?;
+        d.set_item("indices", m.indices.into_pyarray(py))?;
+        d.set_item("data", m.data.into_pyarray(py))?;
+        d.set_item("marginals", m.marginals.into_pyarray(py))?;
+        d.set_item("n", m.n)?;
+        out.append(d)?;
+    }
+    Ok(out)
+}
+
+/// Count co-occurrences from mentions already placed on tokens, without the articles
+/// (for corpora streamed in batches, whose texts are gone).
+///
+/// As `cooccur_counts`, but `token_start`, `token_end` are token indexes within the
+/// document (half-open), and `n_paragraphs`, `n_sentences` give every document's
+/// paragraph and sentence counts (for `N`); their length is the number of documents.
+#[pyfunction]
+#[pyo3(signature = (doc, paragraph, sentence, token_start, token_end, entity, n_entities,
+                    n_paragraphs, n_sentences, scope="sentence", window=None,
+                    count="contexts", ordered=false, self_pairs=false, weights=None,
+                    group=None, n_groups=1, threads=None))]
+#[allow(clippy::too_many_arguments)]
+fn cooccur_counts_tokens<'py>(
+    py: Python<'py>,
+    doc: PyReadonlyArray1<'_, i64>,
+    paragraph: PyReadonlyArray1<'_, i64>,
+    sentence: PyReadonlyArray1<'_, i64>,
+    token_start: PyReadonlyArray1<'_, i64>,
+    token_end: PyReadonlyArray1<'_, i64>,
+    entity: PyReadonlyArray1<'_, i64>,
+    n_entities: i64,
+    n_paragraphs: PyReadonlyArray1<'_, i64>,
+    n_sentences: PyReadonlyArray1<'_, i64>,
+    scope: &str,
+    window: Option<i64>,
+    count: &str,
+    ordered: bool,
+    self_pairs: bool,
+    weights: Option<Vec<f64>>,
+    group: Option<PyReadonlyArray1<'_, i64>>,
+    n_groups: i64,
+    threads: Option<usize>,
+) -> PyResult<Bound<'py, PyList>> {
+    let err = |e: Error| super::to_py(py, e);
+    let (opts, n_entities, n_groups) = options(
+        scope, window, count, ordered, self_pairs, weights, n_entities, n_groups,
+    )
+    .map_err(err)?;
+    let cols = Columns::read(
+        &doc,
+        &paragraph,
+        &sentence,
+        &token_start,
+        &token_end,
+        &entity,
+    )
+    .map_err(err)?;
+    let n_par = column("n_paragraphs", &n_paragraphs, None).map_err(err)?;
+    let n_docs = n_par.len();
+    let n_sent = column("n_sentences", &n_sentences, Some(n_docs)).map_err(err)?;
+    let group: Option<Vec<i64>> = group.map(|g| g.as_array().to_vec());
+    let mats = run(py, threads, move || {
+        count_docs(
+            &cols,
+            n_docs,
+            group.as_deref(),
+            n_entities,
+            n_groups,
+            &opts,
+            |d, rows| {
+                let mut occurrences = Vec::with_capacity(rows.len());
+                for &i in rows {
+                    let s = to_u32("token_start", i, cols.start[i])?;
+                    let e = to_u32("token_end", i, cols.end[i])?;
+                    if e <= s {
+                        return Err(Error::input(format!(
+                            "token_end[{i}] is {e}, not after token_start[{i}] = {s}"
+                        )));
+                    }
+                    occurrences.push(cols.occurrence(i, s, e)?);
+                }
+                let n_p = to_u32("n_paragraphs", d, n_par[d])?;
+                Ok((occurrences, n_p, to_u32("n_sentences", d, n_sent[d])?))
+            },
+        )
+    })?;
+    matrices_to_py(py, mats)
+}
+
+/// Token ranges `[token_start, token_end)` (token indexes within the document) of
+/// mentions given as character spans `start`, `end` in document `doc`, exactly as
+/// `cooccur_counts` places them. Returns two int64 arrays.
+#[pyfunction]
+#[pyo3(signature = (articles, doc, start, end, threads=None))]
+fn mention_tokens<'py>(
+    py: Python<'py>,
+    articles: &Articles,
+    doc: PyReadonlyArray1<'_, i64>,
+    start: PyReadonlyArray1<'_, i64>,
+    end: PyReadonlyArray1<'_, i64>,
+    threads: Option<usize>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let err = |e: Error| super::to_py(py, e);
+    let doc = column("doc", &doc, None).map_err(err)?;
+    let n = Some(doc.len());
+    let start = column("start", &start, n).map_err(err)?;
+    let end = column("end", &end, n).map_err(err)?;
+    let docs = &articles.docs;
+    let (ts, te) = run(py, threads, move || {
+        let n_docs = docs.len();
+        if let Some((i, d)) = doc.iter().enumerate().find(|(_, d)| **d as usize >= n_docs) {
+            return Err(Error::input(format!(
+                "doc[{i}] is {d}, but there are {n_docs} documents"
+            )));
+        }
+        // Runs of mentions of one document share its token offsets.
+        let mut runs: Vec<std::ops::Range<usize>> = Vec::new();
+        let mut i = 0;
+        while i < doc.len() {
+            let j = i + doc[i..].partition_point(|&d| d == doc[i]);
+            runs.push(i..j);
+            i = j;
+        }
+        let parts: Vec<Vec<(i64, i64)>> = runs
+            .par_iter()
+            .map(|r| {
+                let (s, e) = token_chars(&docs[doc[r.start] as usize]);
+                r.clone()
+                    .map(|k| {
+                        let (a, b) = token_range(&s, &e, start[k], end[k]);
+                        (a as i64, b as i64)
+                    })
+                    .collect()
+            })
+            .collect();
+        let (a, b): (Vec<i64>, Vec<i64>) = parts.into_iter().flatten().unzip();
+        Ok((a, b))
+    })?;
+    Ok((ts.into_pyarray(py), te.into_pyarray(py))
+        .into_pyobject(py)?
+        .into_any())
 }
 
 #[cfg(test)]

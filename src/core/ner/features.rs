@@ -18,6 +18,8 @@ pub const ALPHA: u8 = 32; // has a letter
 /// What one token contributes to features, computed once.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Atoms {
+    /// Hash of the exact form (curly quotes folded), for the cluster lookup.
+    pub exact: u64,
     pub lower: u64,
     pub shape: u64,
     pub pre3: u64,
@@ -79,18 +81,19 @@ fn fold_quotes(word: &str) -> std::borrow::Cow<'_, str> {
         .into()
 }
 
-/// Compute the atoms of one token.
-pub fn atoms(word: &str, lexicon: &Lexicon) -> Atoms {
+/// Compute the atoms of one token; word clusters are filled in by [`prepare`], only
+/// where the model will look.
+pub fn atoms(word: &str) -> Atoms {
     if word.is_ascii() && word.len() <= 32 {
-        ascii_atoms(word.as_bytes(), lexicon)
+        ascii_atoms(word.as_bytes())
     } else {
-        general_atoms(word, lexicon)
+        general_atoms(word)
     }
 }
 
 /// The common case without allocating: the same hashes as [`general_atoms`] (an ASCII
 /// character is one byte, so byte slices are character slices).
-fn ascii_atoms(w: &[u8], lexicon: &Lexicon) -> Atoms {
+fn ascii_atoms(w: &[u8]) -> Atoms {
     let h = xxhash_rust::xxh3::xxh3_64;
     let mut lower = [0u8; 32];
     let mut shape = [0u8; 32];
@@ -130,6 +133,7 @@ fn ascii_atoms(w: &[u8], lexicon: &Lexicon) -> Atoms {
     let lower = &lower[..n];
     let lower_h = h(lower);
     Atoms {
+        exact: h(w),
         lower: lower_h,
         shape: h(&shape[..n_shape]),
         pre3: mix(1, h(&lower[..n.min(3)])),
@@ -137,13 +141,11 @@ fn ascii_atoms(w: &[u8], lexicon: &Lexicon) -> Atoms {
         suf3: mix(3, h(&lower[n.saturating_sub(3)..])),
         suf4: mix(4, h(&lower[n.saturating_sub(4)..])),
         flags,
-        clusters: lexicon
-            .cluster(h(w), lower_h)
-            .unwrap_or([0; CLUSTER_LEVELS]),
+        clusters: [0; CLUSTER_LEVELS],
     }
 }
 
-fn general_atoms(word: &str, lexicon: &Lexicon) -> Atoms {
+fn general_atoms(word: &str) -> Atoms {
     let word = &*fold_quotes(word);
     let lower_s = word.to_lowercase();
     let lower = hash_str(&lower_s);
@@ -173,6 +175,7 @@ fn general_atoms(word: &str, lexicon: &Lexicon) -> Atoms {
     let prefix = |k: usize| chars[..k.min(n)].iter().collect::<String>();
     let suffix = |k: usize| chars[n.saturating_sub(k)..].iter().collect::<String>();
     Atoms {
+        exact: hash_str(word),
         lower,
         shape: hash_str(&shape(word)),
         pre3: affix_hash(1, &prefix(3)),
@@ -180,9 +183,7 @@ fn general_atoms(word: &str, lexicon: &Lexicon) -> Atoms {
         suf3: affix_hash(3, &suffix(3)),
         suf4: affix_hash(4, &suffix(4)),
         flags,
-        clusters: lexicon
-            .cluster(hash_str(word), lower)
-            .unwrap_or([0; CLUSTER_LEVELS]),
+        clusters: [0; CLUSTER_LEVELS],
     }
 }
 
@@ -205,12 +206,17 @@ pub struct DocInfo {
 }
 
 /// Prepare a document's sentences (tokens as strings).
-pub fn prepare<S: AsRef<str>>(lexicon: &Lexicon, sents: &[Vec<S>]) -> (Vec<Sent>, DocInfo) {
+pub fn prepare<S: AsRef<str>>(
+    lexicon: &Lexicon,
+    starters: &IdSet,
+    sents: &[Vec<S>],
+) -> (Vec<Sent>, DocInfo) {
     let mut info = DocInfo::default();
     let mut out = Vec::with_capacity(sents.len());
     let mut lower = Vec::new();
+    let mut need = Vec::new();
     for words in sents {
-        let mut atoms: Vec<Atoms> = words.iter().map(|w| atoms(w.as_ref(), lexicon)).collect();
+        let mut atoms: Vec<Atoms> = words.iter().map(|w| atoms(w.as_ref())).collect();
         if let Some(a) = atoms.first_mut() {
             a.flags |= INIT;
         }
@@ -228,10 +234,29 @@ pub fn prepare<S: AsRef<str>>(lexicon: &Lexicon, sents: &[Vec<S>]) -> (Vec<Sent>
                 info.seen_cap_mid.insert(a.lower);
             }
         }
+        // Clusters and gazetteers are looked up only within two tokens of a word the
+        // model will see (a capitalised word or an entity starter): elsewhere the fast
+        // path labels O without features. Training prepares text the same way.
+        need.clear();
+        need.resize(atoms.len(), false);
+        for (i, a) in atoms.iter().enumerate() {
+            if a.flags & UPPER != 0 || starters.contains(&a.lower) {
+                let lo = i.saturating_sub(2);
+                let hi = (i + 3).min(atoms.len());
+                need[lo..hi].fill(true);
+            }
+        }
+        for (a, &n) in atoms.iter_mut().zip(&need) {
+            if n {
+                a.clusters = lexicon
+                    .cluster(a.exact, a.lower)
+                    .unwrap_or([0; CLUSTER_LEVELS]);
+            }
+        }
         lower.clear();
         lower.extend(atoms.iter().map(|a| a.lower));
         let mut gaz = Vec::new();
-        lexicon.match_sentence(&lower, &mut gaz);
+        lexicon.match_sentence(&lower, &need, &mut gaz);
         out.push(Sent { atoms, gaz, caps });
     }
     (out, info)
@@ -519,7 +544,7 @@ mod tests {
             "NATO",
             "'s",
         ] {
-            let (a, b) = (ascii_atoms(w.as_bytes(), &lx), general_atoms(w, &lx));
+            let (a, b) = (ascii_atoms(w.as_bytes()), general_atoms(w));
             assert_eq!(
                 (a.lower, a.shape, a.pre3, a.suf2, a.suf3, a.suf4, a.flags, a.clusters),
                 (b.lower, b.shape, b.pre3, b.suf2, b.suf3, b.suf4, b.flags, b.clusters),
@@ -530,12 +555,11 @@ mod tests {
 
     #[test]
     fn atoms_flags() {
-        let lx = Lexicon::default();
-        let a = atoms("NATO", &lx);
+        let a = atoms("NATO");
         assert_eq!(a.flags & (ALLCAPS | CAP | UPPER), ALLCAPS | CAP | UPPER);
-        assert_eq!(atoms("said", &lx).flags & UPPER, 0);
-        assert_eq!(atoms("iPhone", &lx).flags & (CAP | UPPER), UPPER);
-        assert_eq!(atoms("Lavrov", &lx).lower, atoms("LAVROV", &lx).lower);
+        assert_eq!(atoms("said").flags & UPPER, 0);
+        assert_eq!(atoms("iPhone").flags & (CAP | UPPER), UPPER);
+        assert_eq!(atoms("Lavrov").lower, atoms("LAVROV").lower);
     }
 
     #[test]
@@ -557,7 +581,7 @@ mod tests {
             vec!["WASHINGTON", "POST", "SAYS"],
             vec!["The", "Post", "said", "post", "things", "."],
         ];
-        let (prepared, info) = prepare(&lx, &sents);
+        let (prepared, info) = prepare(&lx, &IdSet::default(), &sents);
         assert!(prepared[0].caps && !prepared[1].caps);
         assert!(info.seen_cap_mid.contains(&hash_str("post")));
         assert!(info.seen_lower.contains(&hash_str("post")));

@@ -90,13 +90,17 @@ impl Lexicon {
 
     /// Gazetteer matches over a sentence: for each token, a bitset with bit
     /// `4 * category + part` (part 0 B, 1 I, 2 L, 3 U) for every phrase covering it.
-    pub fn match_sentence(&self, lower: &[u64], out: &mut Vec<u64>) {
+    /// Phrases are tried only from starts where `from[i]` is true.
+    pub fn match_sentence(&self, lower: &[u64], from: &[bool], out: &mut Vec<u64>) {
         out.clear();
         out.resize(lower.len(), 0);
         if self.phrases.is_empty() {
             return;
         }
         for i in 0..lower.len() {
+            if !from.get(i).copied().unwrap_or(true) {
+                continue;
+            }
             let mut h = PHRASE_SEED;
             for j in i..lower.len().min(i + self.max_len) {
                 h = mix(h, lower[j]);
@@ -148,7 +152,11 @@ mod tests {
             "LOC.country\tSouth Korea\nLOC.country\tKorea\nORG.suffix\tMinistry\n",
         );
         let mut out = Vec::new();
-        lx.match_sentence(&lower(&["the", "SOUTH", "korea", "Ministry"]), &mut out);
+        lx.match_sentence(
+            &lower(&["the", "SOUTH", "korea", "Ministry"]),
+            &[],
+            &mut out,
+        );
         assert_eq!(out[0], 0);
         assert_eq!(out[1], 1 << 0); // B of category 0
         assert_eq!(out[2], (1 << 2) | (1 << 3)); // L of "South Korea", U of "Korea"

@@ -242,7 +242,7 @@ impl WeightsRef<'_> {
     }
 }
 
-fn prepare_docs(lexicon: &Lexicon, docs: &[Doc]) -> Vec<(Vec<Sent>, DocInfo)> {
+fn prepare_docs(lexicon: &Lexicon, starters: &IdSet, docs: &[Doc]) -> Vec<(Vec<Sent>, DocInfo)> {
     docs.par_iter()
         .map(|d| {
             let words: Vec<Vec<&str>> = d
@@ -250,7 +250,7 @@ fn prepare_docs(lexicon: &Lexicon, docs: &[Doc]) -> Vec<(Vec<Sent>, DocInfo)> {
                 .iter()
                 .map(|(w, _)| w.iter().map(String::as_str).collect())
                 .collect();
-            features::prepare(lexicon, &words)
+            features::prepare(lexicon, starters, &words)
         })
         .collect()
 }
@@ -371,8 +371,8 @@ pub fn train(
             }
         }
     }
-    let prepared = prepare_docs(&lexicon, docs);
-    let dev_prepared = prepare_docs(&lexicon, dev);
+    let prepared = prepare_docs(&lexicon, &starters, docs);
+    let dev_prepared = prepare_docs(&lexicon, &starters, dev);
     let all = StageData {
         docs: docs.iter().collect(),
         prepared: prepared.iter().collect(),
@@ -392,12 +392,7 @@ pub fn train(
         1,
         report,
     );
-    let mut model = Model {
-        lexicon,
-        stage1,
-        stage2: None,
-        starters,
-    };
+    let model = Model::new(lexicon, stage1, None, starters);
     if opts.folds < 2 || docs.len() < opts.folds {
         return model;
     }
@@ -448,8 +443,7 @@ pub fn train(
         2,
         report,
     );
-    model.stage2 = Some(stage2);
-    model
+    Model::new(model.lexicon, model.stage1, Some(stage2), model.starters)
 }
 
 #[cfg(test)]

@@ -1,0 +1,936 @@
+"""Corpora larger than memory: read files in batches, keep only the mentions.
+
+:func:`scan` reads JSON Lines (``.jsonl``, ``.jsonl.gz``), CSV (``.csv``,
+``.csv.gz``) and Parquet files batch by batch. Each batch is parsed, tagged and matched
+against the dictionary exactly as an in-memory :class:`~newsgraph.Corpus` would be;
+then only compact per-mention records (document position, paragraph, sentence,
+character and token span, surface text, label) and the documents' metadata rows are
+kept, and the text is dropped. At the end all mentions are resolved at once, in
+document order, as the in-memory corpus does, so :meth:`Scan.mentions`,
+:meth:`Scan.entities`, :meth:`Scan.entity_counts` and :meth:`Scan.cooccurrence`
+give the same tables as the :class:`~newsgraph.Corpus` read from the same file.
+Peak memory is the mention table plus one batch, not the corpus.
+
+>>> import newsgraph.stream, tempfile, os
+>>> p = os.path.join(tempfile.mkdtemp(), "a.jsonl")
+>>> rows = ['{"id": 1, "text": "Vladimir Putin met Xi Jinping in Moscow."}',
+...         '{"id": 2, "text": "Putin and Xi spoke again."}']
+>>> _ = open(p, "w").write("\\n".join(rows))
+>>> s = newsgraph.stream.scan(p, batch_size=1, progress=False)
+>>> len(s)
+2
+>>> "Vladimir Putin" in set(s.entities()["entity"])
+True
+"""
+
+from __future__ import annotations
+
+import codecs
+import glob as globmod
+import gzip
+import io
+import json
+import os
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import _core, frame
+from .entities import ResolveOptions
+from .exceptions import (
+    DuplicateIdError,
+    InputError,
+    InputTypeError,
+    MissingFileError,
+    ParseError,
+)
+from .io import _check_ids, _show, _warn_missing
+
+__all__ = ["Scan", "scan"]
+
+#: Columns of the compact mention records kept per batch.
+RECORD_COLUMNS = [
+    "doc",
+    "paragraph",
+    "sentence",
+    "start",
+    "end",
+    "text",
+    "label",
+    "_dict",
+    "token_start",
+    "token_end",
+]
+_FOUND_LISTS = ("title", "date", "source", "dateline", "credits", "boilerplate")
+_FOUND_ARRAYS = ("n_paragraphs", "n_sentences", "n_tokens")
+_MISSING = object()
+
+
+# -- finding mentions in one batch -----------------------------------------------------
+
+
+def _tagger_of(model: Any, dictionary: Any) -> Any:
+    """The tagger to run (or None), checked as :meth:`Corpus.mentions` checks it."""
+    from . import ner
+
+    if model is None:
+        model = True
+    if model is True:
+        tagger = ner.load_tagger()
+    elif model is False:
+        tagger = None
+    elif isinstance(model, ner.Tagger):
+        tagger = model
+    else:
+        raise InputTypeError(
+            f"model must be True, False or a newsgraph.Tagger, got {type(model).__name__}"
+        )
+    if dictionary is not None:
+        from .dictionary import Dictionary
+
+        if not isinstance(dictionary, Dictionary):
+            raise InputTypeError(
+                f"dictionary must be a newsgraph.Dictionary, got {type(dictionary).__name__}"
+            )
+    if tagger is None and dictionary is None:
+        raise InputError("nothing to find: give a dictionary, or model=True")
+    return tagger
+
+
+def extract(
+    texts: list[str | None],
+    offset: int,
+    dictionary: Any,
+    tagger: Any,
+    threads: int | None = None,
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Parse a batch of texts and find its mentions.
+
+    Returns the mention records (:data:`RECORD_COLUMNS`; ``doc`` is ``offset`` plus the
+    position in the batch, ``_dict`` marks dictionary matches) after the same merging
+    as :meth:`Corpus.mentions`, and the core's per-document metadata columns.
+    """
+    from .corpus import Corpus
+
+    articles = _core.parse_texts(texts, threads=threads)
+    n = len(texts)
+    corpus = Corpus(articles, pd.RangeIndex(offset, offset + n))
+    parts = []
+    if dictionary is not None:
+        from .dictionary import dictionary_matches
+
+        parts.append(dictionary_matches(corpus, dictionary, threads=threads).assign(_dict=True))
+    if tagger is not None:
+        from . import ner
+
+        cols = _core.tag_articles(articles, tagger, threads=threads)
+        parts.append(frame.mentions_frame(corpus, cols, ner.ENTITY_TYPES).assign(_dict=False))
+    merged = frame.merge_mentions(parts, corpus.doc_ids, extra=["_dict"])
+    doc = merged["doc_id"].to_numpy(dtype=np.int64)
+    ts, te = _core.mention_tokens(
+        articles,
+        np.ascontiguousarray(doc - offset),
+        np.ascontiguousarray(merged["start"], dtype=np.int64),
+        np.ascontiguousarray(merged["end"], dtype=np.int64),
+        threads=threads,
+    )
+    records = merged.rename(columns={"doc_id": "doc"}).assign(
+        doc=doc, token_start=np.asarray(ts), token_end=np.asarray(te)
+    )
+    return records[RECORD_COLUMNS], articles.meta()
+
+
+# -- collecting batches ----------------------------------------------------------------
+
+
+@dataclass
+class Collected:
+    """Everything kept from the batches read so far (no text)."""
+
+    records: list[pd.DataFrame] = field(default_factory=list)
+    found: dict[str, list[Any]] = field(default_factory=lambda: {k: [] for k in _FOUND_LISTS})
+    arrays: dict[str, list[np.ndarray]] = field(
+        default_factory=lambda: {k: [] for k in _FOUND_ARRAYS}
+    )
+    n: int = 0
+
+    def add(self, records: pd.DataFrame, meta: dict[str, Any], n: int) -> None:
+        if len(records):
+            self.records.append(records)
+        for k in _FOUND_LISTS:
+            self.found[k].extend(meta[k])
+        for k in _FOUND_ARRAYS:
+            self.arrays[k].append(np.asarray(meta[k], dtype=np.int64))
+        self.n += n
+
+    def found_columns(self) -> dict[str, Any]:
+        out: dict[str, Any] = dict(self.found)
+        for k in _FOUND_ARRAYS:
+            parts = self.arrays[k]
+            out[k] = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        return out
+
+    def all_records(self) -> pd.DataFrame:
+        """Records of every batch, in the order :meth:`Corpus.mentions` lists them."""
+        if not self.records:
+            return pd.DataFrame(
+                {
+                    c: pd.Series(dtype=object if c in ("text", "label") else np.int64)
+                    for c in RECORD_COLUMNS
+                }
+            ).astype({"_dict": bool})
+        recs = pd.concat(self.records, ignore_index=True) if len(self.records) > 1 else None
+        if recs is None:
+            recs = self.records[0].reset_index(drop=True)
+        # Batches come in document order and each is in corpus order already.
+        return recs
+
+
+# -- the result ------------------------------------------------------------------------
+
+
+class Scan:
+    """Mentions, entities and documents of a corpus read in batches by :func:`scan`.
+
+    Offers the tables of :class:`~newsgraph.Corpus` that do not need the text:
+    :meth:`documents`, :meth:`mentions`, :meth:`entities`, :meth:`entity_counts`,
+    :meth:`keyness`, :meth:`cooccurrence` and :meth:`resolve`. The dictionary and
+    tagger are those given to :func:`scan`.
+    """
+
+    def __init__(
+        self,
+        records: pd.DataFrame,
+        ids: pd.Index,
+        documents: pd.DataFrame,
+        *,
+        dictionary: Any = None,
+        tagger: Any = None,
+        threads: int | None = None,
+        origin: str = "",
+        resolve_options: ResolveOptions | None = None,
+    ) -> None:
+        self._records = records
+        self._ids = pd.Index(ids, name="doc_id")
+        self._documents = documents
+        self._dictionary = dictionary
+        self._tagger = tagger
+        self._threads = threads
+        self._origin = origin
+        self._resolve_opts = resolve_options or ResolveOptions()
+        self._cache: tuple[pd.DataFrame, pd.DataFrame] | None = None
+        self.skipped = pd.DataFrame({"line": [], "error": []})
+
+    # -- size and access -------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    @property
+    def doc_ids(self) -> pd.Index:
+        """The document ids, in corpus order."""
+        return self._ids
+
+    def __contains__(self, doc_id: Any) -> bool:
+        return doc_id in self._ids
+
+    def documents(self) -> pd.DataFrame:
+        """One row per document, as :meth:`Corpus.documents`."""
+        return self._documents.copy()
+
+    # -- entities --------------------------------------------------------------------
+
+    def _check_same(self, dictionary: Any, model: Any) -> None:
+        if (
+            dictionary is not None
+            and dictionary is not self._dictionary
+            and (self._dictionary is None or dictionary != self._dictionary)
+        ):
+            raise InputError(
+                "this scan found mentions with the dictionary given to scan(); "
+                "scan again to use another"
+            )
+        if model is not None and model is not True and model is not self._tagger:
+            if model is False and self._tagger is None:
+                return
+            raise InputError(
+                "this scan found mentions with the model given to scan(); scan again to use another"
+            )
+
+    def _resolved(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        if self._cache is None:
+            from .entities import resolve_frame
+
+            r = self._records
+            merged = pd.DataFrame(
+                {
+                    "doc_id": self._ids.to_numpy()[r["doc"].to_numpy(dtype=np.int64)],
+                    "paragraph": r["paragraph"].to_numpy(),
+                    "sentence": r["sentence"].to_numpy(),
+                    "start": r["start"].to_numpy(),
+                    "end": r["end"].to_numpy(),
+                    "text": r["text"],
+                    "label": r["label"],
+                },
+                columns=frame.MENTION_COLUMNS,
+            )
+            self._cache = resolve_frame(
+                merged,
+                r["doc"].to_numpy(dtype=np.int64),
+                self._resolve_opts,
+                r["_dict"].to_numpy(dtype=bool),
+                threads=self._threads,
+            )
+        return self._cache
+
+    def mentions(
+        self, dictionary: Any = None, model: Any = None, *, threads: int | None = None
+    ) -> pd.DataFrame:
+        """Entity mentions, as :meth:`Corpus.mentions` (``dictionary`` and ``model``
+        may only repeat those given to :func:`scan`)."""
+        self._check_same(dictionary, model)
+        return self._resolved()[0].copy()
+
+    def tokens(self) -> pd.DataFrame:
+        """Token spans of the mentions: ``token_start, token_end`` (token indexes
+        within the document, half-open), aligned with :meth:`mentions`."""
+        return self._records[["token_start", "token_end"]].copy()
+
+    def entities(self, dictionary: Any = None, model: Any = None) -> pd.DataFrame:
+        """One row per canonical entity, as :meth:`Corpus.entities`."""
+        self._check_same(dictionary, model)
+        ents = self._resolved()[1]
+        return ents.sort_values(
+            ["mentions", "entity_id"], ascending=[False, True], kind="stable"
+        ).reset_index(drop=True)
+
+    def entity_counts(
+        self,
+        by: str | None = None,
+        label: Any = None,
+        freq: str | None = None,
+        *,
+        dictionary: Any = None,
+        model: Any = None,
+    ) -> pd.DataFrame:
+        """Mentions per entity, as :meth:`Corpus.entity_counts`."""
+        from .entities import entity_counts
+
+        self._check_same(dictionary, model)
+        return entity_counts(self._resolved()[0], self._documents, by, label, freq)
+
+    def keyness(
+        self,
+        by: str = "source",
+        target: Any = None,
+        measure: str = "chi2",
+        label: Any = None,
+        *,
+        dictionary: Any = None,
+        model: Any = None,
+    ) -> pd.DataFrame:
+        """Over-represented entities, as :meth:`Corpus.keyness`."""
+        from .entities import keyness
+
+        if target is None:
+            raise InputError("keyness needs target=, a value of the by column")
+        self._check_same(dictionary, model)
+        return keyness(self._resolved()[0], self._documents, by, target, measure, label)
+
+    def resolve(
+        self,
+        aliases: dict[str, str] | None = None,
+        merge: list[list[str]] | None = None,
+        split: list[str] | None = None,
+        demonyms: bool = False,
+        fuzzy: bool = True,
+    ) -> Scan:
+        """A copy resolving entities with these options, as :meth:`Corpus.resolve`
+        (no re-reading: the mentions are kept)."""
+        other = Scan(
+            self._records,
+            self._ids,
+            self._documents,
+            dictionary=self._dictionary,
+            tagger=self._tagger,
+            threads=self._threads,
+            origin=self._origin,
+            resolve_options=ResolveOptions.build(aliases, merge, split, demonyms, fuzzy),
+        )
+        other.skipped = self.skipped
+        return other
+
+    # -- co-occurrence ---------------------------------------------------------------
+
+    def cooccurrence(
+        self,
+        scope: str = "sentence",
+        window: int | None = None,
+        count: str = "contexts",
+        ordered: bool = False,
+        labels: Any = None,
+        entities: Any = None,
+        min_count: int = 1,
+        top: int | None = None,
+        by: str | None = None,
+        freq: str | None = None,
+        **options: Any,
+    ) -> Any:
+        """Who appears with whom, as :meth:`Corpus.cooccurrence` (same options),
+        counted from the stored token positions."""
+        from .cooccur import _cooccurrence_with
+
+        self._check_same(options.get("dictionary"), options.get("model"))
+        options["dictionary"] = self._dictionary
+        options.pop("model", None)
+        return _cooccurrence_with(
+            self,
+            self._count,
+            scope=scope,
+            window=window,
+            count=count,
+            ordered=ordered,
+            labels=labels,
+            entities=entities,
+            min_count=min_count,
+            top=top,
+            by=by,
+            freq=freq,
+            **options,
+        )
+
+    def _count(self, m: pd.DataFrame, doc_pos: np.ndarray, index: np.ndarray, **kw: Any) -> Any:
+        """Count from the records behind the rows of ``m`` (a filtered mentions())."""
+        rows = m.index.to_numpy()
+        r = self._records
+        docs = self._documents
+        return _core.cooccur_counts_tokens(
+            np.ascontiguousarray(doc_pos, dtype=np.int64),
+            np.ascontiguousarray(m["paragraph"], dtype=np.int64),
+            np.ascontiguousarray(m["sentence"], dtype=np.int64),
+            np.ascontiguousarray(r["token_start"].to_numpy()[rows], dtype=np.int64),
+            np.ascontiguousarray(r["token_end"].to_numpy()[rows], dtype=np.int64),
+            np.ascontiguousarray(index, dtype=np.int64),
+            kw.pop("n_entities"),
+            np.ascontiguousarray(docs["n_paragraphs"], dtype=np.int64),
+            np.ascontiguousarray(docs["n_sentences"], dtype=np.int64),
+            **kw,
+        )
+
+    # -- display ---------------------------------------------------------------------
+
+    def _summary(self) -> str:
+        sentences = int(self._documents["n_sentences"].sum())
+        tokens = int(self._documents["n_tokens"].sum())
+        origin = f" from {self._origin}" if self._origin else ""
+        return (
+            f"{len(self):,} documents, {sentences:,} sentences, {tokens:,} tokens, "
+            f"{len(self._records):,} mentions{origin}"
+        )
+
+    def __repr__(self) -> str:
+        return f"<newsgraph.Scan: {self._summary()}>"
+
+
+# -- readers ---------------------------------------------------------------------------
+
+
+def _expand(paths: Any) -> list[Path]:
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    elif not isinstance(paths, (list, tuple)):
+        raise InputTypeError(f"paths must be a path or a list of paths, got {type(paths).__name__}")
+    out: list[Path] = []
+    for p in paths:
+        if not isinstance(p, (str, os.PathLike)):
+            raise InputTypeError(f"paths must be paths, got {type(p).__name__} {p!r:.60}")
+        path = Path(p).expanduser()
+        if not path.exists() and globmod.has_magic(str(path)):
+            hits = sorted(globmod.glob(str(path)))
+            if not hits:
+                raise MissingFileError(2, "No such file or directory (no match)", str(path))
+            out.extend(Path(h) for h in hits)
+            continue
+        if not path.exists():
+            raise MissingFileError(2, "No such file or directory", str(path))
+        if path.is_dir():
+            raise InputError(f"scan needs files, but {str(path)!r} is a folder")
+        out.append(path)
+    if not out:
+        raise InputError("scan needs at least one file")
+    return out
+
+
+def _format(path: Path) -> str:
+    name = path.name.lower()
+    for suffix in (".gz", ".gzip"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+    if name.endswith((".jsonl", ".ndjson", ".json")):
+        return "jsonl"
+    if name.endswith((".csv", ".tsv", ".txt")):
+        return "csv"
+    if name.endswith((".parquet", ".pq")):
+        return "parquet"
+    raise InputError(
+        f"cannot tell the format of {str(path)!r}: name it .jsonl(.gz), .csv(.gz) or .parquet"
+    )
+
+
+class _Progress:
+    """A tqdm bar over input bytes (compressed bytes for gzip), or nothing."""
+
+    def __init__(self, paths: list[Path], enabled: bool) -> None:
+        self.bar = None
+        self.done = 0
+        if enabled:
+            from tqdm.auto import tqdm
+
+            total = sum(p.stat().st_size for p in paths)
+            self.bar = tqdm(total=total, unit="B", unit_scale=True, desc="scan")
+
+    def to(self, base: int, pos: int, docs: int) -> None:
+        if self.bar is not None:
+            new = base + pos
+            if new > self.done:
+                self.bar.update(new - self.done)
+                self.done = new
+            self.bar.set_postfix(documents=f"{docs:,}", refresh=False)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _is_blank(line: bytes) -> bool:
+    return not line.strip(b" \t\n\r\x0c")
+
+
+def _decode(raw: bytes) -> tuple[str, int]:
+    """As the core's ``decode_lossy``: replace invalid UTF-8 and count the sequences."""
+    try:
+        return raw.decode("utf-8"), 0
+    except UnicodeDecodeError:
+        text = raw.decode("utf-8", "replace")
+        return text, text.count("\ufffd") - raw.count("\ufffd".encode())
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _kind(v: Any) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "a boolean"
+    if isinstance(v, (int, float)):
+        return "a number"
+    if isinstance(v, str):
+        return "a string"
+    if isinstance(v, list):
+        return "an array"
+    return "an object"
+
+
+def _parse_error(path: Path, line: int, message: str, cls: type = ParseError) -> Exception:
+    e = cls(f"{path}, line {line}: {message}")
+    e.path = str(path)
+    e.line = line
+    return e
+
+
+@dataclass
+class _JsonlState:
+    columns: dict[str, list[Any]] = field(default_factory=dict)
+    ids: list[Any] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    decode_errors: list[int] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+    n: int = 0
+
+
+def _jsonl_batches(
+    path: Path,
+    text: str,
+    id: str | None,
+    batch_size: int,
+    skip: bool,
+    st: _JsonlState,
+    progress: Callable[[int], None],
+) -> Iterator[list[str | None]]:
+    """Texts in batches; everything else goes to ``st`` (as the core's read_jsonl)."""
+    raw = open(path, "rb")  # noqa: SIM115 - closed below; gzip wraps it
+    try:
+        head = raw.read(2)
+        raw.seek(0)
+        f = gzip.GzipFile(fileobj=raw) if head == b"\x1f\x8b" else raw
+        batch: list[str | None] = []
+        for n, line in enumerate(f, start=1):
+            if n == 1 and line.startswith(codecs.BOM_UTF8):
+                line = line[3:]
+            if line.endswith(b"\n"):
+                line = line[:-1]
+            if line.endswith(b"\r"):
+                line = line[:-1]
+            if _is_blank(line):
+                continue
+            s, bad = _decode(line)
+            try:
+                obj = json.loads(s, parse_constant=_no_constants)
+            except (ValueError, RecursionError) as e:
+                err = _parse_error(path, n, f"invalid JSON: {e}")
+                if skip:
+                    st.skipped.append((n, f"invalid JSON: {e}"))
+                    continue
+                raise err from None
+            if not isinstance(obj, dict):
+                msg = f"expected a JSON object, found {_kind(obj)}"
+                if skip:
+                    st.skipped.append((n, msg))
+                    continue
+                raise _parse_error(path, n, msg)
+            t = obj.pop(text, None)
+            if t is not None and not isinstance(t, str):
+                msg = f'field "{text}" is {_kind(t)}, not a string'
+                if skip:
+                    st.skipped.append((n, msg))
+                    continue
+                raise _parse_error(path, n, msg, InputTypeError)
+            st.ids.append(obj.pop(id, _MISSING) if id is not None else _MISSING)
+            row = st.n
+            for k in sorted(obj):
+                col = st.columns.get(k)
+                if col is None:
+                    col = st.columns[k] = [None] * row
+                col.append(obj[k])
+            st.n += 1
+            for col in st.columns.values():
+                if len(col) < st.n:
+                    col.append(None)
+            st.lines.append(n)
+            st.decode_errors.append(bad)
+            if t is None:
+                st.missing.append(f"line {n}")
+            batch.append(t)
+            if len(batch) >= batch_size:
+                progress(raw.tell())
+                yield batch
+                batch = []
+        if batch:
+            progress(raw.tell())
+            yield batch
+    finally:
+        raw.close()
+
+
+def _text_values(
+    values: list[Any], ids: list[Any], pos0: int, where: str, missing: list[Any]
+) -> list[str | None]:
+    """Check texts as :func:`newsgraph.from_pandas` does."""
+    out: list[str | None] = []
+    for k, v in enumerate(values):
+        if isinstance(v, str):
+            out.append(v)
+        elif v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA or v is pd.NaT:
+            out.append(None)
+            missing.append(ids[k])
+        else:
+            raise InputTypeError(
+                f"text of document {_show(ids[k])} (row {pos0 + k}) in {where} is "
+                f"{type(v).__name__} {v!r:.60}, not a str"
+            )
+    return out
+
+
+def _utf8_ok(path: Path) -> bool:
+    """Whether the (decompressed) file is valid UTF-8, read in pieces."""
+    opener = gzip.open if _gzipped(path) else open
+    dec = codecs.getincrementaldecoder("utf-8")()
+    with opener(path, "rb") as f:
+        while True:
+            chunk = f.read(1 << 20)
+            try:
+                dec.decode(chunk, final=not chunk)
+            except UnicodeDecodeError:
+                return False
+            if not chunk:
+                return True
+
+
+def _gzipped(path: Path) -> bool:
+    with open(path, "rb") as f:
+        return f.read(2) == b"\x1f\x8b"
+
+
+def _frame_batches(
+    path: Path,
+    fmt: str,
+    text: str,
+    id: str | None,
+    batch_size: int,
+    read_options: dict[str, Any],
+    progress: Callable[[int], None],
+) -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
+    """DataFrames of up to ``batch_size`` rows, and their decode error counts."""
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        pf = pq.ParquetFile(path)
+        total = max(pf.metadata.num_rows, 1)
+        size = path.stat().st_size
+        done = 0
+        for rb in pf.iter_batches(batch_size=batch_size, **read_options):
+            df = rb.to_pandas()
+            done += len(df)
+            progress(int(size * done / total))
+            yield df, np.zeros(len(df), dtype=np.int64)
+        return
+    dtype = {text: str, **({id: str} if id else {})}
+    dtype.update(read_options.pop("dtype", None) or {})
+    options = {"dtype": dtype, "keep_default_na": False, "na_values": [""], **read_options}
+    valid = _utf8_ok(path)
+    raw = open(path, "rb")  # noqa: SIM115 - closed below
+    try:
+        binary = gzip.GzipFile(fileobj=raw) if _gzipped(path) else raw
+        handle = io.TextIOWrapper(
+            binary, encoding="utf-8-sig", errors="strict" if valid else "replace", newline=""
+        )
+        for df in pd.read_csv(handle, chunksize=batch_size, **options):
+            errors = np.zeros(len(df), dtype=np.int64)
+            if not valid:
+                for col in df.columns:
+                    if df[col].dtype == object or pd.api.types.is_string_dtype(df[col].dtype):
+                        counts = df[col].map(
+                            lambda v: v.count("\ufffd") if isinstance(v, str) else 0
+                        )
+                        errors += counts.to_numpy(dtype=np.int64)
+            progress(raw.tell())
+            yield df, errors
+    finally:
+        raw.close()
+
+
+def scan(
+    paths: Any,
+    text: str = "text",
+    id: str | None = "id",
+    *,
+    batch_size: int = 2000,
+    dictionary: Any = None,
+    model: Any = None,
+    threads: int | None = None,
+    progress: bool = True,
+    errors: str = "raise",
+    **read_options: Any,
+) -> Scan:
+    """Read articles in batches and keep only their mentions and metadata.
+
+    ``paths``: a file, a glob pattern or a list of them; JSON Lines (``.jsonl``,
+    ``.jsonl.gz``), CSV (``.csv``, ``.csv.gz``) or Parquet (``.parquet``), taken in
+    order as one corpus. ``text``/``id`` name the text and id fields as in
+    :func:`newsgraph.read_jsonl` (for JSON Lines, ids are row numbers when no record has
+    the id field) and :func:`newsgraph.read_csv` (CSV and Parquet need the ``id``
+    column unless ``id=None``). ``dictionary``/``model`` are as in
+    :meth:`Corpus.mentions`. ``batch_size`` documents are held at a time; ``progress``
+    shows a bar over the bytes read; ``errors="skip"`` leaves out malformed JSON lines
+    (listed in ``Scan.skipped``). Extra keyword arguments go to ``pandas.read_csv`` or
+    ``pyarrow.parquet.ParquetFile.iter_batches`` (``columns=``).
+
+    The tables equal those of the in-memory corpus read from the same file(s).
+    """
+    if errors not in ("raise", "skip"):
+        raise InputError(f"errors must be 'raise' or 'skip', got {errors!r}")
+    if (
+        isinstance(batch_size, bool)
+        or not isinstance(batch_size, (int, np.integer))
+        or batch_size < 1
+    ):
+        raise InputError(f"batch_size must be a positive int, got {batch_size!r}")
+    files = _expand(paths)
+    formats = [_format(p) for p in files]
+    tagger = _tagger_of(model, dictionary)
+    where = str(files[0]) if len(files) == 1 else f"{len(files)} files"
+    bar = _Progress(files, progress)
+    coll = Collected()
+    seen: set[Any] = set()
+    jsonl_states: list[_JsonlState] = []
+    frame_ids: list[Any] = []  # per batch: ids (Series/Index) of CSV and Parquet files
+    meta_frames: list[pd.DataFrame] = []
+    decode: list[np.ndarray] = []
+    missing_frames: list[str] = []
+    base = 0
+
+    def step(texts: list[str | None], batch_ids: Any) -> None:
+        if batch_ids is not None:
+            _check_new_ids(batch_ids, seen, where)
+        records, meta = extract(texts, coll.n, dictionary, tagger, threads)
+        coll.add(records, meta, len(texts))
+
+    try:
+        for path, fmt in zip(files, formats, strict=True):
+            report = lambda pos, b=base: bar.to(b, pos, coll.n)  # noqa: E731
+            if fmt == "jsonl":
+                if read_options:
+                    raise InputTypeError(
+                        f"options {sorted(read_options)} apply to CSV and Parquet, not JSON Lines"
+                    )
+                st = _JsonlState()
+                jsonl_states.append(st)
+                for texts in _jsonl_batches(
+                    path, text, id, batch_size, errors == "skip", st, report
+                ):
+                    new = [x for x in st.ids[st.n - len(texts) :] if x is not _MISSING]
+                    step(texts, new or None)
+                _finish_jsonl(st, path, id)
+            else:
+                first = True
+                row0 = coll.n
+                for df, errs in _frame_batches(
+                    path, fmt, text, id, batch_size, dict(read_options), report
+                ):
+                    if first:
+                        for name, what in ((text, "text"), (id, "id")):
+                            if name is not None and name not in df.columns:
+                                raise InputError(
+                                    f"{path} has no {what} column {name!r}; its columns are "
+                                    f"{list(df.columns)}"
+                                )
+                        first = False
+                    if id is not None:
+                        ids = df[id]
+                    elif isinstance(df.index, pd.RangeIndex):
+                        ids = pd.RangeIndex(coll.n, coll.n + len(df))
+                    else:
+                        ids = df.index
+                    missing: list[Any] = []
+                    texts = _text_values(
+                        df[text].tolist(), list(ids), coll.n - row0, str(path), missing
+                    )
+                    missing_frames.extend(_show(x) for x in missing)
+                    frame_ids.append(ids)
+                    decode.append(errs)
+                    meta_frames.append(
+                        df.drop(columns=[c for c in (text, id) if c is not None]).reset_index(
+                            drop=True
+                        )
+                    )
+                    step(texts, list(ids))
+            base += path.stat().st_size
+            bar.to(base, 0, coll.n)
+    finally:
+        bar.close()
+
+    ids, meta, decode_errors, skipped = _assemble(
+        files, formats, jsonl_states, frame_ids, meta_frames, decode, coll.n
+    )
+    _check_ids(ids, where)
+    missing_lines = [m for st in jsonl_states for m in st.missing]
+    _warn_missing(missing_lines + missing_frames, where)
+    if skipped:
+        shown = "; ".join(f"line {ln}: {msg}" for ln, msg in skipped[:3])
+        warnings.warn(
+            f"skipped {len(skipped)} malformed line(s) in {where!r}: {shown}"
+            f"{'; ...' if len(skipped) > 3 else ''}",
+            stacklevel=2,
+        )
+    docs = frame.documents_frame(ids, coll.found_columns(), decode_errors, meta)
+    out = Scan(
+        coll.all_records(),
+        ids,
+        docs,
+        dictionary=dictionary,
+        tagger=tagger,
+        threads=threads,
+        origin=where,
+    )
+    out.skipped = pd.DataFrame(skipped, columns=["line", "error"])
+    return out
+
+
+def _mixed_ids(st: _JsonlState, path: Path, id: str | None) -> None:
+    missing = [st.lines[i] for i, x in enumerate(st.ids) if x is _MISSING or x is None]
+    raise InputError(
+        f"{len(missing)} record(s) in {str(path)!r} have no {id!r} field, e.g. at line "
+        f"{missing[0]}; give id=None to number the documents instead"
+    )
+
+
+def _finish_jsonl(st: _JsonlState, path: Path, id: str | None) -> None:
+    if any(x is not _MISSING for x in st.ids) and any(x is _MISSING or x is None for x in st.ids):
+        _mixed_ids(st, path, id)
+
+
+def _check_new_ids(batch_ids: list[Any], seen: set[Any], where: str) -> None:
+    """Fail early on a duplicate id (the full check runs at the end too)."""
+    dup = []
+    for x in batch_ids:
+        try:
+            if x in seen:
+                dup.append(x)
+            else:
+                seen.add(x)
+        except TypeError:  # unhashable: the final check reports it
+            return
+    if dup:
+        shown = ", ".join(_show(x) for x in dict.fromkeys(dup))
+        raise DuplicateIdError(f"duplicate document ids in {where}: {shown}")
+
+
+def _assemble(
+    files: list[Path],
+    formats: list[str],
+    jsonl_states: list[_JsonlState],
+    frame_ids: list[Any],
+    meta_frames: list[pd.DataFrame],
+    decode: list[np.ndarray],
+    n: int,
+) -> tuple[pd.Index, pd.DataFrame, np.ndarray, list[tuple[int, str]]]:
+    """Ids, metadata and decode errors of all files, as the in-memory readers build them."""
+    if set(formats) == {"jsonl"}:
+        raw: list[Any] = []
+        columns: dict[str, list[Any]] = {}
+        total = 0
+        for st in jsonl_states:
+            if any(x is not _MISSING for x in st.ids):
+                raw.extend(None if x is _MISSING else x for x in st.ids)
+            else:
+                raw.extend([_MISSING] * st.n)
+            for k, col in st.columns.items():
+                if k not in columns:
+                    columns[k] = [None] * total
+                columns[k].extend(col)
+            total += st.n
+            for col in columns.values():
+                col.extend([None] * (total - len(col)))
+        if all(x is _MISSING for x in raw):
+            ids: pd.Index = pd.RangeIndex(n)
+        else:
+            raw = [None if x is _MISSING else x for x in raw]
+            ids = pd.Index(raw, dtype=object if any(isinstance(x, str) for x in raw) else None)
+        meta = pd.DataFrame(columns, index=range(n))
+        errors = np.asarray([e for st in jsonl_states for e in st.decode_errors], dtype=np.int64)
+        skipped = [s for st in jsonl_states for s in st.skipped]
+        return pd.Index(ids, name="doc_id"), meta, errors, skipped
+    if "jsonl" in formats:
+        raise InputError("scan reads several files of one kind: do not mix JSON Lines with CSV")
+    if frame_ids:
+        if all(isinstance(x, pd.RangeIndex) for x in frame_ids):
+            ids = pd.RangeIndex(n)
+        else:
+            ids = pd.Index(
+                pd.concat([pd.Series(x, copy=False) for x in frame_ids], ignore_index=True)
+            )
+        meta = pd.concat(meta_frames, ignore_index=True)
+        errors = np.concatenate(decode)
+    else:
+        ids = pd.RangeIndex(0)
+        meta = pd.DataFrame(index=range(0))
+        errors = np.zeros(0, dtype=np.int64)
+    return pd.Index(ids, name="doc_id"), meta, errors, []

@@ -1,0 +1,254 @@
+"""newsgraph.scan: batch-streamed corpora give exactly the in-memory tables."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import newsgraph
+from conftest import shared_file
+from newsgraph.stream import Scan, scan
+
+DICT = {"russia": ["Lavrov", "Russia*", "Moscow"], "china": ["China", "Li Hui", "Beijing"]}
+
+COOC = [
+    {},
+    {"scope": "document", "ordered": True, "self_pairs": True},
+    {"scope": "paragraph", "count": "frequency", "labels": ["PER", "LOC"]},
+    {"scope": "window", "window": 5, "count": "weighted"},
+    {"scope": "sentence", "top": 5, "min_count": 2},
+]
+
+
+def _seed_frame() -> pd.DataFrame:
+    corpus = newsgraph.load_seeds()
+    docs = corpus.documents()
+    rows = []
+    for i, p in enumerate(docs["path"]):
+        rows.append(
+            {
+                "id": docs["doc_id"][i],
+                "text": Path(p).read_text(encoding="utf-8"),
+                "outlet": ["A", "B"][i % 2],
+                "date": f"2023-0{1 + i % 3}-1{i}",
+                "rank": i,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="module")
+def seed_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    d = tmp_path_factory.mktemp("seeds")
+    df = _seed_frame()
+    out = {"jsonl": d / "s.jsonl", "jsonl.gz": d / "s.jsonl.gz", "csv": d / "s.csv"}
+    lines = "".join(json.dumps(r) + "\n" for r in df.to_dict("records"))
+    out["jsonl"].write_text(lines, encoding="utf-8")
+    out["jsonl.gz"].write_bytes(gzip.compress(lines.encode()))
+    df.to_csv(out["csv"], index=False)
+    pytest.importorskip("pyarrow")
+    out["parquet"] = d / "s.parquet"
+    df.to_parquet(out["parquet"], index=False)
+    return out
+
+
+def _in_memory(path: Path, fmt: str) -> newsgraph.Corpus:
+    if fmt.startswith("jsonl"):
+        return newsgraph.read_jsonl(path)
+    if fmt == "csv":
+        return newsgraph.read_csv(path, id="id")
+    return newsgraph.Corpus.from_pandas(pd.read_parquet(path), id="id")
+
+
+def assert_same(s: Scan, c: newsgraph.Corpus, cooc=COOC, **mention_kw) -> None:
+    pd.testing.assert_frame_equal(s.documents(), c.documents())
+    pd.testing.assert_frame_equal(s.mentions(), c.mentions(**mention_kw))
+    pd.testing.assert_frame_equal(s.entities(), c.entities(**mention_kw))
+    for kw in ({}, {"label": "PER"} if not mention_kw else {}, {"by": "doc_id"}):
+        pd.testing.assert_frame_equal(s.entity_counts(**kw), c.entity_counts(**kw, **mention_kw))
+    for kw in cooc:
+        a, b = s.cooccurrence(**kw), c.cooccurrence(**kw, **mention_kw)
+        assert a.labels == b.labels
+        assert a.shape == b.shape and (a.to_scipy() != b.to_scipy()).nnz == 0
+        pd.testing.assert_frame_equal(a.to_pandas(), b.to_pandas())
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "jsonl.gz", "csv", "parquet"])
+@pytest.mark.parametrize("batch_size", [1, 2, 3, 2000])
+def test_seeds_equal_in_memory(seed_files, fmt, batch_size):
+    path = seed_files[fmt]
+    s = scan(path, batch_size=batch_size, progress=False)
+    assert len(s) == 5
+    assert_same(s, _in_memory(path, fmt))
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 2000])
+def test_dictionary_with_and_without_tagger(seed_files, batch_size):
+    d = newsgraph.Dictionary(DICT)
+    c = newsgraph.read_jsonl(seed_files["jsonl"])
+    s = scan(seed_files["jsonl"], dictionary=d, model=False, batch_size=batch_size, progress=False)
+    assert set(s.mentions()["label"]) == {"russia", "china"}
+    no_labels = [kw for kw in COOC if "labels" not in kw]
+    assert_same(s, c, cooc=no_labels, dictionary=d, model=False)
+    s = scan(seed_files["jsonl"], dictionary=d, batch_size=batch_size, progress=False)
+    assert_same(s, c, dictionary=d)
+
+
+def test_slicing_by_source_and_month(seed_files):
+    c = newsgraph.read_jsonl(seed_files["jsonl"])
+    s = scan(seed_files["jsonl"], batch_size=2, progress=False)
+    for kw in ({"by": "outlet"}, {"by": "date", "freq": "M"}, {"by": "source"}):
+        pd.testing.assert_frame_equal(s.entity_counts(**kw), c.entity_counts(**kw))
+        a, b = s.cooccurrence(**kw), c.cooccurrence(**kw)
+        assert a.groups == b.groups
+        pd.testing.assert_frame_equal(a.to_pandas(), b.to_pandas())
+    pd.testing.assert_frame_equal(
+        s.keyness(by="outlet", target="A"), c.keyness(by="outlet", target="A")
+    )
+    r = {"aliases": {"Kremlin": "Russia"}, "demonyms": True}
+    pd.testing.assert_frame_equal(s.resolve(**r).mentions(), c.resolve(**r).mentions())
+
+
+def test_several_files_and_globs(seed_files, tmp_path):
+    df = _seed_frame()
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    recs = df.to_dict("records")
+    a.write_text("".join(json.dumps(r) + "\n" for r in recs[:2]))
+    b.write_text("".join(json.dumps(r) + "\n" for r in recs[2:]))
+    c = newsgraph.read_jsonl(seed_files["jsonl"])
+    for paths in ([a, b], str(tmp_path / "*.jsonl")):
+        s = scan(paths, batch_size=2, progress=False)
+        pd.testing.assert_frame_equal(s.mentions(), c.mentions())
+        pd.testing.assert_frame_equal(s.entity_counts(by="outlet"), c.entity_counts(by="outlet"))
+
+
+def test_no_ids_and_missing_texts(tmp_path):
+    p = tmp_path / "x.jsonl"
+    p.write_text(
+        '{"text": "Angela Merkel met Emmanuel Macron in Berlin."}\n\n'
+        '{"text": null, "desk": "x"}\n{"text": "Macron left Berlin.", "desk": 3}\n'
+    )
+    with pytest.warns(UserWarning, match="1 document"):
+        c = newsgraph.read_jsonl(p)
+    with pytest.warns(UserWarning, match="1 document"):
+        s = scan(p, batch_size=1, progress=False)
+    assert list(s.doc_ids) == [0, 1, 2]
+    assert_same(s, c, cooc=COOC[:1])
+
+
+def test_reuters_2000(tmp_path):
+    src = shared_file("data", "news", "reuters21578.jsonl.gz")
+    p = tmp_path / "r.jsonl"
+    with gzip.open(src, "rt", encoding="utf-8") as f, open(p, "w", encoding="utf-8") as out:
+        for i, line in enumerate(f):
+            if i == 2000:
+                break
+            out.write(line)
+    c = newsgraph.read_jsonl(p)
+    s = scan(p, batch_size=300, progress=False)
+    assert len(s) == 2000
+    assert_same(s, c, cooc=COOC[:2] + COOC[3:4])
+    for kw in ({"by": "date", "freq": "M"}, {"by": "source"}):
+        pd.testing.assert_frame_equal(s.entity_counts(**kw), c.entity_counts(**kw))
+        a, b = s.cooccurrence(**kw), c.cooccurrence(**kw)
+        pd.testing.assert_frame_equal(a.to_pandas(), b.to_pandas())
+    d = newsgraph.Dictionary({"oil": ["oil", "crude", "OPEC"], "grain": ["wheat", "corn*"]})
+    s = scan(p, dictionary=d, model=False, batch_size=700, progress=False)
+    assert_same(s, c, cooc=COOC[:2], dictionary=d, model=False)
+
+
+# -- errors ----------------------------------------------------------------------------
+
+
+def _same_error(fn_a, fn_b, cls):
+    with pytest.raises(cls) as a:
+        fn_a()
+    with pytest.raises(cls) as b:
+        fn_b()
+    return a.value, b.value
+
+
+def test_errors_match_in_memory(seed_files, tmp_path):
+    missing = tmp_path / "nope.jsonl"
+    _same_error(
+        lambda: newsgraph.read_jsonl(missing),
+        lambda: scan(missing, progress=False),
+        newsgraph.MissingFileError,
+    )
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": 1, "text": "ok"}\n\n{"id": 2, "text": oops}\n')
+    a, b = _same_error(
+        lambda: newsgraph.read_jsonl(bad),
+        lambda: scan(bad, batch_size=1, progress=False),
+        newsgraph.ParseError,
+    )
+    assert (a.line, b.line) == (3, 3) and a.path == b.path == str(bad)
+    assert str(bad) in str(b) and "line 3" in str(b)
+    with pytest.warns(UserWarning, match="skipped 1"):
+        s = scan(bad, errors="skip", progress=False)
+    assert len(s) == 1 and s.skipped["line"].tolist() == [3]
+    nonstr = tmp_path / "t.jsonl"
+    nonstr.write_text('{"id": 1, "text": 5}\n')
+    _same_error(
+        lambda: newsgraph.read_jsonl(nonstr),
+        lambda: scan(nonstr, progress=False),
+        newsgraph.InputTypeError,
+    )
+    dup = tmp_path / "d.jsonl"
+    dup.write_text('{"id": 1, "text": "a"}\n{"id": 1, "text": "b"}\n')
+    _same_error(
+        lambda: newsgraph.read_jsonl(dup),
+        lambda: scan(dup, batch_size=1, progress=False),
+        newsgraph.DuplicateIdError,
+    )
+    some = tmp_path / "m.jsonl"
+    some.write_text('{"id": 1, "text": "a"}\n{"text": "b"}\n')
+    _same_error(
+        lambda: newsgraph.read_jsonl(some),
+        lambda: scan(some, progress=False),
+        newsgraph.InputError,
+    )
+    csv = seed_files["csv"]
+    _same_error(
+        lambda: newsgraph.read_csv(csv, text="body"),
+        lambda: scan(csv, text="body", progress=False),
+        newsgraph.InputError,
+    )
+    _same_error(
+        lambda: newsgraph.read_csv(csv, id="key"),
+        lambda: scan(csv, id="key", progress=False),
+        newsgraph.InputError,
+    )
+    with pytest.raises(newsgraph.InputError, match="errors"):
+        scan(csv, errors="ignore")
+    with pytest.raises(newsgraph.InputError, match="batch_size"):
+        scan(csv, batch_size=0)
+    with pytest.raises(newsgraph.InputError, match="nothing to find"):
+        scan(csv, model=False)
+    s = scan(seed_files["jsonl"], progress=False)
+    with pytest.raises(newsgraph.InputError, match="scan again"):
+        s.mentions(dictionary=newsgraph.Dictionary(DICT))
+
+
+def test_progress(seed_files, capsys):
+    scan(seed_files["jsonl"], progress=False)
+    out = capsys.readouterr()
+    assert out.out == "" and out.err == ""
+    scan(seed_files["jsonl"], progress=True)
+    assert "scan" in capsys.readouterr().err
+
+
+def test_tokens_are_token_indexes(seed_files):
+    c = newsgraph.read_jsonl(seed_files["jsonl"])
+    s = scan(seed_files["jsonl"], batch_size=2, progress=False)
+    m, t = s.mentions(), s.tokens()
+    for k in range(0, len(m), 17):
+        toks = c.tokens(m["doc_id"][k])
+        a, b = t["token_start"][k], t["token_end"][k]
+        assert toks["start"][a] <= m["start"][k] < toks["end"][b - 1]
+        assert np.all(toks["end"][a:b] > m["start"][k])
