@@ -75,6 +75,7 @@ class Corpus:
         id: str | None = None,
         *,
         threads: int | None = None,
+        progress: bool = True,
     ) -> Corpus:
         """Parse the articles in a DataFrame.
 
@@ -91,7 +92,7 @@ class Corpus:
         """
         from .io import from_pandas
 
-        return from_pandas(df, text=text, id=id, threads=threads)
+        return from_pandas(df, text=text, id=id, threads=threads, progress=progress)
 
     # -- size and access -------------------------------------------------------------
 
@@ -185,6 +186,7 @@ class Corpus:
         model: Any = None,
         *,
         threads: int | None = None,
+        progress: bool = True,
     ) -> pd.DataFrame:
         """Entity mentions: ``doc_id, paragraph, sentence, start, end, text, label,
         entity_id, entity``.
@@ -200,6 +202,8 @@ class Corpus:
 
         ``start``/``end`` are character offsets into :meth:`text`; ``sentence`` and
         ``paragraph`` number from 0 within the document, as in :meth:`sentences`.
+        A progress bar shows on large corpora unless ``progress=False``; Ctrl-C stops
+        the work within a moment and leaves the corpus as it was.
         ``entity_id``/``entity`` name the canonical entity (see :meth:`entities` and
         :meth:`resolve`); for a dictionary match the entity is its key.
 
@@ -208,10 +212,10 @@ class Corpus:
         >>> m.query("text == 'Lavrov'")["entity"].unique().tolist()
         ['Sergei Lavrov']
         """
-        return self._resolved(dictionary, model, threads)[0].copy()
+        return self._resolved(dictionary, model, threads, progress)[0].copy()
 
     def _resolved(
-        self, dictionary: Any, model: Any, threads: int | None
+        self, dictionary: Any, model: Any, threads: int | None, progress: bool = True
     ) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Mentions with entity columns, and the entity table (cached per options)."""
         from . import ner
@@ -243,11 +247,15 @@ class Corpus:
                 raise InputTypeError(
                     f"dictionary must be a newsgraph.Dictionary, got {type(dictionary).__name__}"
                 )
-            parts.append(dictionary_matches(self, dictionary, threads=threads).assign(_dict=True))
+            parts.append(
+                dictionary_matches(self, dictionary, threads=threads, progress=progress).assign(
+                    _dict=True
+                )
+            )
         if external is not None:
             parts.append(external.assign(_dict=False))
         if tagger is not None:
-            cols = _core.tag_articles(self._articles, tagger, threads=threads)
+            cols = _core.tag_articles(self._articles, tagger, threads=threads, progress=progress)
             parts.append(frame.mentions_frame(self, cols, ner.ENTITY_TYPES).assign(_dict=False))
         merged = frame.merge_mentions(parts, self._ids, extra=["_dict"])
         from .entities import resolve_frame

@@ -244,7 +244,10 @@ class Dictionary:
 
 
 def dictionary_matches(
-    corpus: Any, dictionary: Dictionary | Mapping[str, Any], threads: int | None = None
+    corpus: Any,
+    dictionary: Dictionary | Mapping[str, Any],
+    threads: int | None = None,
+    progress: bool = False,
 ) -> pd.DataFrame:
     """Every dictionary match in a corpus, one row per (match, key).
 
@@ -271,7 +274,9 @@ def dictionary_matches(
                 "dictionary must be a newsgraph Dictionary or a mapping of keys to "
                 f"patterns, got {_type_name(dictionary)}"
             )
-    cols = _core.dictionary_matches(corpus._articles, dictionary._core, threads=threads)
+    cols = _core.dictionary_matches(
+        corpus._articles, dictionary._core, threads=threads, progress=progress
+    )
     labels = np.asarray(dictionary._core.keys(), dtype=object)
     ids = corpus._ids.to_numpy()
     return pd.DataFrame(

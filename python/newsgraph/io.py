@@ -1,6 +1,7 @@
 """Reading corpora: bundled seeds, folders of text files, JSON Lines, CSV, DataFrames.
 
-Every reader parses in Rust, in parallel, with the interpreter released. Texts that
+Every reader parses in Rust, in parallel, with the interpreter released; on large
+inputs a progress bar shows (``progress=False`` hides it) and Ctrl-C stops the work. Texts that
 are missing (``None``/NaN) become empty documents with one warning that counts them;
 a text of another type is an :class:`~newsgraph.InputTypeError` naming the row;
 duplicate ids are a :class:`~newsgraph.DuplicateIdError` naming them.
@@ -70,7 +71,9 @@ def load_seeds(*, threads: int | None = None) -> Corpus:
         return read_dir(path, threads=threads)
 
 
-def read_dir(path: PathLike, glob: str = "*.txt", *, threads: int | None = None) -> Corpus:
+def read_dir(
+    path: PathLike, glob: str = "*.txt", *, threads: int | None = None, progress: bool = True
+) -> Corpus:
     """Read every file matching ``glob`` under a folder, one article per file.
 
     The document id is the file name without its extension; files are taken in sorted
@@ -88,7 +91,9 @@ def read_dir(path: PathLike, glob: str = "*.txt", *, threads: int | None = None)
     if not files:
         warnings.warn(f"no files match {glob!r} in {str(folder)!r}", stacklevel=2)
     ids = _check_ids(pd.Index([p.stem for p in files], dtype=object), str(folder))
-    articles, errors = _core.read_text_files([str(p) for p in files], threads=threads)
+    articles, errors = _core.read_text_files(
+        [str(p) for p in files], threads=threads, progress=progress
+    )
     meta = pd.DataFrame({"path": [str(p) for p in files]})
     return Corpus(articles, ids, meta, errors, origin=str(folder))
 
@@ -100,6 +105,7 @@ def read_jsonl(
     *,
     errors: str = "raise",
     threads: int | None = None,
+    progress: bool = True,
 ) -> Corpus:
     """Read a JSON Lines file (``.jsonl``, or gzip-compressed ``.jsonl.gz``).
 
@@ -122,7 +128,9 @@ def read_jsonl(
     p = _check_path(path)
     if p.is_dir():
         raise InputError(f"read_jsonl needs a file, but {str(p)!r} is a folder")
-    out = _core.read_jsonl(str(p), text=text, id=id, skip_errors=errors == "skip", threads=threads)
+    out = _core.read_jsonl(
+        str(p), text=text, id=id, skip_errors=errors == "skip", threads=threads, progress=progress
+    )
     lines = out["lines"]
     if out["ids"] is None:
         ids = pd.RangeIndex(len(lines))
@@ -157,6 +165,7 @@ def read_csv(
     id: str | None = None,
     *,
     threads: int | None = None,
+    progress: bool = True,
     **read_csv_kwargs: Any,
 ) -> Corpus:
     """Read a CSV file with one article per row (parsed with :func:`pandas.read_csv`).
@@ -186,7 +195,15 @@ def read_csv(
             if df[col].dtype == object or pd.api.types.is_string_dtype(df[col].dtype):
                 counts = df[col].map(lambda v: v.count("\ufffd") if isinstance(v, str) else 0)
                 errors += counts.to_numpy(dtype=np.int64)
-    return from_pandas(df, text=text, id=id, threads=threads, _where=str(p), _decode_errors=errors)
+    return from_pandas(
+        df,
+        text=text,
+        id=id,
+        threads=threads,
+        progress=progress,
+        _where=str(p),
+        _decode_errors=errors,
+    )
 
 
 def from_pandas(
@@ -195,6 +212,7 @@ def from_pandas(
     id: str | None = None,
     *,
     threads: int | None = None,
+    progress: bool = True,
     _where: str = "the DataFrame",
     _decode_errors: Any = None,
 ) -> Corpus:
@@ -223,7 +241,7 @@ def from_pandas(
                 f"{type(v).__name__} {v!r:.60}, not a str"
             )
     _warn_missing([_show(x) for x in missing], _where)
-    articles = _core.parse_texts(texts, threads=threads)
+    articles = _core.parse_texts(texts, threads=threads, progress=progress)
     meta = df.drop(columns=[c for c in (text, id) if c is not None]).reset_index(drop=True)
     origin = "" if _where == "the DataFrame" else _where
     return Corpus(articles, ids, meta, _decode_errors, origin=origin)

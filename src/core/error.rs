@@ -19,6 +19,8 @@ pub enum ErrorKind {
     Type,
     /// A value out of range or otherwise unusable (a huge article, a bad argument).
     Input,
+    /// The caller asked the work to stop (Ctrl-C).
+    Cancelled,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +36,15 @@ impl Error {
         Error {
             kind: ErrorKind::Input,
             message: message.into(),
+            path: None,
+            line: None,
+        }
+    }
+
+    pub fn cancelled() -> Self {
+        Error {
+            kind: ErrorKind::Cancelled,
+            message: "interrupted".into(),
             path: None,
             line: None,
         }

@@ -8,7 +8,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use rayon::prelude::*;
 
-use super::{run, to_py, Articles};
+use super::{to_py, Articles};
 use crate::core::dictionary::Dictionary;
 use crate::core::offsets::CharOffsets;
 
@@ -80,17 +80,25 @@ fn doc_matches(dict: &Dictionary, a: &crate::core::Article) -> DocMatches {
 /// `start`, `end` (character offsets into the article text), `key` (index into
 /// `dictionary.keys()`), all int64 arrays, and `text` (list of the matched text).
 #[pyfunction]
-#[pyo3(signature = (articles, dictionary, threads=None))]
+#[pyo3(signature = (articles, dictionary, threads=None, progress=false))]
 fn dictionary_matches<'py>(
     py: Python<'py>,
     articles: &Articles,
     dictionary: &DictionaryCore,
     threads: Option<usize>,
+    progress: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
     let dict = Arc::clone(&dictionary.inner);
     let docs = &articles.docs;
-    let per_doc: Vec<DocMatches> = run(py, threads, || {
-        Ok(docs.par_iter().map(|a| doc_matches(&dict, a)).collect())
+    let bar = super::bar(progress, docs.len(), "dictionary");
+    let per_doc: Vec<DocMatches> = super::run_with_progress(py, threads, bar, |p| {
+        docs.par_iter()
+            .map(|a| {
+                p.check()?;
+                p.tick(1);
+                Ok(doc_matches(&dict, a))
+            })
+            .collect()
     })?;
     let n: usize = per_doc.iter().map(Vec::len).sum();
     let mut doc = Vec::with_capacity(n);

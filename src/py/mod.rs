@@ -10,6 +10,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use serde_json::Value;
 
+use crate::core::corpus::Progress;
 use crate::core::error::ErrorKind;
 use crate::core::offsets::CharOffsets;
 use crate::core::{self, Article};
@@ -27,6 +28,9 @@ pub(crate) fn to_py(py: Python<'_>, e: core::Error) -> PyErr {
         ErrorKind::Parse => "ParseError",
         ErrorKind::Type => "InputTypeError",
         ErrorKind::Input => "InputError",
+        ErrorKind::Cancelled => {
+            return pyo3::exceptions::PyKeyboardInterrupt::new_err("interrupted");
+        }
     };
     let made = (|| -> PyResult<PyErr> {
         let module = py.import("newsgraph.exceptions")?;
@@ -52,13 +56,87 @@ pub(crate) fn run<T: Send>(
     threads: Option<usize>,
     f: impl FnOnce() -> core::Result<T> + Send,
 ) -> PyResult<T> {
-    let outcome = py.detach(|| {
-        std::panic::catch_unwind(AssertUnwindSafe(|| core::corpus::with_threads(threads, f)))
-    });
+    run_with_progress(py, threads, None, |_| f())
+}
+
+/// What a progress bar shows: the total number of units and their name.
+pub(crate) struct Bar<'a> {
+    pub total: u64,
+    pub desc: &'a str,
+}
+
+/// [`run`] for long work: the work runs on its own thread while this one, briefly
+/// holding the interpreter every 50 ms, feeds a `tqdm.auto` bar (when `bar` is given)
+/// and checks for Ctrl-C, which asks the work to stop at the next document and raises
+/// `KeyboardInterrupt`, leaving inputs as they were.
+pub(crate) fn run_with_progress<T: Send>(
+    py: Python<'_>,
+    threads: Option<usize>,
+    bar: Option<Bar<'_>>,
+    f: impl FnOnce(&Progress) -> core::Result<T> + Send,
+) -> PyResult<T> {
+    let progress = Progress::default();
+    let outcome = std::thread::scope(|scope| -> PyResult<_> {
+        let work = scope.spawn(|| {
+            std::panic::catch_unwind(AssertUnwindSafe(|| {
+                core::corpus::with_threads(threads, || f(&progress))
+            }))
+        });
+        let tqdm = match &bar {
+            Some(b) => py
+                .import("tqdm.auto")
+                .and_then(|m| {
+                    let kw = PyDict::new(py);
+                    kw.set_item("total", (b.total > 0).then_some(b.total))?;
+                    kw.set_item("desc", b.desc)?;
+                    kw.set_item("leave", false)?;
+                    m.getattr("tqdm")?.call((), Some(&kw))
+                })
+                .ok(),
+            None => None,
+        };
+        let mut shown = 0u64;
+        let mut interrupted = None;
+        loop {
+            let finished = py.detach(|| {
+                for _ in 0..5 {
+                    if work.is_finished() {
+                        return true;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                work.is_finished()
+            });
+            if let Some(t) = &tqdm {
+                let done = progress.done();
+                if done > shown {
+                    let _ = t.call_method1("update", (done - shown,));
+                    shown = done;
+                }
+            }
+            if finished {
+                break;
+            }
+            if interrupted.is_none() {
+                if let Err(e) = py.check_signals() {
+                    progress.cancel();
+                    interrupted = Some(e);
+                }
+            }
+        }
+        if let Some(t) = &tqdm {
+            let _ = t.call_method0("close");
+        }
+        let result = py.detach(|| work.join());
+        if let Some(e) = interrupted {
+            return Err(e);
+        }
+        Ok(result)
+    })?;
     match outcome {
-        Ok(Ok(Ok(v))) => Ok(v),
-        Ok(Ok(Err(e))) | Ok(Err(e)) => Err(to_py(py, e)),
-        Err(panic) => {
+        Ok(Ok(Ok(Ok(v)))) => Ok(v),
+        Ok(Ok(Ok(Err(e)))) | Ok(Ok(Err(e))) => Err(to_py(py, e)),
+        Ok(Err(panic)) | Err(panic) => {
             let what = panic
                 .downcast_ref::<&str>()
                 .map(|s| s.to_string())
@@ -74,6 +152,14 @@ pub(crate) fn run<T: Send>(
             })
         }
     }
+}
+
+/// A bar when asked for and the work is big enough to be worth one.
+pub(crate) fn bar(show: bool, total: usize, desc: &str) -> Option<Bar<'_>> {
+    (show && total >= 2000).then_some(Bar {
+        total: total as u64,
+        desc,
+    })
 }
 
 /// Parsed articles, held in Rust so later stages never copy text back and forth.
@@ -212,11 +298,12 @@ impl Articles {
 
 /// Parse a list of texts (str or None) into `Articles`.
 #[pyfunction]
-#[pyo3(signature = (texts, threads=None))]
+#[pyo3(signature = (texts, threads=None, progress=false))]
 fn parse_texts(
     py: Python<'_>,
     texts: &Bound<'_, PyList>,
     threads: Option<usize>,
+    progress: bool,
 ) -> PyResult<Articles> {
     let mut owned: Vec<Option<String>> = Vec::with_capacity(texts.len());
     for (i, item) in texts.iter().enumerate() {
@@ -235,23 +322,27 @@ fn parse_texts(
             owned.push(Some(s));
         }
     }
-    let docs = run(py, threads, || core::corpus::parse_all(&owned))?;
+    let docs = run_with_progress(py, threads, bar(progress, owned.len(), "parse"), |p| {
+        core::corpus::parse_all_with(&owned, p)
+    })?;
     Ok(Articles { docs })
 }
 
 /// Read and parse text files; returns the articles and each file's decode error count.
 #[pyfunction]
-#[pyo3(signature = (paths, threads=None))]
+#[pyo3(signature = (paths, threads=None, progress=false))]
 fn read_text_files(
     py: Python<'_>,
     paths: Vec<PathBuf>,
     threads: Option<usize>,
+    progress: bool,
 ) -> PyResult<(Articles, Vec<u32>)> {
-    let (docs, errors) = run(py, threads, || {
+    let n = paths.len();
+    let (docs, errors) = run_with_progress(py, threads, bar(progress, n, "parse"), |p| {
         let files = core::io::read_text_files(&paths)?;
         let errors = files.iter().map(|f| f.decode_errors).collect();
         let texts: Vec<Option<&str>> = files.iter().map(|f| Some(f.text.as_str())).collect();
-        Ok((core::corpus::parse_all(&texts)?, errors))
+        Ok((core::corpus::parse_all_with(&texts, p)?, errors))
     })?;
     Ok((Articles { docs }, errors))
 }
@@ -293,7 +384,9 @@ fn json_to_py<'py>(py: Python<'py>, v: Value) -> PyResult<Bound<'py, PyAny>> {
 /// `columns` (other fields, name -> list), `lines`, `decode_errors`, `missing_text`
 /// (positions whose text was absent or null) and `skipped` (list of (line, message)).
 #[pyfunction]
-#[pyo3(signature = (path, text="text", id=None, skip_errors=false, threads=None))]
+#[pyo3(signature = (path, text="text", id=None, skip_errors=false, threads=None,
+                    progress=false))]
+#[allow(clippy::too_many_arguments)]
 fn read_jsonl<'py>(
     py: Python<'py>,
     path: PathBuf,
@@ -301,8 +394,16 @@ fn read_jsonl<'py>(
     id: Option<&str>,
     skip_errors: bool,
     threads: Option<usize>,
+    progress: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let (docs, mut jsonl) = run(py, threads, || {
+    // The number of documents is known only once read: the bar counts bytes of the
+    // file instead, which is what takes the time to read anyway.
+    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    let bar = (progress && size >= 8 << 20).then_some(Bar {
+        total: 0,
+        desc: "parse",
+    });
+    let (docs, mut jsonl) = run_with_progress(py, threads, bar, |p| {
         let mut jsonl = core::io::read_jsonl(&path, text, id, skip_errors)?;
         let texts: Vec<Option<String>> = jsonl
             .records
@@ -315,7 +416,7 @@ fn read_jsonl<'py>(
             )
             .collect();
         let missing: Vec<usize> = (0..texts.len()).filter(|&i| texts[i].is_none()).collect();
-        let docs = core::corpus::parse_all(&texts)?;
+        let docs = core::corpus::parse_all_with(&texts, p)?;
         Ok(((docs, missing), jsonl))
     })?;
     let (docs, missing) = docs;
@@ -355,6 +456,13 @@ fn read_jsonl<'py>(
     Ok(d)
 }
 
+/// Worker threads that calls with `threads=None` use in this process.
+#[pyfunction]
+fn num_threads() -> PyResult<usize> {
+    core::corpus::with_threads(None, rayon::current_num_threads)
+        .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))
+}
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
@@ -363,6 +471,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(parse_texts, m)?)?;
     m.add_function(wrap_pyfunction!(read_text_files, m)?)?;
     m.add_function(wrap_pyfunction!(read_jsonl, m)?)?;
+    m.add_function(wrap_pyfunction!(num_threads, m)?)?;
     cooccur::register(m)?;
     dictionary::register(m)?;
     ner::register(m)?;

@@ -8,7 +8,7 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
 
-use super::{run, Articles};
+use super::{bar, run, run_with_progress, Articles};
 use crate::core::ner::{self, labels, lexicon::Lexicon, train, Model};
 use crate::core::offsets::CharOffsets;
 use crate::core::Error;
@@ -153,23 +153,26 @@ fn load_tagger(py: Python<'_>, data: &[u8]) -> PyResult<Tagger> {
 /// Entity mentions in parsed articles: columns doc, paragraph, sentence, start, end
 /// (character offsets), label (index into TYPES).
 #[pyfunction]
-#[pyo3(signature = (articles, tagger, threads=None))]
+#[pyo3(signature = (articles, tagger, threads=None, progress=false))]
 fn tag_articles<'py>(
     py: Python<'py>,
     articles: &Articles,
     tagger: &Tagger,
     threads: Option<usize>,
+    progress: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
     let model = Arc::clone(&tagger.model);
     let docs = &articles.docs;
-    let cols = run(py, threads, || {
+    let cols = run_with_progress(py, threads, bar(progress, docs.len(), "entities"), |p| {
         use rayon::prelude::*;
         let per_doc: Vec<Vec<[i64; 6]>> = docs
             .par_iter()
             .enumerate()
-            .map(|(d, a)| {
+            .map(|(d, a)| -> crate::core::Result<Vec<[i64; 6]>> {
+                p.check()?;
+                p.tick(1);
                 let mut conv = CharOffsets::new(&a.text);
-                ner::tag_article(&model, a)
+                Ok(ner::tag_article(&model, a)
                     .into_iter()
                     .map(|m| {
                         let s = a.tokens[m.start_token as usize].start as usize;
@@ -183,9 +186,9 @@ fn tag_articles<'py>(
                             m.label as i64,
                         ]
                     })
-                    .collect()
+                    .collect())
             })
-            .collect();
+            .collect::<crate::core::Result<_>>()?;
         let n: usize = per_doc.iter().map(Vec::len).sum();
         let mut cols: [Vec<i64>; 6] = Default::default();
         for c in cols.iter_mut() {

@@ -1,0 +1,108 @@
+"""People at a keyboard: progress bars, Ctrl-C, thread settings, and fork safety."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import os
+import subprocess
+import sys
+import textwrap
+
+import pandas as pd
+import pytest
+
+import newsgraph
+
+
+def big_corpus(n: int) -> newsgraph.Corpus:
+    seeds = newsgraph.load_seeds()
+    texts = [seeds.text(d) for d in seeds.doc_ids]
+    df = pd.DataFrame({"text": [texts[i % len(texts)] for i in range(n)]})
+    return newsgraph.Corpus.from_pandas(df, progress=False)
+
+
+def run_python(code: str, env: dict | None = None, timeout: float = 240) -> dict:
+    proc = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_ctrl_c_stops_a_long_call_and_leaves_the_corpus_usable():
+    out = run_python(
+        """
+        import json, os, signal, threading, time
+        import pandas as pd, newsgraph
+        seeds = newsgraph.load_seeds()
+        texts = [seeds.text(d) for d in seeds.doc_ids] * 3000
+        c = newsgraph.Corpus.from_pandas(pd.DataFrame({"text": texts}), progress=False)
+        sent = {}
+        def interrupt():
+            time.sleep(0.5)
+            sent["t"] = time.perf_counter()
+            os.kill(os.getpid(), signal.SIGINT)
+        threading.Thread(target=interrupt).start()
+        start = time.perf_counter()
+        try:
+            c.mentions(threads=1, progress=False)
+            result = "finished"
+        except KeyboardInterrupt:
+            result = "interrupted"
+        stopped = time.perf_counter()
+        usable = len(c.documents()) == len(texts) and len(c.text(0)) > 0
+        small = newsgraph.Corpus.from_pandas(pd.DataFrame({"text": texts[:5]}))
+        again = len(small.mentions()) > 0
+        print(json.dumps({"result": result, "delay": stopped - sent.get("t", stopped),
+                          "ran": stopped - start, "usable": usable, "again": again}))
+        """
+    )
+    assert out["result"] == "interrupted", out
+    assert out["delay"] < 2.0, out  # within a second or so, on a shared machine
+    assert out["usable"] and out["again"]
+
+
+def test_progress_bar_shows_on_large_work_and_can_be_turned_off():
+    code = """
+        import json, sys, io, contextlib
+        import pandas as pd, newsgraph
+        seeds = newsgraph.load_seeds()
+        texts = [seeds.text(d) for d in seeds.doc_ids] * 600
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            c = newsgraph.Corpus.from_pandas(pd.DataFrame({"text": texts}), progress=PROGRESS)
+            c.mentions(progress=PROGRESS)
+        print(json.dumps({"stderr": err.getvalue()}))
+    """
+    shown = run_python(code.replace("PROGRESS", "True"))["stderr"]
+    assert "parse" in shown and "entities" in shown and "3000" in shown
+    hidden = run_python(code.replace("PROGRESS", "False"))["stderr"]
+    assert hidden == ""
+
+
+def test_thread_count_follows_the_environment():
+    code = "import json, newsgraph\nprint(json.dumps({'n': newsgraph._core.num_threads()}))"
+    assert run_python(code, env={"NEWSGRAPH_NUM_THREADS": "1"})["n"] == 1
+    env = {k: v for k, v in os.environ.items() if k != "NEWSGRAPH_NUM_THREADS"}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert json.loads(proc.stdout)["n"] == os.cpu_count()
+
+
+def _child_entities(n: int) -> list[str]:
+    return big_corpus(n).entities()["entity"].head(5).tolist()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_forked_workers_do_not_deadlock():
+    # The parent uses the shared thread pool first; forked children inherit its
+    # bookkeeping without its threads and must still finish.
+    want = _child_entities(40)
+    ctx = mp.get_context("fork")
+    with ctx.Pool(2) as pool:
+        got = pool.map_async(_child_entities, [40, 40, 40]).get(timeout=120)
+    assert got == [want, want, want]
