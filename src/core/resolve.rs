@@ -29,7 +29,7 @@
 //! alias; a tagger error that labels a name differently in two places yields two
 //! entities.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use rayon::prelude::*;
 use unicode_normalization::UnicodeNormalization;
@@ -402,13 +402,28 @@ pub fn resolve(mentions: &[MentionIn], opts: &Options) -> Resolution {
         .map(|(k, v)| (fold_phrase(k), v.clone()))
         .collect();
     // Step 1: normalise, then apply what the user said.
-    let norm: Vec<(Normalised, String)> = mentions
-        .par_iter()
+    // Surface forms repeat a lot: normalise each distinct (text, label) once.
+    let mut form_of: HashMap<(&str, &str), usize> = HashMap::default();
+    let mut forms: Vec<(&str, &str)> = Vec::new();
+    let form_idx: Vec<usize> = mentions
+        .iter()
         .map(|m| {
-            let mut label = m.label.clone();
-            let mut n = normalise(&m.text, &label);
+            *form_of
+                .entry((m.text.as_str(), m.label.as_str()))
+                .or_insert_with(|| {
+                    forms.push((m.text.as_str(), m.label.as_str()));
+                    forms.len() - 1
+                })
+        })
+        .collect();
+    let normed: Vec<((Normalised, String), bool)> = forms
+        .par_iter()
+        .map(|&(text, label)| {
+            let mut label = label.to_string();
+            let mut n = normalise(text, &label);
             let k = n.key.join(" ");
-            let target = alias.get(&k).or_else(|| {
+            let aliased = alias.get(&k);
+            let target = aliased.or_else(|| {
                 (label == "MISC")
                     .then(|| demonym.get(&k))
                     .flatten()
@@ -422,13 +437,11 @@ pub fn resolve(mentions: &[MentionIn], opts: &Options) -> Resolution {
                     key: t.split_whitespace().map(fold).collect(),
                 };
             }
-            (n, label)
+            ((n, label), aliased.is_some())
         })
         .collect();
-    let told: Vec<bool> = norm
-        .iter()
-        .map(|(n, _)| alias.contains_key(&n.key.join(" ")))
-        .collect();
+    let norm: Vec<&(Normalised, String)> = form_idx.iter().map(|&i| &normed[i].0).collect();
+    let told: Vec<bool> = form_idx.iter().map(|&i| normed[i].1).collect();
     // Step 2: within each document, link short forms to the full form they stand for.
     let mut doc_ranges = Vec::new();
     let mut s = 0;
@@ -440,26 +453,42 @@ pub fn resolve(mentions: &[MentionIn], opts: &Options) -> Resolution {
     }
     let split: std::collections::HashSet<String> =
         opts.split.iter().map(|x| fold_phrase(x)).collect();
-    // For each mention, the key (joined) of the form it resolves to within its document.
-    let linked: Vec<String> = doc_ranges
+    let joined: Vec<String> = normed.iter().map(|((n, _), _)| n.key.join(" ")).collect();
+    // For each mention, the mention (index within the corpus) whose form it resolves to
+    // within its document: itself unless linked to a fuller form.
+    let linked: Vec<usize> = doc_ranges
         .par_iter()
-        .flat_map_iter(|r| link_in_document(&norm[r.clone()], &told[r.clone()], &split))
+        .flat_map_iter(|r| {
+            let keys: Vec<&str> = form_idx[r.clone()]
+                .iter()
+                .map(|&f| joined[f].as_str())
+                .collect();
+            link_in_document(&norm[r.clone()], &told[r.clone()], &keys, &split)
+                .into_iter()
+                .map(move |j| r.start + j)
+        })
         .collect();
-    // Step 3: one node per (label, key); merge across documents.
-    let mut node_of: HashMap<(String, String), u32> = HashMap::new();
+    // Step 3: one node per (label, key), built from the distinct forms; merge across
+    // documents.
+    let mut node_of: HashMap<(&str, &str), u32> = HashMap::default();
     let mut nodes: Vec<(String, Vec<String>)> = Vec::new();
+    let form_node: Vec<u32> = normed
+        .iter()
+        .zip(&joined)
+        .map(|(((n, label), _), key)| {
+            *node_of
+                .entry((label.as_str(), key.as_str()))
+                .or_insert_with(|| {
+                    nodes.push((label.clone(), n.key.clone()));
+                    (nodes.len() - 1) as u32
+                })
+        })
+        .collect();
+    let mut acronym_nodes = vec![false; nodes.len()];
     let mut mention_node = Vec::with_capacity(mentions.len());
-    let mut acronym_nodes: Vec<bool> = Vec::new();
-    for (i, key) in linked.iter().enumerate() {
-        let label = norm[i].1.clone();
-        let id = *node_of
-            .entry((label.clone(), key.clone()))
-            .or_insert_with(|| {
-                nodes.push((label, key.split(' ').map(str::to_string).collect()));
-                acronym_nodes.push(false);
-                (nodes.len() - 1) as u32
-            });
-        if is_acronym(&norm[i].0.display).is_some() && key == &norm[i].0.key.join(" ") {
+    for (i, &target) in linked.iter().enumerate() {
+        let id = form_node[form_idx[target]];
+        if target == i && is_acronym(&norm[i].0.display).is_some() {
             acronym_nodes[id as usize] = true;
         }
         mention_node.push(id);
@@ -474,8 +503,8 @@ pub fn resolve(mentions: &[MentionIn], opts: &Options) -> Resolution {
             .iter()
             .map(|(_, k)| k.iter().map(|w| variant(w)).collect())
             .collect();
-        let mut same: HashMap<(&str, &[String]), Vec<u32>> = HashMap::new();
-        let mut but_one: HashMap<(&str, usize, Vec<&str>), Vec<u32>> = HashMap::new();
+        let mut same: HashMap<(&str, &[String]), Vec<u32>> = HashMap::default();
+        let mut but_one: HashMap<(&str, usize, Vec<&str>), Vec<u32>> = HashMap::default();
         for (i, ((label, key), v)) in nodes.iter().zip(&variants).enumerate() {
             if protected(key) {
                 continue;
@@ -519,7 +548,7 @@ pub fn resolve(mentions: &[MentionIn], opts: &Options) -> Resolution {
     }
     // A lone surname joins the only multi-word person with that last word. (Across
     // documents only the last word: a lone "Paul" is not "Paul Volcker".)
-    let mut by_part: HashMap<&str, Vec<u32>> = HashMap::new();
+    let mut by_part: HashMap<&str, Vec<u32>> = HashMap::default();
     for (i, (label, key)) in nodes.iter().enumerate() {
         if label == "PER" && key.len() > 1 {
             by_part
@@ -543,7 +572,7 @@ pub fn resolve(mentions: &[MentionIn], opts: &Options) -> Resolution {
     }
     // A lone acronym joins the only multi-word name of its label with those initials
     // ("US" in one article, "United States" in another).
-    let mut by_initials: HashMap<(&str, String), Vec<u32>> = HashMap::new();
+    let mut by_initials: HashMap<(&str, String), Vec<u32>> = HashMap::default();
     for (i, (label, key)) in nodes.iter().enumerate() {
         if label != "PER" && key.len() > 1 {
             by_initials
@@ -568,7 +597,7 @@ pub fn resolve(mentions: &[MentionIn], opts: &Options) -> Resolution {
         }
     }
     // What the user merged: alias targets whatever their labels, and merge groups.
-    let mut by_name: HashMap<String, Vec<u32>> = HashMap::new();
+    let mut by_name: HashMap<String, Vec<u32>> = HashMap::default();
     for (i, (_, key)) in nodes.iter().enumerate() {
         by_name.entry(key.join(" ")).or_default().push(i as u32);
     }
@@ -601,15 +630,17 @@ fn fold_phrase(s: &str) -> String {
 }
 
 /// Keys (joined) each mention of one document resolves to.
+/// For each mention of one document, the index (within the document) of the mention
+/// whose form it stands for: itself, or the fuller form it links to.
 fn link_in_document(
-    norm: &[(Normalised, String)],
+    norm: &[&(Normalised, String)],
     told: &[bool],
+    keys: &[&str],
     split: &std::collections::HashSet<String>,
-) -> Vec<String> {
-    let keys: Vec<String> = norm.iter().map(|(n, _)| n.key.join(" ")).collect();
-    let mut out = keys.clone();
+) -> Vec<usize> {
+    let mut out: Vec<usize> = (0..norm.len()).collect();
     for (i, (n, label)) in norm.iter().enumerate() {
-        if told[i] || split.contains(&keys[i]) {
+        if told[i] || split.contains(keys[i]) {
             continue;
         }
         let acronym = (label != "PER").then(|| is_acronym(&n.display)).flatten();
@@ -632,7 +663,7 @@ fn link_in_document(
             .find(|&j| fits(j))
             .or_else(|| (i + 1..norm.len()).find(|&j| fits(j)));
         if let Some(j) = found {
-            out[i] = keys[j].clone();
+            out[i] = j;
         }
     }
     out
@@ -640,13 +671,13 @@ fn link_in_document(
 
 fn build_entities(
     mentions: &[MentionIn],
-    norm: &[(Normalised, String)],
+    norm: &[&(Normalised, String)],
     mention_node: &[u32],
     dsu: &mut Dsu,
 ) -> Resolution {
     // Group mentions by root.
     let roots: Vec<u32> = mention_node.iter().map(|&n| dsu.find(n)).collect();
-    let mut groups: HashMap<u32, Vec<usize>> = HashMap::new();
+    let mut groups: HashMap<u32, Vec<usize>> = HashMap::default();
     for (i, &r) in roots.iter().enumerate() {
         groups.entry(r).or_default().push(i);
     }
@@ -655,8 +686,8 @@ fn build_entities(
         .map(|(root, idx)| {
             // Canonical name: the most frequent form among the longest ones (full names
             // over surnames), ties broken by the form itself so the choice is stable.
-            let mut forms: HashMap<&str, u32> = HashMap::new();
-            let mut labels: HashMap<&str, u32> = HashMap::new();
+            let mut forms: HashMap<&str, u32> = HashMap::default();
+            let mut labels: HashMap<&str, u32> = HashMap::default();
             for &i in &idx {
                 *forms.entry(norm[i].0.display.as_str()).or_default() += 1;
                 *labels.entry(norm[i].1.as_str()).or_default() += 1;
