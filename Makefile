@@ -22,8 +22,13 @@ fmt:  ## format Rust and Python sources
 	ruff format python tests benchmarks
 	ruff check --fix python tests benchmarks
 
-bench:  ## parse throughput against wc -w on Reuters-21578 (needs ../shared)
+bench:  ## every benchmark against its peers, results in benchmarks/RESULTS.md (needs ../shared)
+	pip install '.[bench]'
 	$(PY) benchmarks/parse_bench.py
+	$(PY) benchmarks/ner_eval.py
+	$(PY) benchmarks/entity_eval.py
+	$(PY) benchmarks/cooccur_bench.py
+	$(PY) benchmarks/run.py
 
 .PHONY: help build test lint fmt bench model
 
