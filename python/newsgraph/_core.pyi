@@ -35,11 +35,13 @@ class Articles:
     def text(self, i: int) -> str:
         """The cleaned body of article ``i``."""
 
-def parse_texts(texts: list[str | None], threads: int | None = None) -> Articles:
+def parse_texts(
+    texts: list[str | None], threads: int | None = None, progress: bool = False
+) -> Articles:
     """Parse texts (``None`` gives an empty article) in parallel."""
 
 def read_text_files(
-    paths: Sequence[str | PathLike[str]], threads: int | None = None
+    paths: Sequence[str | PathLike[str]], threads: int | None = None, progress: bool = False
 ) -> tuple[Articles, list[int]]:
     """Read and parse files; also returns each file's count of invalid UTF-8 sequences."""
 
@@ -49,6 +51,7 @@ def read_jsonl(
     id: str | None = None,
     skip_errors: bool = False,
     threads: int | None = None,
+    progress: bool = False,
 ) -> dict[str, Any]:
     """Read and parse a JSON Lines file (plain or gzip). Keys: articles, ids, columns,
     lines, decode_errors, missing_text, skipped."""
@@ -77,10 +80,10 @@ class Tagger:
 
 def load_tagger(data: bytes) -> Tagger: ...
 def tag_articles(
-    articles: Articles, tagger: Tagger, threads: int | None = None
-) -> dict[str, npt.NDArray[np.int64]]:
-    """Mention columns: doc, paragraph, sentence, start, end (character offsets) and
-    label (index into ENTITY_TYPES)."""
+    articles: Articles, tagger: Tagger, threads: int | None = None, progress: bool = False
+) -> dict[str, Any]:
+    """Mention columns: doc, paragraph, sentence, start, end (character offsets), label
+    (index into ENTITY_TYPES), all int64 arrays, and text (list of str)."""
 
 def train_tagger(
     train_text: str,
@@ -110,7 +113,10 @@ class DictionaryCore:
     def case_sensitive(self) -> bool: ...
 
 def dictionary_matches(
-    articles: Articles, dictionary: DictionaryCore, threads: int | None = None
+    articles: Articles,
+    dictionary: DictionaryCore,
+    threads: int | None = None,
+    progress: bool = False,
 ) -> dict[str, Any]:
     """Matches in document and reading order. Keys: doc, sentence, start, end (character
     offsets), key (int64 arrays) and text (list of str)."""
@@ -195,3 +201,6 @@ def mention_tokens(
     threads: int | None = None,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """Token ranges (first token, one past the last) of character spans."""
+
+def num_threads() -> int:
+    """Worker threads that calls with ``threads=None`` use in this process."""

@@ -122,7 +122,9 @@ def mentions_frame(corpus: Any, cols: dict[str, Any], labels: tuple[str, ...]) -
             "sentence": cols["sentence"],
             "start": cols["start"],
             "end": cols["end"],
-            "text": _texts(corpus, doc, np.asarray(cols["start"]), np.asarray(cols["end"])),
+            "text": cols["text"]
+            if "text" in cols
+            else _texts(corpus, doc, np.asarray(cols["start"]), np.asarray(cols["end"])),
             "label": np.asarray(labels, dtype=object)[np.asarray(cols["label"], dtype=np.int64)],
         },
         columns=MENTION_COLUMNS,

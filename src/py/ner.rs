@@ -151,7 +151,7 @@ fn load_tagger(py: Python<'_>, data: &[u8]) -> PyResult<Tagger> {
 }
 
 /// Entity mentions in parsed articles: columns doc, paragraph, sentence, start, end
-/// (character offsets), label (index into TYPES).
+/// (character offsets), label (index into TYPES), and text.
 #[pyfunction]
 #[pyo3(signature = (articles, tagger, threads=None, progress=false))]
 fn tag_articles<'py>(
@@ -165,10 +165,12 @@ fn tag_articles<'py>(
     let docs = &articles.docs;
     let cols = run_with_progress(py, threads, bar(progress, docs.len(), "entities"), |p| {
         use rayon::prelude::*;
-        let per_doc: Vec<Vec<[i64; 6]>> = docs
+        // Per mention: the columns and the byte range of its text.
+        type Row = ([i64; 6], std::ops::Range<usize>);
+        let per_doc: Vec<Vec<Row>> = docs
             .par_iter()
             .enumerate()
-            .map(|(d, a)| -> crate::core::Result<Vec<[i64; 6]>> {
+            .map(|(d, a)| -> crate::core::Result<Vec<Row>> {
                 p.check()?;
                 p.tick(1);
                 let mut conv = CharOffsets::new(&a.text);
@@ -177,43 +179,50 @@ fn tag_articles<'py>(
                     .map(|m| {
                         let s = a.tokens[m.start_token as usize].start as usize;
                         let e = a.tokens[m.end_token as usize - 1].end as usize;
-                        [
+                        let row = [
                             d as i64,
                             a.sentences[m.sentence as usize].paragraph as i64,
                             m.sentence as i64,
                             conv.get(s) as i64,
                             conv.get(e) as i64,
                             m.label as i64,
-                        ]
+                        ];
+                        (row, s..e)
                     })
                     .collect())
             })
             .collect::<crate::core::Result<_>>()?;
-        let n: usize = per_doc.iter().map(Vec::len).sum();
-        let mut cols: [Vec<i64>; 6] = Default::default();
-        for c in cols.iter_mut() {
-            c.reserve(n);
-        }
-        for row in per_doc.into_iter().flatten() {
-            for (c, v) in cols.iter_mut().zip(row) {
-                c.push(v);
-            }
-        }
-        Ok(cols)
+        Ok(per_doc)
     })?;
+    let n: usize = cols.iter().map(Vec::len).sum();
+    let mut out: [Vec<i64>; 6] = Default::default();
+    for c in out.iter_mut() {
+        c.reserve(n);
+    }
+    let mut text = Vec::with_capacity(n);
+    for (doc, rows) in docs.iter().zip(&cols) {
+        for (row, range) in rows {
+            for (c, v) in out.iter_mut().zip(row) {
+                c.push(*v);
+            }
+            text.push(&doc.text[range.clone()]);
+        }
+    }
     let d = PyDict::new(py);
     for (name, col) in ["doc", "paragraph", "sentence", "start", "end", "label"]
         .into_iter()
-        .zip(cols)
+        .zip(out)
     {
         d.set_item(name, col.into_pyarray(py))?;
     }
+    d.set_item("text", PyList::new(py, text)?)?;
     Ok(d)
 }
 
 /// Train a tagger on CoNLL-format text. `progress(stage, epoch, mistakes, tokens,
-/// dev_f1)` is called after each epoch of each stage; `folds` < 2 trains no second stage. Returns the tagger and the dev scores per type
-/// (type -> (true positives, predicted, gold)).
+/// dev_f1)` is called after each epoch of each stage; `folds` < 2 trains no second
+/// stage. Returns the tagger and the dev scores per type (type -> (true positives,
+/// predicted, gold)).
 #[pyfunction]
 #[pyo3(signature = (train_text, dev_text=None, gazetteers=None, clusters=None, epochs=12,
                     seed=1, prune=0.02, folds=5, progress=None, threads=None))]
