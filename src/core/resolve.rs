@@ -639,30 +639,46 @@ fn link_in_document(
     split: &std::collections::HashSet<String>,
 ) -> Vec<usize> {
     let mut out: Vec<usize> = (0..norm.len()).collect();
+    // Index the full forms once: (label, word) and (label, initials) -> their positions,
+    // in reading order, so each short form finds its nearest full form by binary search.
+    let mut by_word: HashMap<(&str, &str), Vec<usize>> = HashMap::default();
+    let mut by_initials: HashMap<(&str, String), Vec<usize>> = HashMap::default();
+    for (j, (m, l)) in norm.iter().enumerate() {
+        if m.key.len() < 2 || told[j] {
+            continue;
+        }
+        let mut words: Vec<&str> = m.key.iter().map(String::as_str).collect();
+        words.sort_unstable();
+        words.dedup();
+        for w in words {
+            by_word.entry((l.as_str(), w)).or_default().push(j);
+        }
+        if l != "PER" {
+            by_initials
+                .entry((l.as_str(), initials(&m.display)))
+                .or_default()
+                .push(j);
+        }
+    }
     for (i, (n, label)) in norm.iter().enumerate() {
         if told[i] || split.contains(keys[i]) {
             continue;
         }
         let acronym = (label != "PER").then(|| is_acronym(&n.display)).flatten();
-        if n.key.len() != 1 && acronym.is_none() {
-            continue;
-        }
-        let fits = |j: usize| -> bool {
-            let (m, l) = &norm[j];
-            if l != label || m.key.len() < 2 || told[j] {
-                return false;
-            }
-            match &acronym {
-                Some(a) => initials(&m.display) == *a,
-                None => m.key.iter().any(|w| *w == n.key[0]),
-            }
+        let candidates = match (&acronym, n.key.len()) {
+            (Some(a), _) => by_initials.get(&(label.as_str(), a.clone())),
+            (None, 1) => by_word.get(&(label.as_str(), n.key[0].as_str())),
+            _ => None,
         };
+        let Some(c) = candidates else { continue };
         // Nearest full form before, else the first after.
-        let found = (0..i)
-            .rev()
-            .find(|&j| fits(j))
-            .or_else(|| (i + 1..norm.len()).find(|&j| fits(j)));
-        if let Some(j) = found {
+        let k = c.partition_point(|&j| j < i);
+        let found = if k > 0 {
+            Some(c[k - 1])
+        } else {
+            c.get(k).copied()
+        };
+        if let Some(j) = found.filter(|&j| j != i) {
             out[i] = j;
         }
     }
