@@ -226,25 +226,33 @@ def from_pandas(
             )
     ids = pd.Index(df[id] if id is not None else df.index, name="doc_id")
     _check_ids(ids, _where)
-    values = df[text].tolist()
-    texts: list[str | None] = []
-    missing = []
-    for pos, v in enumerate(values):
-        if isinstance(v, str):
-            texts.append(v)
-        elif v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA or v is pd.NaT:
-            texts.append(None)
-            missing.append(ids[pos])
-        else:
-            raise InputTypeError(
-                f"text of document {_show(ids[pos])} (row {pos}) in {_where} is "
-                f"{type(v).__name__} {v!r:.60}, not a str"
-            )
+    missing: list[Any] = []
+    texts = _text_values(df[text].tolist(), list(ids), 0, _where, missing)
     _warn_missing([_show(x) for x in missing], _where)
     articles = _core.parse_texts(texts, threads=threads, progress=progress)
     meta = df.drop(columns=[c for c in (text, id) if c is not None]).reset_index(drop=True)
     origin = "" if _where == "the DataFrame" else _where
     return Corpus(articles, ids, meta, _decode_errors, origin=origin)
+
+
+def _text_values(
+    values: list[Any], ids: list[Any], pos0: int, where: str, missing: list[Any]
+) -> list[str | None]:
+    """Texts as the core takes them: str, or None for a missing one (its id is added to
+    ``missing``); any other type is an error naming the document and row."""
+    out: list[str | None] = []
+    for k, v in enumerate(values):
+        if isinstance(v, str):
+            out.append(v)
+        elif v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA or v is pd.NaT:
+            out.append(None)
+            missing.append(ids[k])
+        else:
+            raise InputTypeError(
+                f"text of document {_show(ids[k])} (row {pos0 + k}) in {where} is "
+                f"{type(v).__name__} {v!r:.60}, not a str"
+            )
+    return out
 
 
 def seeds_path() -> Path:

@@ -49,7 +49,7 @@ from .exceptions import (
     MissingFileError,
     ParseError,
 )
-from .io import _check_ids, _show, _warn_missing
+from .io import _check_ids, _show, _text_values, _warn_missing
 
 __all__ = ["Scan", "scan"]
 
@@ -628,25 +628,6 @@ def _jsonl_batches(
             yield batch
     finally:
         raw.close()
-
-
-def _text_values(
-    values: list[Any], ids: list[Any], pos0: int, where: str, missing: list[Any]
-) -> list[str | None]:
-    """Check texts as :func:`newsgraph.from_pandas` does."""
-    out: list[str | None] = []
-    for k, v in enumerate(values):
-        if isinstance(v, str):
-            out.append(v)
-        elif v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA or v is pd.NaT:
-            out.append(None)
-            missing.append(ids[k])
-        else:
-            raise InputTypeError(
-                f"text of document {_show(ids[k])} (row {pos0 + k}) in {where} is "
-                f"{type(v).__name__} {v!r:.60}, not a str"
-            )
-    return out
 
 
 def _utf8_ok(path: Path) -> bool:
