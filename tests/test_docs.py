@@ -33,8 +33,10 @@ def test_readme_quickstart_runs_and_ends_in_a_dataframe(capsys):
     exec("\n".join(body), ns)
     result = eval(last.split("  #")[0], ns)
     assert isinstance(result, pd.DataFrame)
-    assert len(result) == 5 and (result["sentences"] > 5).all()
-    assert "5 documents" in capsys.readouterr().out
+    assert {"doc_id", "entity", "count"} <= set(result.columns)
+    assert result.query("entity == 'Sergei Lavrov'")["doc_id"].nunique() == 5
+    out = capsys.readouterr().out
+    assert "5 documents" in out and "Li Hui" in out
 
 
 def test_every_readme_python_block_runs():
