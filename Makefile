@@ -16,6 +16,7 @@ lint:  ## rustfmt, clippy (core and bindings), ruff
 	cargo clippy --all-targets --features python -- -D warnings
 	ruff check python tests benchmarks
 	ruff format --check python tests benchmarks
+	$(PY) -m mypy.stubtest newsgraph._core
 
 fmt:  ## format Rust and Python sources
 	cargo fmt

@@ -11,6 +11,29 @@ from typing import Any, final
 import numpy as np
 import numpy.typing as npt
 
+__all__ = [
+    "__version__",
+    "THREADS_ENV",
+    "Articles",
+    "parse_texts",
+    "read_text_files",
+    "read_jsonl",
+    "num_threads",
+    "cooccur_counts",
+    "cooccur_measure",
+    "cooccur_measures",
+    "cooccur_counts_tokens",
+    "mention_tokens",
+    "DictionaryCore",
+    "dictionary_matches",
+    "Tagger",
+    "ENTITY_TYPES",
+    "load_tagger",
+    "tag_articles",
+    "train_tagger",
+    "resolve_mentions",
+]
+
 __version__: str
 THREADS_ENV: str
 
@@ -102,9 +125,9 @@ def train_tagger(
 class DictionaryCore:
     """A compiled dictionary: keys with patterns, matched over whole tokens."""
 
-    def __init__(
-        self, entries: Sequence[tuple[str, Sequence[str]]], case_sensitive: bool = False
-    ) -> None: ...
+    def __new__(
+        cls, entries: Sequence[tuple[str, Sequence[str]]], case_sensitive: bool = False
+    ) -> DictionaryCore: ...
     def keys(self) -> list[str]:
         """Key names in first-seen order; the ``key`` column of matches indexes this."""
     def __len__(self) -> int:
