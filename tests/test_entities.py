@@ -219,3 +219,11 @@ def test_reuters_people_found_and_merged(reuters):
     before = per.assign(t=per["text"].str.lower())["t"].nunique()
     after = per["entity_id"].nunique()
     assert after < 0.9 * before
+
+
+def test_tables_on_a_corpus_without_entities():
+    c = newsgraph.Corpus.from_pandas(pd.DataFrame({"text": ["the cat sat on the mat."]}))
+    assert len(c.mentions()) == 0 and len(c.entities()) == 0
+    assert len(c.entity_counts(by="doc_id")) == 0
+    assert len(c.kwic("Lavrov")) == 0
+    assert c.cooccurrence().to_scipy().shape == (0, 0)

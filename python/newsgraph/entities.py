@@ -277,7 +277,7 @@ def kwic(
             raise InputError(f"no entity with id {pattern}")
         hits = mentions[mentions["entity_id"] == pattern]
     elif isinstance(pattern, str):
-        by_name = ents["entity"].str.casefold() == pattern.casefold()
+        by_name = ents["entity"].astype(str).str.casefold() == pattern.casefold()
         if by_name.any():
             hits = mentions[mentions["entity_id"].isin(ents.loc[by_name, "entity_id"])]
         else:
