@@ -106,7 +106,8 @@ def tag_articles(
     articles: Articles, tagger: Tagger, threads: int | None = None, progress: bool = False
 ) -> dict[str, Any]:
     """Mention columns: doc, paragraph, sentence, start, end (character offsets), label
-    (index into ENTITY_TYPES), all int64 arrays, and text (list of str)."""
+    (index into ENTITY_TYPES) and form (index into forms), all int64 arrays, and forms
+    (the distinct mention texts, list of str)."""
 
 def train_tagger(
     train_text: str,
@@ -141,13 +142,16 @@ def dictionary_matches(
     threads: int | None = None,
     progress: bool = False,
 ) -> dict[str, Any]:
-    """Matches in document and reading order. Keys: doc, sentence, start, end (character
-    offsets), key (int64 arrays) and text (list of str)."""
+    """Matches in document and reading order. Keys: doc, paragraph, sentence, start, end
+    (character offsets), key and form (index into forms), all int64 arrays, and forms
+    (the distinct matched texts, list of str)."""
 
 def resolve_mentions(
-    doc: list[int],
-    text: list[str],
-    label: list[str],
+    doc: npt.NDArray[np.int64],
+    text: npt.NDArray[np.int64],
+    texts: list[str],
+    label: npt.NDArray[np.int64],
+    labels: list[str],
     aliases: list[tuple[str, str]] = ...,
     merge: list[list[str]] = ...,
     split: list[str] = ...,
@@ -155,8 +159,10 @@ def resolve_mentions(
     fuzzy: bool = True,
     threads: int | None = None,
 ) -> dict[str, Any]:
-    """Resolve mentions (grouped by document) to entities: ``entity_of`` (int64 array)
-    and ``entities`` (columns name, label, aliases, mentions, documents)."""
+    """Resolve mentions (grouped by document) to entities. Mention ``i`` is in document
+    ``doc[i]`` with text ``texts[text[i]]`` and label ``labels[label[i]]``. Returns
+    ``entity_of`` (int64 array) and ``entities`` (columns name, label, aliases,
+    mentions, documents)."""
 
 def cooccur_counts(
     articles: Articles,

@@ -102,33 +102,37 @@ __all__ = ["Cooccurrence", "MEASURES", "cooccurrence", "plot_timeline"]
 
 
 def _entity_mentions(corpus: Any, **mention_kwargs: Any) -> pd.DataFrame:
-    """Mentions with ``entity`` (name) and ``entity_id`` (int) columns.
+    """Mentions with ``entity`` (name), ``entity_id`` (int) and ``_doc`` (document
+    position) columns.
 
     Uses the columns of :meth:`Corpus.mentions` when it has them; otherwise the entity
     is the mention text and the id a factorisation of (text, label) in order of first
     appearance. Mentions found by a dictionary (label = one of its keys) have the key
-    as their entity.
+    as their entity. The result may be the corpus's cached table: do not modify it.
     """
-    m = corpus.mentions(**mention_kwargs)
+    m = corpus._mention_table(**mention_kwargs)
     dictionary = mention_kwargs.get("dictionary")
     keys = set(dictionary.keys) if dictionary is not None else set()
     from_dict = m["label"].isin(keys).to_numpy() if keys else np.zeros(len(m), dtype=bool)
     if "entity" in m.columns and "entity_id" in m.columns:
+        relabel = from_dict & (
+            m["entity"].astype(object).to_numpy() != m["label"].astype(object).to_numpy()
+        )
+        if not relabel.any():
+            return m
         entity = m["entity"].astype(object).to_numpy().copy()
         ids = m["entity_id"].to_numpy(dtype=np.int64).copy()
-        relabel = from_dict & (entity != m["label"].to_numpy())
-        if relabel.any():
-            # Dictionary keys the resolver renamed get their own ids, after its ids.
-            keys_col = m["label"].to_numpy()[from_dict]
-            entity[from_dict] = keys_col
-            codes, _ = pd.factorize(keys_col)
-            base = int(ids[~from_dict].max()) + 1 if (~from_dict).any() else 0
-            ids[from_dict] = base + codes
+        # Dictionary keys the resolver renamed get their own ids, after its ids.
+        keys_col = m["label"].astype(object).to_numpy()[from_dict]
+        entity[from_dict] = keys_col
+        codes, _ = pd.factorize(keys_col)
+        base = int(ids[~from_dict].max()) + 1 if (~from_dict).any() else 0
+        ids[from_dict] = base + codes
     else:
         entity = m["text"].astype(object).to_numpy().copy()
         if from_dict.any():
-            entity[from_dict] = m["label"].to_numpy()[from_dict]
-        pairs = pd.MultiIndex.from_arrays([entity, m["label"].to_numpy()])
+            entity[from_dict] = m["label"].astype(object).to_numpy()[from_dict]
+        pairs = pd.MultiIndex.from_arrays([entity, m["label"].astype(object).to_numpy()])
         codes, _ = pd.factorize(pairs)
         ids = codes.astype(np.int64)
     out = m.copy()
@@ -815,7 +819,7 @@ def _cooccurrence_with(
     index = index[kept]
 
     group, keys = _groups(source, by, freq)
-    doc_pos = source._ids.get_indexer(m["doc_id"])
+    doc_pos = m["_doc"].to_numpy()
     matrices = counter(
         m,
         np.ascontiguousarray(doc_pos, dtype=np.int64),

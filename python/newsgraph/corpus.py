@@ -205,14 +205,28 @@ class Corpus:
         A progress bar shows on large corpora unless ``progress=False``; Ctrl-C stops
         the work within a moment and leaves the corpus as it was.
         ``entity_id``/``entity`` name the canonical entity (see :meth:`entities` and
-        :meth:`resolve`); for a dictionary match the entity is its key.
+        :meth:`resolve`); for a dictionary match the entity is its key. ``text``,
+        ``label`` and ``entity`` are pandas categoricals: surface forms repeat, so a
+        million mentions take a few MB, and they compare, filter and group like strings
+        (``m[m["label"] == "PER"]``; ``.astype(str)`` gives plain strings).
 
         >>> import newsgraph
         >>> m = newsgraph.load_seeds().mentions()
         >>> m.query("text == 'Lavrov'")["entity"].unique().tolist()
         ['Sergei Lavrov']
         """
-        return self._resolved(dictionary, model, threads, progress)[0].copy()
+        return self._resolved(dictionary, model, threads, progress)[0].drop(columns="_doc")
+
+    def _mention_table(
+        self,
+        dictionary: Any = None,
+        model: Any = None,
+        *,
+        threads: int | None = None,
+        progress: bool = True,
+    ) -> pd.DataFrame:
+        """The cached mentions with ``_doc`` (document positions); not a copy."""
+        return self._resolved(dictionary, model, threads, progress)[0]
 
     def _resolved(
         self, dictionary: Any, model: Any, threads: int | None, progress: bool = True
@@ -241,17 +255,13 @@ class Corpus:
             return cached
         parts = []
         if dictionary is not None:
-            from .dictionary import Dictionary, dictionary_matches
+            from .dictionary import Dictionary, _matches_frame
 
             if not isinstance(dictionary, Dictionary):
                 raise InputTypeError(
                     f"dictionary must be a newsgraph.Dictionary, got {type(dictionary).__name__}"
                 )
-            parts.append(
-                dictionary_matches(self, dictionary, threads=threads, progress=progress).assign(
-                    _dict=True
-                )
-            )
+            parts.append(_matches_frame(self, dictionary, threads, progress).assign(_dict=True))
         if external is not None:
             parts.append(external.assign(_dict=False))
         if tagger is not None:
@@ -260,10 +270,9 @@ class Corpus:
         merged = frame.merge_mentions(parts, self._ids, extra=["_dict"])
         from .entities import resolve_frame
 
-        doc_pos = self._ids.get_indexer(merged["doc_id"])
         resolved, ents = resolve_frame(
             merged.drop(columns="_dict"),
-            doc_pos,
+            merged["_doc"].to_numpy(),
             self._resolve_opts,
             merged["_dict"].to_numpy(dtype=bool),
             threads=threads,

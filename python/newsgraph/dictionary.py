@@ -274,22 +274,31 @@ def dictionary_matches(
                 "dictionary must be a newsgraph Dictionary or a mapping of keys to "
                 f"patterns, got {_type_name(dictionary)}"
             )
+    return _matches_frame(corpus, dictionary, threads, progress).drop(columns="_doc")
+
+
+def _matches_frame(
+    corpus: Any, dictionary: Dictionary, threads: int | None, progress: bool
+) -> pd.DataFrame:
+    """:func:`dictionary_matches` plus ``_doc``, the document positions."""
+    from .frame import categorical
+
     cols = _core.dictionary_matches(
         corpus._articles, dictionary._core, threads=threads, progress=progress
     )
-    labels = np.asarray(dictionary._core.keys(), dtype=object)
-    ids = corpus._ids.to_numpy()
+    doc = np.asarray(cols["doc"], dtype=np.int64)
     return pd.DataFrame(
         {
-            "doc_id": ids[cols["doc"]],
+            "doc_id": corpus._ids.to_numpy()[doc],
             "paragraph": cols["paragraph"],
             "sentence": cols["sentence"],
             "start": cols["start"],
             "end": cols["end"],
-            "text": pd.Series(cols["text"], dtype=object),
-            "label": labels[cols["key"]],
+            "text": categorical(cols["form"], cols["forms"]),
+            "label": categorical(cols["key"], dictionary._core.keys()),
+            "_doc": doc,
         },
-        columns=list(MATCH_COLUMNS),
+        columns=[*MATCH_COLUMNS, "_doc"],
     )
 
 

@@ -87,14 +87,21 @@ def resolve_frame(
     """Add ``entity_id, entity`` to a mentions table and build the entity table.
 
     ``dictionary_rows`` marks rows whose label is a dictionary key (not resolved: the
-    key is the entity). Mentions must be in document order.
+    key is the entity). Mentions must be in document order. ``text`` and ``label``
+    may be categorical (the core's tables are), which saves hashing every mention.
     """
+    from .frame import categorical, codes_of
+
     resolvable = ~dictionary_rows
     idx = np.flatnonzero(resolvable)
+    text_codes, texts = codes_of(mentions["text"])
+    label_codes, labels = codes_of(mentions["label"])
     out = _core.resolve_mentions(
-        doc_pos[idx].tolist(),
-        mentions["text"].to_numpy()[idx].tolist(),
-        mentions["label"].to_numpy()[idx].astype(str).tolist(),
+        np.ascontiguousarray(doc_pos[idx], dtype=np.int64),
+        np.ascontiguousarray(text_codes[idx]),
+        [str(t) for t in texts],
+        np.ascontiguousarray(label_codes[idx]),
+        [str(x) for x in labels],
         aliases=list(opts.aliases),
         merge=[list(g) for g in opts.merge],
         split=list(opts.split),
@@ -104,18 +111,28 @@ def resolve_frame(
     )
     ents = pd.DataFrame(out["entities"])
     # Dictionary keys are entities of their own.
-    keys = mentions.loc[dictionary_rows, "label"]
-    if len(keys):
-        dm = mentions.loc[dictionary_rows]
-        by_key = dm.groupby("label", sort=False)
-        kd = by_key.size()
+    dict_idx = np.flatnonzero(dictionary_rows)
+    if len(dict_idx):
+        key_codes, key_pos = np.unique(label_codes[dict_idx], return_inverse=True)
+        key_names = [str(labels[k]) for k in key_codes]
+        forms = pd.DataFrame(
+            {"key": key_pos.reshape(-1), "form": text_codes[dict_idx], "doc": doc_pos[dict_idx]}
+        )
+        seen = forms.drop_duplicates(["key", "form"])
+        aliases: list[list[str]] = [[] for _ in key_names]
+        for k, f in zip(seen["key"].tolist(), seen["form"].tolist(), strict=True):
+            aliases[k].append(str(texts[f]))
         extra = pd.DataFrame(
             {
-                "name": kd.index.astype(str),
-                "label": kd.index.astype(str),
-                "aliases": by_key["text"].agg(lambda t: sorted(set(t))).reindex(kd.index).tolist(),
-                "mentions": kd.to_numpy(),
-                "documents": by_key["doc_id"].nunique().reindex(kd.index).to_numpy(),
+                "name": key_names,
+                "label": key_names,
+                "aliases": [sorted(a) for a in aliases],
+                "mentions": np.bincount(forms["key"], minlength=len(key_names)),
+                "documents": forms.drop_duplicates(["key", "doc"])
+                .groupby("key")
+                .size()
+                .reindex(range(len(key_names)), fill_value=0)
+                .to_numpy(),
             }
         )
         ents = pd.concat([ents, extra], ignore_index=True)
@@ -126,15 +143,17 @@ def resolve_frame(
     n_resolved = len(out["entities"]["name"])
     entity_id = np.empty(len(mentions), dtype=np.int64)
     entity_id[idx] = new_id[np.asarray(out["entity_of"], dtype=np.int64)]
-    if len(keys):
-        pos = pd.Index(kd.index).get_indexer(keys.to_numpy())
-        entity_id[np.flatnonzero(dictionary_rows)] = new_id[n_resolved + pos]
+    if len(dict_idx):
+        entity_id[dict_idx] = new_id[n_resolved + key_pos.reshape(-1)]
     ents = ents.iloc[order].reset_index(drop=True)
     ents.insert(0, "entity_id", np.arange(len(ents), dtype=np.int64))
     ents = ents.rename(columns={"name": "entity"})
+    # Names can repeat across labels ("Georgia" the place and the person), and a
+    # categorical needs distinct categories: code the names, then the mentions.
+    name_codes, names = pd.factorize(ents["entity"].to_numpy(dtype=object))
     result = mentions.copy()
     result["entity_id"] = entity_id
-    result["entity"] = ents["entity"].to_numpy()[entity_id]
+    result["entity"] = categorical(name_codes[entity_id], names, sort=False)
     return result, ents
 
 
@@ -160,8 +179,8 @@ def entity_counts(
                     f"cannot count by {by!r}: it is not a documents() column; choose from "
                     f"{list(docs.columns)}"
                 )
-            values = docs.set_index("doc_id")[by]
-            group = m["doc_id"].map(values)
+            values = docs[by]
+            group = _per_mention(m, docs, by)
             if by == "date" or pd.api.types.is_datetime64_any_dtype(values.dtype):
                 if freq is None:
                     raise InputError("counting by a date needs freq='D', 'W', 'M', 'Q' or 'Y'")
@@ -185,6 +204,15 @@ def entity_counts(
     sort = ([by] if by else []) + ["count", "entity_id"]
     asc = ([True] if by else []) + [False, True]
     return out.sort_values(sort, ascending=asc, kind="stable").reset_index(drop=True)
+
+
+def _per_mention(m: pd.DataFrame, docs: pd.DataFrame, column: str) -> pd.Series:
+    """A documents() column's value for each mention."""
+    if "_doc" in m.columns:
+        # Positions are cheaper than looking every mention's doc_id up again.
+        values = docs[column].to_numpy()[m["_doc"].to_numpy()]
+        return pd.Series(values, index=m.index, dtype=docs[column].dtype)
+    return m["doc_id"].map(docs.set_index("doc_id")[column])
 
 
 def _filter_label(m: pd.DataFrame, label: Any) -> pd.DataFrame:
@@ -219,11 +247,7 @@ def keyness(
         raise InputError(f"measure must be 'chi2' or 'lr', got {measure!r}")
     if by != "doc_id" and by not in docs.columns:
         raise InputError(f"cannot compare by {by!r}: not a documents() column")
-    group = (
-        mentions["doc_id"]
-        if by == "doc_id"
-        else mentions["doc_id"].map(docs.set_index("doc_id")[by])
-    )
+    group = mentions["doc_id"] if by == "doc_id" else _per_mention(mentions, docs, by)
     present = set(group.dropna().unique())
     targets = set(target) if isinstance(target, (list, tuple, set)) else {target}
     if not targets & present:

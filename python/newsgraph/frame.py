@@ -100,21 +100,43 @@ def tokens_frame(
 
 MENTION_COLUMNS = ["doc_id", "paragraph", "sentence", "start", "end", "text", "label"]
 
+#: Mention columns held as categoricals: surface forms and labels repeat, and codes
+#: into distinct values keep a million mentions to a few MB and make grouping fast.
+CATEGORICAL_COLUMNS = ("text", "label")
 
-def _texts(corpus: Any, doc_pos: np.ndarray, start: np.ndarray, end: np.ndarray) -> list[str]:
-    out = []
-    cache: dict[int, str] = {}
-    for d, a, b in zip(doc_pos.tolist(), start.tolist(), end.tolist(), strict=True):
-        t = cache.get(d)
-        if t is None:
-            t = cache[d] = corpus._articles.text(d)
-        out.append(t[a:b])
-    return out
+
+def categorical(codes: Any, categories: Any, sort: bool = True) -> pd.Categorical:
+    """A categorical from codes into distinct values (no re-hashing of the values).
+
+    Categories are sorted by default, so the same mentions give equal dtypes however
+    they were found (one corpus, batches of a scan, partitions of a Dask run).
+    """
+    cats = pd.Index(list(categories), dtype="str")
+    codes = np.asarray(codes, dtype=np.int64)
+    if sort and len(cats):
+        order = cats.argsort()
+        rank = np.empty(len(cats), dtype=np.int64)
+        rank[order] = np.arange(len(cats))
+        codes = np.where(codes >= 0, rank[np.maximum(codes, 0)], -1)
+        cats = cats[order]
+    return pd.Categorical.from_codes(codes, categories=cats)
+
+
+def codes_of(values: Any) -> tuple[np.ndarray, list[Any]]:
+    """Codes and distinct values of a column, categorical or not."""
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy(dtype=np.int64), list(values.cat.categories)
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    return codes.astype(np.int64), list(uniques)
 
 
 def mentions_frame(corpus: Any, cols: dict[str, Any], labels: tuple[str, ...]) -> pd.DataFrame:
-    """Mentions from the core's columns (document positions, label indexes)."""
-    doc = np.asarray(cols["doc"])
+    """Mentions from the core's columns (document positions, text and label codes).
+
+    The hidden ``_doc`` column is the document's position in the corpus; tables drop
+    it before users see them.
+    """
+    doc = np.asarray(cols["doc"], dtype=np.int64)
     return pd.DataFrame(
         {
             "doc_id": corpus._ids.to_numpy()[doc],
@@ -122,13 +144,20 @@ def mentions_frame(corpus: Any, cols: dict[str, Any], labels: tuple[str, ...]) -
             "sentence": cols["sentence"],
             "start": cols["start"],
             "end": cols["end"],
-            "text": cols["text"]
-            if "text" in cols
-            else _texts(corpus, doc, np.asarray(cols["start"]), np.asarray(cols["end"])),
-            "label": np.asarray(labels, dtype=object)[np.asarray(cols["label"], dtype=np.int64)],
+            "text": categorical(cols["form"], cols["forms"]),
+            "label": categorical(cols["label"], labels),
+            "_doc": doc,
         },
-        columns=MENTION_COLUMNS,
+        columns=[*MENTION_COLUMNS, "_doc"],
     )
+
+
+def _as_categories(df: pd.DataFrame) -> pd.DataFrame:
+    for c in CATEGORICAL_COLUMNS:
+        if not isinstance(df[c].dtype, pd.CategoricalDtype):
+            codes, uniques = codes_of(df[c])
+            df[c] = categorical(codes, uniques)
+    return df
 
 
 def merge_mentions(
@@ -136,21 +165,35 @@ def merge_mentions(
 ) -> pd.DataFrame:
     """Combine mention tables; earlier tables win where spans overlap in a document.
 
-    The result is in corpus order (``doc_order``, the corpus ids), then by position.
+    The result is in corpus order (``doc_order``, the corpus ids), then by position,
+    with ``text`` and ``label`` categorical and ``_doc`` the document positions.
     """
     cols = MENTION_COLUMNS + list(extra or [])
-    parts = [p[cols] for p in parts if len(p)]
+    parts = [p for p in parts if len(p)]
     if not parts:
         kinds = {"doc_id": object, "text": object, "label": object, "_dict": bool}
-        return pd.DataFrame({c: pd.Series(dtype=kinds.get(c, np.int64)) for c in cols})
+        empty = pd.DataFrame({c: pd.Series(dtype=kinds.get(c, np.int64)) for c in cols})
+        return _as_categories(empty.assign(_doc=np.zeros(0, dtype=np.int64)))
+    parts = [
+        p[cols].assign(_doc=p["_doc"] if "_doc" in p else doc_order.get_indexer(p["doc_id"]))
+        for p in parts
+    ]
     if len(parts) == 1:
         out = parts[0]
     else:
+        for c in CATEGORICAL_COLUMNS:
+            cats = pd.api.types.union_categoricals(
+                [pd.Categorical(p[c]) for p in parts], ignore_order=True, sort_categories=True
+            )
+            at = 0
+            for i, p in enumerate(parts):
+                parts[i] = p.assign(**{c: cats[at : at + len(p)]})
+                at += len(p)
         tagged = pd.concat([p.assign(_rank=i) for i, p in enumerate(parts)], ignore_index=True)
         keep = np.ones(len(tagged), dtype=bool)
         # Within each document, walk spans by priority and drop any that overlaps a
         # span already kept from a higher-priority source.
-        for _, idx in tagged.groupby("doc_id", sort=False).indices.items():
+        for _, idx in tagged.groupby("_doc", sort=False).indices.items():
             sub = tagged.iloc[idx]
             taken: list[tuple[int, int, int]] = []
             for j, (a, b, r) in zip(
@@ -161,9 +204,15 @@ def merge_mentions(
                 else:
                     taken.append((a, b, r))
         out = tagged[keep].drop(columns="_rank")
-    pos = doc_order.get_indexer(out["doc_id"])
-    out = out.assign(_d=pos).sort_values(["_d", "start", "end"], kind="stable")
-    return out.drop(columns="_d").reset_index(drop=True)
+    d = out["_doc"].to_numpy()
+    a = out["start"].to_numpy()
+    b = out["end"].to_numpy()
+    # Taggers emit corpus order already; sort only when the parts interleave.
+    same_doc, same_start = d[1:] == d[:-1], a[1:] == a[:-1]
+    in_order = (d[1:] > d[:-1]) | (same_doc & ((a[1:] > a[:-1]) | (same_start & (b[1:] >= b[:-1]))))
+    if not in_order.all():
+        out = out.iloc[np.lexsort((b, a, d))]
+    return _as_categories(out.reset_index(drop=True))
 
 
 def validate_spans(corpus: Any, spans: pd.DataFrame) -> pd.DataFrame:

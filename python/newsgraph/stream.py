@@ -122,9 +122,9 @@ def extract(
     corpus = Corpus(articles, pd.RangeIndex(offset, offset + n))
     parts = []
     if dictionary is not None:
-        from .dictionary import dictionary_matches
+        from .dictionary import _matches_frame
 
-        parts.append(dictionary_matches(corpus, dictionary, threads=threads).assign(_dict=True))
+        parts.append(_matches_frame(corpus, dictionary, threads, False).assign(_dict=True))
     if tagger is not None:
         from . import ner
 
@@ -184,9 +184,21 @@ class Collected:
                     for c in RECORD_COLUMNS
                 }
             ).astype({"_dict": bool})
-        recs = pd.concat(self.records, ignore_index=True) if len(self.records) > 1 else None
-        if recs is None:
-            recs = self.records[0].reset_index(drop=True)
+        if len(self.records) == 1:
+            return self.records[0].reset_index(drop=True)
+        # Each batch codes its own surface forms; one set of categories for all keeps
+        # the concatenation categorical (and small).
+        merged = {
+            c: pd.api.types.union_categoricals(
+                [pd.Categorical(r[c]) for r in self.records],
+                ignore_order=True,
+                sort_categories=True,
+            )
+            for c in frame.CATEGORICAL_COLUMNS
+        }
+        recs = pd.concat(
+            [r.drop(columns=list(merged)) for r in self.records], ignore_index=True
+        ).assign(**merged)[RECORD_COLUMNS]
         # Batches come in document order and each is in corpus order already.
         return recs
 
@@ -276,8 +288,9 @@ class Scan:
                     "end": r["end"].to_numpy(),
                     "text": r["text"],
                     "label": r["label"],
+                    "_doc": r["doc"].to_numpy(dtype=np.int64),
                 },
-                columns=frame.MENTION_COLUMNS,
+                columns=[*frame.MENTION_COLUMNS, "_doc"],
             )
             self._cache = resolve_frame(
                 merged,
@@ -294,7 +307,12 @@ class Scan:
         """Entity mentions, as :meth:`Corpus.mentions` (``dictionary`` and ``model``
         may only repeat those given to :func:`scan`)."""
         self._check_same(dictionary, model)
-        return self._resolved()[0].copy()
+        return self._resolved()[0].drop(columns="_doc")
+
+    def _mention_table(self, dictionary: Any = None, model: Any = None, **_: Any) -> pd.DataFrame:
+        """The cached mentions with ``_doc`` (document positions); not a copy."""
+        self._check_same(dictionary, model)
+        return self._resolved()[0]
 
     def tokens(self) -> pd.DataFrame:
         """Token spans of the mentions: ``token_start, token_end`` (token indexes

@@ -301,24 +301,12 @@ fn variant(word: &str) -> String {
     word.to_string()
 }
 
-/// Whether two keys of the same length name the same thing spelled differently.
-fn spelling_variants(a: &[String], b: &[String]) -> bool {
-    if a.len() != b.len() || a == b {
-        return a == b;
-    }
-    let av: Vec<String> = a.iter().map(|w| variant(w)).collect();
-    let bv: Vec<String> = b.iter().map(|w| variant(w)).collect();
-    if av == bv {
-        return true;
-    }
-    let diff: Vec<usize> = (0..a.len()).filter(|&i| av[i] != bv[i]).collect();
-    // Edit distance only with another word agreeing: one-word names a letter apart
-    // ("Barber", "Barter", "Baxter") are as often different people as typos, and
-    // chains of such merges would swallow them all.
-    if diff.len() != 1 || a.len() < 2 {
-        return false;
-    }
-    let (x, y) = (&av[diff[0]], &bv[diff[0]]);
+/// Whether two different words (already through [`variant`]) are one spelled
+/// differently: at least six letters, the same first letter, no digits, and an edit
+/// distance of one (two from ten letters). Callers apply it only where every other word
+/// of two keys agrees: one-word names a letter apart ("Barber", "Barter", "Baxter") are
+/// as often different people as typos, and chains of such merges would swallow them.
+fn close_words(x: &str, y: &str) -> bool {
     let (lx, ly) = (x.chars().count(), y.chars().count());
     if lx.min(ly) < 6 || x.chars().next() != y.chars().next() {
         return false;
@@ -327,7 +315,8 @@ fn spelling_variants(a: &[String], b: &[String]) -> bool {
         return false;
     }
     let limit = if lx.min(ly) >= 10 { 2 } else { 1 };
-    strsim::osa_distance(x, y) <= limit
+    // The edit distance is at least the difference in length: a cheap early no.
+    lx.abs_diff(ly) <= limit && strsim::osa_distance(x, y) <= limit
 }
 
 /// Initials of the capitalised words of a display form, skipping function words.
@@ -391,6 +380,34 @@ impl Dsu {
 
 /// Resolve mentions (grouped by document, in reading order) to entities.
 pub fn resolve(mentions: &[MentionIn], opts: &Options) -> Resolution {
+    let mut form_of: HashMap<(&str, &str), u32> = HashMap::default();
+    let mut forms: Vec<(&str, &str)> = Vec::new();
+    let form_idx: Vec<u32> = mentions
+        .iter()
+        .map(|m| {
+            *form_of
+                .entry((m.text.as_str(), m.label.as_str()))
+                .or_insert_with(|| {
+                    forms.push((m.text.as_str(), m.label.as_str()));
+                    (forms.len() - 1) as u32
+                })
+        })
+        .collect();
+    let doc: Vec<u32> = mentions.iter().map(|m| m.doc).collect();
+    resolve_forms(&doc, &form_idx, &forms, opts)
+}
+
+/// [`resolve`] for mentions given as codes: mention `i` is in document `doc[i]` and
+/// has the (text, label) pair `forms[form[i]]`. Callers that already hold distinct
+/// forms (the tagger and dictionary output do) skip hashing every mention's text.
+///
+/// Panics if a code is out of range or the slices differ in length; callers check.
+pub fn resolve_forms(
+    doc: &[u32],
+    form_idx: &[u32],
+    forms: &[(&str, &str)],
+    opts: &Options,
+) -> Resolution {
     let alias: HashMap<String, String> = opts
         .aliases
         .iter()
@@ -403,19 +420,7 @@ pub fn resolve(mentions: &[MentionIn], opts: &Options) -> Resolution {
         .collect();
     // Step 1: normalise, then apply what the user said.
     // Surface forms repeat a lot: normalise each distinct (text, label) once.
-    let mut form_of: HashMap<(&str, &str), usize> = HashMap::default();
-    let mut forms: Vec<(&str, &str)> = Vec::new();
-    let form_idx: Vec<usize> = mentions
-        .iter()
-        .map(|m| {
-            *form_of
-                .entry((m.text.as_str(), m.label.as_str()))
-                .or_insert_with(|| {
-                    forms.push((m.text.as_str(), m.label.as_str()));
-                    forms.len() - 1
-                })
-        })
-        .collect();
+    let form_idx: Vec<usize> = form_idx.iter().map(|&f| f as usize).collect();
     let normed: Vec<((Normalised, String), bool)> = forms
         .par_iter()
         .map(|&(text, label)| {
@@ -440,13 +445,11 @@ pub fn resolve(mentions: &[MentionIn], opts: &Options) -> Resolution {
             ((n, label), aliased.is_some())
         })
         .collect();
-    let norm: Vec<&(Normalised, String)> = form_idx.iter().map(|&i| &normed[i].0).collect();
-    let told: Vec<bool> = form_idx.iter().map(|&i| normed[i].1).collect();
     // Step 2: within each document, link short forms to the full form they stand for.
     let mut doc_ranges = Vec::new();
     let mut s = 0;
-    for i in 1..=mentions.len() {
-        if i == mentions.len() || mentions[i].doc != mentions[s].doc {
+    for i in 1..=doc.len() {
+        if i == doc.len() || doc[i] != doc[s] {
             doc_ranges.push(s..i);
             s = i;
         }
@@ -454,16 +457,13 @@ pub fn resolve(mentions: &[MentionIn], opts: &Options) -> Resolution {
     let split: std::collections::HashSet<String> =
         opts.split.iter().map(|x| fold_phrase(x)).collect();
     let joined: Vec<String> = normed.iter().map(|((n, _), _)| n.key.join(" ")).collect();
+    let links = FormLinks::build(&normed, &joined, &split);
     // For each mention, the mention (index within the corpus) whose form it resolves to
     // within its document: itself unless linked to a fuller form.
     let linked: Vec<usize> = doc_ranges
         .par_iter()
         .flat_map_iter(|r| {
-            let keys: Vec<&str> = form_idx[r.clone()]
-                .iter()
-                .map(|&f| joined[f].as_str())
-                .collect();
-            link_in_document(&norm[r.clone()], &told[r.clone()], &keys, &split)
+            link_in_document(&form_idx[r.clone()], &links)
                 .into_iter()
                 .map(move |j| r.start + j)
         })
@@ -485,10 +485,10 @@ pub fn resolve(mentions: &[MentionIn], opts: &Options) -> Resolution {
         })
         .collect();
     let mut acronym_nodes = vec![false; nodes.len()];
-    let mut mention_node = Vec::with_capacity(mentions.len());
+    let mut mention_node = Vec::with_capacity(doc.len());
     for (i, &target) in linked.iter().enumerate() {
         let id = form_node[form_idx[target]];
-        if target == i && is_acronym(&norm[i].0.display).is_some() {
+        if target == i && links.acronym_shape[form_idx[i]] {
             acronym_nodes[id as usize] = true;
         }
         mention_node.push(id);
@@ -496,55 +496,7 @@ pub fn resolve(mentions: &[MentionIn], opts: &Options) -> Resolution {
     let mut dsu = Dsu::new(nodes.len());
     let protected = |k: &[String]| split.contains(&k.join(" "));
     if opts.fuzzy {
-        // Blocking instead of comparing all pairs: equal transliteration-tolerant keys
-        // merge outright; for the edit-distance rule, two keys can only match if they
-        // agree on every word but one, so bucket each key once per word left out.
-        let variants: Vec<Vec<String>> = nodes
-            .iter()
-            .map(|(_, k)| k.iter().map(|w| variant(w)).collect())
-            .collect();
-        let mut same: HashMap<(&str, &[String]), Vec<u32>> = HashMap::default();
-        let mut but_one: HashMap<(&str, usize, Vec<&str>), Vec<u32>> = HashMap::default();
-        for (i, ((label, key), v)) in nodes.iter().zip(&variants).enumerate() {
-            if protected(key) {
-                continue;
-            }
-            same.entry((label.as_str(), v.as_slice()))
-                .or_default()
-                .push(i as u32);
-            if v.len() >= 2 {
-                for left_out in 0..v.len() {
-                    let rest: Vec<&str> = v
-                        .iter()
-                        .enumerate()
-                        .filter(|&(k, _)| k != left_out)
-                        .map(|(_, w)| w.as_str())
-                        .collect();
-                    but_one
-                        .entry((label.as_str(), left_out, rest))
-                        .or_default()
-                        .push(i as u32);
-                }
-            }
-        }
-        for ids in same.values() {
-            for w in ids.windows(2) {
-                dsu.union(w[0], w[1]);
-            }
-        }
-        for ((_, _, _), ids) in but_one.iter() {
-            if ids.len() > 1000 {
-                continue; // a pathological bucket: skip rather than go quadratic
-            }
-            for (x, &a) in ids.iter().enumerate() {
-                for &b in &ids[x + 1..] {
-                    let (ka, kb) = (&nodes[a as usize].1, &nodes[b as usize].1);
-                    if spelling_variants(ka, kb) {
-                        dsu.union(a, b);
-                    }
-                }
-            }
-        }
+        merge_spelling_variants(&nodes, &protected, &mut dsu);
     }
     // A lone surname joins the only multi-word person with that last word. (Across
     // documents only the last word: a lone "Paul" is not "Paul Volcker".)
@@ -622,94 +574,338 @@ pub fn resolve(mentions: &[MentionIn], opts: &Options) -> Resolution {
             dsu.union(w[0], w[1]);
         }
     }
-    build_entities(mentions, &norm, &mention_node, &mut dsu)
+    build_entities(doc, &form_idx, &normed, &mention_node, &mut dsu)
+}
+
+/// Union nodes whose keys are spelling variants: equal after [`variant`], or one
+/// word apart by [`close_words`] with the other words equal.
+///
+/// Blocking instead of comparing all pairs: equal transliteration-tolerant keys merge
+/// outright; for the edit-distance rule, two keys can only match if they agree on every
+/// word but one, so each key goes in one bucket per word left out, and only the
+/// distinct left-out words of a bucket are compared. Words are interned ids, so the
+/// buckets hash integers, not strings.
+/// (label, position of the word left out, hash of the other words).
+type Bucket = (u32, u32, u64);
+
+fn merge_spelling_variants(
+    nodes: &[(String, Vec<String>)],
+    protected: &dyn Fn(&[String]) -> bool,
+    dsu: &mut Dsu,
+) {
+    let mut word_of: HashMap<String, u32> = HashMap::default();
+    let mut words: Vec<String> = Vec::new();
+    let mut label_of: HashMap<&str, u32> = HashMap::default();
+    let mut keys: Vec<Option<(u32, Vec<u32>)>> = Vec::with_capacity(nodes.len());
+    for (label, key) in nodes {
+        if protected(key) {
+            keys.push(None);
+            continue;
+        }
+        let n = label_of.len() as u32;
+        let l = *label_of.entry(label.as_str()).or_insert(n);
+        let ids = key
+            .iter()
+            .map(|w| {
+                let v = variant(w);
+                match word_of.get(&v) {
+                    Some(&i) => i,
+                    None => {
+                        let i = words.len() as u32;
+                        words.push(v.clone());
+                        word_of.insert(v, i);
+                        i
+                    }
+                }
+            })
+            .collect();
+        keys.push(Some((l, ids)));
+    }
+    let mut same: HashMap<(u32, &[u32]), u32> = HashMap::default();
+    for (i, k) in keys.iter().enumerate() {
+        if let Some((l, v)) = k {
+            match same.get(&(*l, v.as_slice())) {
+                Some(&first) => dsu.union(first, i as u32),
+                None => {
+                    same.insert((*l, v.as_slice()), i as u32);
+                }
+            }
+        }
+    }
+    // Bucket key: (label, word left out, hash of the other words). A hash collision
+    // only adds candidates, which the word check below rejects.
+    let mut but_one: HashMap<Bucket, Vec<u32>> = HashMap::default();
+    let mut buf: Vec<u8> = Vec::new();
+    for (i, k) in keys.iter().enumerate() {
+        let Some((l, v)) = k else { continue };
+        if v.len() < 2 {
+            continue;
+        }
+        for left_out in 0..v.len() {
+            buf.clear();
+            for (j, w) in v.iter().enumerate() {
+                if j != left_out {
+                    buf.extend_from_slice(&w.to_le_bytes());
+                }
+            }
+            let h = xxhash_rust::xxh3::xxh3_64(&buf);
+            but_one
+                .entry((*l, left_out as u32, h))
+                .or_default()
+                .push(i as u32);
+        }
+    }
+    let mut buckets: Vec<(&Bucket, &Vec<u32>)> =
+        but_one.iter().filter(|(_, ids)| ids.len() > 1).collect();
+    buckets.sort_unstable_by_key(|(k, _)| **k);
+    for ((_, left_out, _), ids) in buckets {
+        if ids.len() > 1000 {
+            continue; // a pathological bucket: skip rather than go quadratic
+        }
+        let at = *left_out as usize;
+        // One representative node per distinct left-out word: nodes sharing it have
+        // equal keys and are already one.
+        let mut reps: Vec<(u32, u32)> = Vec::new();
+        for &n in ids {
+            let Some((_, v)) = &keys[n as usize] else {
+                continue;
+            };
+            reps.push((v[at], n));
+        }
+        reps.sort_unstable();
+        reps.dedup_by_key(|r| r.0);
+        for (x, &(wa, a)) in reps.iter().enumerate() {
+            for &(wb, b) in &reps[x + 1..] {
+                let (ka, kb) = (&keys[a as usize], &keys[b as usize]);
+                let agree = match (ka, kb) {
+                    (Some((_, va)), Some((_, vb))) => {
+                        va.len() == vb.len()
+                            && va
+                                .iter()
+                                .zip(vb)
+                                .enumerate()
+                                .all(|(j, (p, q))| j == at || p == q)
+                    }
+                    _ => false,
+                };
+                if agree && close_words(&words[wa as usize], &words[wb as usize]) {
+                    dsu.union(a, b);
+                }
+            }
+        }
+    }
 }
 
 fn fold_phrase(s: &str) -> String {
     s.split_whitespace().map(fold).collect::<Vec<_>>().join(" ")
 }
 
-/// Keys (joined) each mention of one document resolves to.
-/// For each mention of one document, the index (within the document) of the mention
-/// whose form it stands for: itself, or the fuller form it links to.
-fn link_in_document(
-    norm: &[&(Normalised, String)],
-    told: &[bool],
-    keys: &[&str],
-    split: &std::collections::HashSet<String>,
-) -> Vec<usize> {
-    let mut out: Vec<usize> = (0..norm.len()).collect();
-    // Index the full forms once: (label, word) and (label, initials) -> their positions,
-    // in reading order, so each short form finds its nearest full form by binary search.
-    let mut by_word: HashMap<(&str, &str), Vec<usize>> = HashMap::default();
-    let mut by_initials: HashMap<(&str, String), Vec<usize>> = HashMap::default();
-    for (j, (m, l)) in norm.iter().enumerate() {
-        if m.key.len() < 2 || told[j] {
-            continue;
+/// What linking within a document needs of each distinct form, computed once per
+/// form: a corpus has a million mentions but a tenth as many forms, and hashing small
+/// integer ids per mention is much cheaper than hashing and allocating strings.
+struct FormLinks {
+    label: Vec<u32>,
+    /// Sorted distinct word ids of a full (multi-word, not aliased) form.
+    words: Vec<Vec<u32>>,
+    /// Initials id of a full form that is not a person ("European Union" -> "eu").
+    initials: Vec<Option<u32>>,
+    /// What a short form looks for: (among initials?, id); `None` for forms that never
+    /// link (full forms, aliased or split names).
+    wants: Vec<Option<(bool, u32)>>,
+    /// The display looks like an acronym ("EU", "U.S."), whatever the label.
+    acronym_shape: Vec<bool>,
+}
+
+impl FormLinks {
+    fn build(
+        normed: &[((Normalised, String), bool)],
+        joined: &[String],
+        split: &std::collections::HashSet<String>,
+    ) -> Self {
+        let mut ids: HashMap<String, u32> = HashMap::default();
+        let mut intern = |s: &str| -> u32 {
+            if let Some(&i) = ids.get(s) {
+                return i;
+            }
+            let i = ids.len() as u32;
+            ids.insert(s.to_string(), i);
+            i
+        };
+        let n = normed.len();
+        let mut out = FormLinks {
+            label: Vec::with_capacity(n),
+            words: Vec::with_capacity(n),
+            initials: Vec::with_capacity(n),
+            wants: Vec::with_capacity(n),
+            acronym_shape: Vec::with_capacity(n),
+        };
+        for (((m, label), told), key) in normed.iter().zip(joined) {
+            let acronym = is_acronym(&m.display);
+            out.acronym_shape.push(acronym.is_some());
+            out.label.push(intern(label));
+            let full = m.key.len() >= 2 && !told;
+            let mut words: Vec<u32> = if full {
+                m.key.iter().map(|w| intern(w)).collect()
+            } else {
+                Vec::new()
+            };
+            words.sort_unstable();
+            words.dedup();
+            out.words.push(words);
+            out.initials
+                .push((full && label != "PER").then(|| intern(&initials(&m.display))));
+            let wants = if *told || split.contains(key) {
+                None
+            } else {
+                match (acronym.filter(|_| label != "PER"), m.key.len()) {
+                    (Some(a), _) => Some((true, intern(&a))),
+                    (None, 1) => Some((false, intern(&m.key[0]))),
+                    _ => None,
+                }
+            };
+            out.wants.push(wants);
         }
-        let mut words: Vec<&str> = m.key.iter().map(String::as_str).collect();
-        words.sort_unstable();
-        words.dedup();
-        for w in words {
-            by_word.entry((l.as_str(), w)).or_default().push(j);
+        out
+    }
+}
+
+/// For each mention of one document (given by its form), the index within the
+/// document of the mention whose form it stands for: itself, or the fuller form it
+/// links to (the nearest one before it, else the first after).
+fn link_in_document(forms: &[usize], links: &FormLinks) -> Vec<usize> {
+    let mut out: Vec<usize> = (0..forms.len()).collect();
+    if forms.iter().all(|&f| links.wants[f].is_none()) {
+        return out;
+    }
+    // Index the full forms once, sorted by (among initials?, label, id, position), so
+    // each short form finds its candidates as one sorted run.
+    let mut index: Vec<(bool, u32, u32, usize)> = Vec::new();
+    for (j, &f) in forms.iter().enumerate() {
+        let label = links.label[f];
+        for &w in &links.words[f] {
+            index.push((false, label, w, j));
         }
-        if l != "PER" {
-            by_initials
-                .entry((l.as_str(), initials(&m.display)))
-                .or_default()
-                .push(j);
+        if let Some(x) = links.initials[f] {
+            index.push((true, label, x, j));
         }
     }
-    for (i, (n, label)) in norm.iter().enumerate() {
-        if told[i] || split.contains(keys[i]) {
+    if index.is_empty() {
+        return out;
+    }
+    index.sort_unstable();
+    for (i, &f) in forms.iter().enumerate() {
+        let Some((among_initials, id)) = links.wants[f] else {
+            continue;
+        };
+        let label = links.label[f];
+        let key = (among_initials, label, id);
+        let lo = index.partition_point(|e| (e.0, e.1, e.2) < key);
+        let hi = lo + index[lo..].partition_point(|e| (e.0, e.1, e.2) == key);
+        if lo == hi {
             continue;
         }
-        let acronym = (label != "PER").then(|| is_acronym(&n.display)).flatten();
-        let candidates = match (&acronym, n.key.len()) {
-            (Some(a), _) => by_initials.get(&(label.as_str(), a.clone())),
-            (None, 1) => by_word.get(&(label.as_str(), n.key[0].as_str())),
-            _ => None,
-        };
-        let Some(c) = candidates else { continue };
-        // Nearest full form before, else the first after.
-        let k = c.partition_point(|&j| j < i);
-        let found = if k > 0 {
-            Some(c[k - 1])
-        } else {
-            c.get(k).copied()
-        };
-        if let Some(j) = found.filter(|&j| j != i) {
-            out[i] = j;
+        let run = &index[lo..hi];
+        let k = run.partition_point(|e| e.3 < i);
+        let found = if k > 0 { run[k - 1].3 } else { run[k].3 };
+        if found != i {
+            out[i] = found;
+        }
+    }
+    out
+}
+
+/// Counts of `(group, value)` pairs, sorted by group then value.
+fn pair_counts(mut pairs: Vec<u64>) -> Vec<(u32, u32, u32)> {
+    pairs.par_sort_unstable();
+    let mut out: Vec<(u32, u32, u32)> = Vec::new();
+    for p in pairs {
+        let (g, v) = ((p >> 32) as u32, p as u32);
+        match out.last_mut() {
+            Some(last) if last.0 == g && last.1 == v => last.2 += 1,
+            _ => out.push((g, v, 1)),
         }
     }
     out
 }
 
 fn build_entities(
-    mentions: &[MentionIn],
-    norm: &[&(Normalised, String)],
+    doc: &[u32],
+    form_idx: &[usize],
+    normed: &[((Normalised, String), bool)],
     mention_node: &[u32],
     dsu: &mut Dsu,
 ) -> Resolution {
-    // Group mentions by root.
-    let roots: Vec<u32> = mention_node.iter().map(|&n| dsu.find(n)).collect();
-    let mut groups: HashMap<u32, Vec<usize>> = HashMap::default();
-    for (i, &r) in roots.iter().enumerate() {
-        groups.entry(r).or_default().push(i);
+    // One slot per root (entity), numbered in order of first mention.
+    let node_root: Vec<u32> = (0..dsu.parent.len() as u32).map(|x| dsu.find(x)).collect();
+    let mut slot_of_root = vec![u32::MAX; node_root.len()];
+    let mut roots: Vec<u32> = Vec::new();
+    let slot: Vec<u32> = mention_node
+        .iter()
+        .map(|&n| {
+            let r = node_root[n as usize] as usize;
+            if slot_of_root[r] == u32::MAX {
+                slot_of_root[r] = roots.len() as u32;
+                roots.push(r as u32);
+            }
+            slot_of_root[r]
+        })
+        .collect();
+    // Displays and labels as ids, so counting per entity sorts integers.
+    let mut display_of: HashMap<&str, u32> = HashMap::default();
+    let mut displays: Vec<&str> = Vec::new();
+    let mut label_of: HashMap<&str, u32> = HashMap::default();
+    let mut labels: Vec<&str> = Vec::new();
+    let mut form_ids: Vec<(u32, u32)> = Vec::with_capacity(normed.len());
+    for ((n, label), _) in normed {
+        let d = *display_of.entry(n.display.as_str()).or_insert_with(|| {
+            displays.push(n.display.as_str());
+            displays.len() as u32 - 1
+        });
+        let l = *label_of.entry(label.as_str()).or_insert_with(|| {
+            labels.push(label.as_str());
+            labels.len() as u32 - 1
+        });
+        form_ids.push((d, l));
     }
-    let mut ents: Vec<(u32, Entity)> = groups
+    let pack = |g: u32, v: u32| ((g as u64) << 32) | v as u64;
+    let by_display = pair_counts(
+        slot.iter()
+            .zip(form_idx)
+            .map(|(&s, &f)| pack(s, form_ids[f].0))
+            .collect(),
+    );
+    let by_label = pair_counts(
+        slot.iter()
+            .zip(form_idx)
+            .map(|(&s, &f)| pack(s, form_ids[f].1))
+            .collect(),
+    );
+    let by_doc = pair_counts(slot.iter().zip(doc).map(|(&s, &d)| pack(s, d)).collect());
+    let n = roots.len();
+    let mut forms: Vec<Vec<(&str, u32)>> = vec![Vec::new(); n];
+    for &(s, d, c) in &by_display {
+        forms[s as usize].push((displays[d as usize], c));
+    }
+    let mut best_label: Vec<(u32, &str)> = vec![(0, ""); n];
+    for &(s, l, c) in &by_label {
+        let cur = &mut best_label[s as usize];
+        let name = labels[l as usize];
+        // Most frequent label; ties to the smaller name, so the choice is stable.
+        if c > cur.0 || (c == cur.0 && name < cur.1) {
+            *cur = (c, name);
+        }
+    }
+    let mut n_docs = vec![0u32; n];
+    for &(s, _, _) in &by_doc {
+        n_docs[s as usize] += 1;
+    }
+    let words = |f: &str| f.split(' ').count().min(3);
+    let mut ents: Vec<(u32, u32, Entity)> = forms
         .into_iter()
-        .map(|(root, idx)| {
+        .enumerate()
+        .map(|(s, mut ranked)| {
             // Canonical name: the most frequent form among the longest ones (full names
             // over surnames), ties broken by the form itself so the choice is stable.
-            let mut forms: HashMap<&str, u32> = HashMap::default();
-            let mut labels: HashMap<&str, u32> = HashMap::default();
-            for &i in &idx {
-                *forms.entry(norm[i].0.display.as_str()).or_default() += 1;
-                *labels.entry(norm[i].1.as_str()).or_default() += 1;
-            }
-            let words = |f: &str| f.split(' ').count().min(3);
-            let mut ranked: Vec<(&str, u32)> = forms.into_iter().collect();
             ranked.sort_by(|a, b| {
                 words(b.0)
                     .cmp(&words(a.0))
@@ -717,40 +913,35 @@ fn build_entities(
                     .then(a.0.cmp(b.0))
             });
             let name = ranked[0].0.to_string();
-            let mut aliases: Vec<(&str, u32)> = ranked.clone();
-            aliases.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-            let mut lab: Vec<(&str, u32)> = labels.into_iter().collect();
-            lab.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-            let mut docs: Vec<u32> = idx.iter().map(|&i| mentions[i].doc).collect();
-            docs.sort_unstable();
-            docs.dedup();
+            let mentions = ranked.iter().map(|x| x.1).sum();
+            ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
             (
-                root,
+                roots[s],
+                s as u32,
                 Entity {
                     name,
-                    label: lab[0].0.to_string(),
-                    aliases: aliases.into_iter().map(|(f, _)| f.to_string()).collect(),
-                    mentions: idx.len() as u32,
-                    documents: docs.len() as u32,
+                    label: best_label[s].1.to_string(),
+                    aliases: ranked.into_iter().map(|(f, _)| f.to_string()).collect(),
+                    mentions,
+                    documents: n_docs[s],
                 },
             )
         })
         .collect();
     ents.sort_by(|a, b| {
-        (a.1.label.as_str(), a.1.name.as_str(), a.0).cmp(&(
-            b.1.label.as_str(),
-            b.1.name.as_str(),
+        (a.2.label.as_str(), a.2.name.as_str(), a.0).cmp(&(
+            b.2.label.as_str(),
+            b.2.name.as_str(),
             b.0,
         ))
     });
-    let index: HashMap<u32, u32> = ents
-        .iter()
-        .enumerate()
-        .map(|(i, (root, _))| (*root, i as u32))
-        .collect();
+    let mut position = vec![0u32; n];
+    for (i, (_, s, _)) in ents.iter().enumerate() {
+        position[*s as usize] = i as u32;
+    }
     Resolution {
-        entity_of: roots.iter().map(|r| index[r]).collect(),
-        entities: ents.into_iter().map(|(_, e)| e).collect(),
+        entity_of: slot.iter().map(|&s| position[s as usize]).collect(),
+        entities: ents.into_iter().map(|(_, _, e)| e).collect(),
     }
 }
 

@@ -107,9 +107,8 @@ fn dictionary_matches<'py>(
     let mut start = Vec::with_capacity(n);
     let mut end = Vec::with_capacity(n);
     let mut key = Vec::with_capacity(n);
-    let mut text = Vec::with_capacity(n);
+    let mut ranges = Vec::with_capacity(n);
     for (i, rows) in per_doc.into_iter().enumerate() {
-        let body = docs[i].text.as_str();
         for (s, c0, c1, k, r) in rows {
             doc.push(i as i64);
             paragraph.push(docs[i].sentences[s as usize].paragraph as i64);
@@ -117,7 +116,7 @@ fn dictionary_matches<'py>(
             start.push(c0);
             end.push(c1);
             key.push(k);
-            text.push(&body[r]);
+            ranges.push((i, r));
         }
     }
     let d = PyDict::new(py);
@@ -127,7 +126,9 @@ fn dictionary_matches<'py>(
     d.set_item("start", start.into_pyarray(py))?;
     d.set_item("end", end.into_pyarray(py))?;
     d.set_item("key", key.into_pyarray(py))?;
-    d.set_item("text", PyList::new(py, text)?)?;
+    let (form, forms) = super::intern(ranges.into_iter().map(|(i, r)| &docs[i].text[r]));
+    d.set_item("form", form.into_pyarray(py))?;
+    d.set_item("forms", PyList::new(py, forms)?)?;
     Ok(d)
 }
 

@@ -154,6 +154,22 @@ pub(crate) fn run_with_progress<T: Send>(
     }
 }
 
+/// Codes into distinct strings, in order of first appearance: mention texts repeat
+/// so much that handing Python one string per mention costs more than finding them.
+pub(crate) fn intern<'a>(texts: impl Iterator<Item = &'a str>) -> (Vec<i64>, Vec<&'a str>) {
+    let mut code_of: foldhash::HashMap<&str, i64> = foldhash::HashMap::default();
+    let mut distinct = Vec::new();
+    let codes = texts
+        .map(|t| {
+            *code_of.entry(t).or_insert_with(|| {
+                distinct.push(t);
+                distinct.len() as i64 - 1
+            })
+        })
+        .collect();
+    (codes, distinct)
+}
+
 /// A bar when asked for and the work is big enough to be worth one.
 pub(crate) fn bar(show: bool, total: usize, desc: &str) -> Option<Bar<'_>> {
     (show && total >= 2000).then_some(Bar {

@@ -199,15 +199,18 @@ fn tag_articles<'py>(
     for c in out.iter_mut() {
         c.reserve(n);
     }
-    let mut text = Vec::with_capacity(n);
-    for (doc, rows) in docs.iter().zip(&cols) {
-        for (row, range) in rows {
+    for rows in &cols {
+        for (row, _) in rows {
             for (c, v) in out.iter_mut().zip(row) {
                 c.push(*v);
             }
-            text.push(&doc.text[range.clone()]);
         }
     }
+    let (form, forms) = super::intern(
+        docs.iter()
+            .zip(&cols)
+            .flat_map(|(doc, rows)| rows.iter().map(|(_, r)| &doc.text[r.clone()])),
+    );
     let d = PyDict::new(py);
     for (name, col) in ["doc", "paragraph", "sentence", "start", "end", "label"]
         .into_iter()
@@ -215,7 +218,8 @@ fn tag_articles<'py>(
     {
         d.set_item(name, col.into_pyarray(py))?;
     }
-    d.set_item("text", PyList::new(py, text)?)?;
+    d.set_item("form", form.into_pyarray(py))?;
+    d.set_item("forms", PyList::new(py, forms)?)?;
     Ok(d)
 }
 

@@ -1,25 +1,31 @@
 //! Binding for entity resolution.
 
-use numpy::IntoPyArray;
+use foldhash::HashMap;
+use numpy::{IntoPyArray, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use super::run;
-use crate::core::resolve::{self, MentionIn, Options};
+use super::{run, to_py};
+use crate::core::resolve::{self, Options};
+use crate::core::Error;
 
 /// Resolve mentions (grouped by document, in reading order) to entities.
 ///
-/// Returns `entity_of` (int64 array, one per mention) and `entities`: columns `name`,
-/// `label`, `aliases` (list of lists), `mentions`, `documents`.
+/// Mention `i` is in document `doc[i]`, has text `texts[text[i]]` and label
+/// `labels[label[i]]`: codes into distinct strings, so no per-mention string crosses
+/// from Python. Returns `entity_of` (int64 array, one per mention) and `entities`:
+/// columns `name`, `label`, `aliases` (list of lists), `mentions`, `documents`.
 #[pyfunction]
-#[pyo3(signature = (doc, text, label, aliases=Vec::new(), merge=Vec::new(), split=Vec::new(),
-                    demonyms=Vec::new(), fuzzy=true, threads=None))]
+#[pyo3(signature = (doc, text, texts, label, labels, aliases=Vec::new(), merge=Vec::new(),
+                    split=Vec::new(), demonyms=Vec::new(), fuzzy=true, threads=None))]
 #[allow(clippy::too_many_arguments)]
 fn resolve_mentions<'py>(
     py: Python<'py>,
-    doc: Vec<i64>,
-    text: Vec<String>,
-    label: Vec<String>,
+    doc: PyReadonlyArray1<'py, i64>,
+    text: PyReadonlyArray1<'py, i64>,
+    texts: Vec<String>,
+    label: PyReadonlyArray1<'py, i64>,
+    labels: Vec<String>,
     aliases: Vec<(String, String)>,
     merge: Vec<Vec<String>>,
     split: Vec<String>,
@@ -27,24 +33,48 @@ fn resolve_mentions<'py>(
     fuzzy: bool,
     threads: Option<usize>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    if doc.len() != text.len() || doc.len() != label.len() {
-        return Err(pyo3::exceptions::PyValueError::new_err(format!(
-            "doc, text and label differ in length: {}, {}, {}",
-            doc.len(),
-            text.len(),
-            label.len()
-        )));
+    let (doc, text, label) = (doc.as_array(), text.as_array(), label.as_array());
+    let n = doc.len();
+    if text.len() != n || label.len() != n {
+        return Err(to_py(
+            py,
+            Error::input(format!(
+                "doc, text and label differ in length: {n}, {}, {}",
+                text.len(),
+                label.len()
+            )),
+        ));
     }
-    let mentions: Vec<MentionIn> = doc
-        .into_iter()
-        .zip(text)
-        .zip(label)
-        .map(|((d, t), l)| MentionIn {
-            doc: d.max(0) as u32,
-            text: t,
-            label: l,
+    let check = |name: &str, codes: &[i64], size: usize| -> PyResult<()> {
+        match codes.iter().position(|&c| c < 0 || c as usize >= size) {
+            Some(i) => Err(to_py(
+                py,
+                Error::input(format!(
+                    "{name}[{i}] is {}, outside the {size} distinct values given",
+                    codes[i]
+                )),
+            )),
+            None => Ok(()),
+        }
+    };
+    let (doc, text, label) = (doc.to_vec(), text.to_vec(), label.to_vec());
+    check("text", &text, texts.len())?;
+    check("label", &label, labels.len())?;
+    check("doc", &doc, u32::MAX as usize)?;
+    // Distinct (text, label) pairs: the unit resolution normalises.
+    let mut pair_of: HashMap<(i64, i64), u32> = HashMap::default();
+    let mut forms: Vec<(&str, &str)> = Vec::new();
+    let form: Vec<u32> = text
+        .iter()
+        .zip(&label)
+        .map(|(&t, &l)| {
+            *pair_of.entry((t, l)).or_insert_with(|| {
+                forms.push((texts[t as usize].as_str(), labels[l as usize].as_str()));
+                (forms.len() - 1) as u32
+            })
         })
         .collect();
+    let doc: Vec<u32> = doc.iter().map(|&d| d as u32).collect();
     let opts = Options {
         aliases,
         merge,
@@ -52,7 +82,9 @@ fn resolve_mentions<'py>(
         demonyms,
         fuzzy,
     };
-    let r = run(py, threads, || Ok(resolve::resolve(&mentions, &opts)))?;
+    let r = run(py, threads, || {
+        Ok(resolve::resolve_forms(&doc, &form, &forms, &opts))
+    })?;
     let d = PyDict::new(py);
     let ids: Vec<i64> = r.entity_of.iter().map(|&e| e as i64).collect();
     d.set_item("entity_of", ids.into_pyarray(py))?;
