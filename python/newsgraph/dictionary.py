@@ -281,7 +281,7 @@ def _matches_frame(
     corpus: Any, dictionary: Dictionary, threads: int | None, progress: bool
 ) -> pd.DataFrame:
     """:func:`dictionary_matches` plus ``_doc``, the document positions."""
-    from .frame import categorical
+    from .frame import categorical, doc_column
 
     cols = _core.dictionary_matches(
         corpus._articles, dictionary._core, threads=threads, progress=progress
@@ -289,7 +289,7 @@ def _matches_frame(
     doc = np.asarray(cols["doc"], dtype=np.int64)
     return pd.DataFrame(
         {
-            "doc_id": corpus._ids.to_numpy()[doc],
+            "doc_id": doc_column(corpus._ids, doc),
             "paragraph": cols["paragraph"],
             "sentence": cols["sentence"],
             "start": cols["start"],

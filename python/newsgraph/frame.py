@@ -109,9 +109,11 @@ def categorical(codes: Any, categories: Any, sort: bool = True) -> pd.Categorica
     """A categorical from codes into distinct values (no re-hashing of the values).
 
     Categories are sorted by default, so the same mentions give equal dtypes however
-    they were found (one corpus, batches of a scan, partitions of a Dask run).
+    they were found (one corpus, batches of a scan, partitions of a Dask run). They are
+    Python strings (object dtype): turning 100,000 forms into Arrow strings and back
+    costs more than everything else done with them.
     """
-    cats = pd.Index(list(categories), dtype="str")
+    cats = pd.Index(list(categories), dtype=object)
     codes = np.asarray(codes, dtype=np.int64)
     if sort and len(cats):
         order = cats.argsort()
@@ -122,12 +124,36 @@ def categorical(codes: Any, categories: Any, sort: bool = True) -> pd.Categorica
     return pd.Categorical.from_codes(codes, categories=cats)
 
 
+def union(parts: list[Any]) -> pd.Categorical:
+    """Concatenate categoricals (or strings) over the union of their categories, as
+    :func:`categorical` would have coded them."""
+    cats = []
+    for p in parts:
+        c = pd.Categorical(p)
+        cats.append(
+            pd.Categorical.from_codes(c.codes, categories=pd.Index(c.categories, dtype=object))
+        )
+    u = pd.api.types.union_categoricals(cats, ignore_order=True, sort_categories=True)
+    return pd.Categorical.from_codes(u.codes, categories=pd.Index(u.categories, dtype=object))
+
+
 def codes_of(values: Any) -> tuple[np.ndarray, list[Any]]:
     """Codes and distinct values of a column, categorical or not."""
     if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
-        return values.cat.codes.to_numpy(dtype=np.int64), list(values.cat.categories)
+        cats = values.cat.categories
+        return values.cat.codes.to_numpy(dtype=np.int64), cats.to_numpy(dtype=object).tolist()
     codes, uniques = pd.factorize(np.asarray(values, dtype=object))
     return codes.astype(np.int64), list(uniques)
+
+
+def doc_column(ids: pd.Index, doc: np.ndarray) -> Any:
+    """The ``doc_id`` of each row, given document positions.
+
+    String ids stay Python strings (object dtype): building Arrow strings for a
+    million rows that repeat a few thousand ids is slow and saves nothing.
+    """
+    values = ids.to_numpy()[doc]
+    return pd.Series(values, dtype=object) if values.dtype == object else values
 
 
 def mentions_frame(corpus: Any, cols: dict[str, Any], labels: tuple[str, ...]) -> pd.DataFrame:
@@ -139,7 +165,7 @@ def mentions_frame(corpus: Any, cols: dict[str, Any], labels: tuple[str, ...]) -
     doc = np.asarray(cols["doc"], dtype=np.int64)
     return pd.DataFrame(
         {
-            "doc_id": corpus._ids.to_numpy()[doc],
+            "doc_id": doc_column(corpus._ids, doc),
             "paragraph": cols["paragraph"],
             "sentence": cols["sentence"],
             "start": cols["start"],
@@ -182,9 +208,7 @@ def merge_mentions(
         out = parts[0]
     else:
         for c in CATEGORICAL_COLUMNS:
-            cats = pd.api.types.union_categoricals(
-                [pd.Categorical(p[c]) for p in parts], ignore_order=True, sort_categories=True
-            )
+            cats = union([p[c] for p in parts])
             at = 0
             for i, p in enumerate(parts):
                 parts[i] = p.assign(**{c: cats[at : at + len(p)]})

@@ -188,14 +188,7 @@ class Collected:
             return self.records[0].reset_index(drop=True)
         # Each batch codes its own surface forms; one set of categories for all keeps
         # the concatenation categorical (and small).
-        merged = {
-            c: pd.api.types.union_categoricals(
-                [pd.Categorical(r[c]) for r in self.records],
-                ignore_order=True,
-                sort_categories=True,
-            )
-            for c in frame.CATEGORICAL_COLUMNS
-        }
+        merged = {c: frame.union([r[c] for r in self.records]) for c in frame.CATEGORICAL_COLUMNS}
         recs = pd.concat(
             [r.drop(columns=list(merged)) for r in self.records], ignore_index=True
         ).assign(**merged)[RECORD_COLUMNS]
@@ -281,7 +274,7 @@ class Scan:
             r = self._records
             merged = pd.DataFrame(
                 {
-                    "doc_id": self._ids.to_numpy()[r["doc"].to_numpy(dtype=np.int64)],
+                    "doc_id": frame.doc_column(self._ids, r["doc"].to_numpy(dtype=np.int64)),
                     "paragraph": r["paragraph"].to_numpy(),
                     "sentence": r["sentence"].to_numpy(),
                     "start": r["start"].to_numpy(),
