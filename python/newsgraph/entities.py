@@ -89,6 +89,7 @@ def resolve_frame(
     ``dictionary_rows`` marks rows whose label is a dictionary key (not resolved: the
     key is the entity). Mentions must be in document order. ``text`` and ``label``
     may be categorical (the core's tables are), which saves hashing every mention.
+    ``mentions`` is the caller's own table: the columns are added to it in place.
     """
     from .frame import categorical, codes_of
 
@@ -151,7 +152,8 @@ def resolve_frame(
     # Names can repeat across labels ("Georgia" the place and the person), and a
     # categorical needs distinct categories: code the names, then the mentions.
     name_codes, names = pd.factorize(ents["entity"].to_numpy(dtype=object))
-    result = mentions.copy()
+    # Callers hand over a table of their own: add the columns in place, no copy.
+    result = mentions
     result["entity_id"] = entity_id
     result["entity"] = categorical(name_codes[entity_id], names, sort=False)
     return result, ents
@@ -190,20 +192,33 @@ def entity_counts(
                     raise InputError(f"freq={freq!r} is not a pandas period alias: {e}") from None
             elif freq is not None:
                 raise InputError(f"freq applies to dates, but {by!r} is not a date column")
-        m = m.assign(**{by: group.to_numpy()})
-        out = (
-            m.groupby([by, *cols], sort=True, observed=True, dropna=False)
-            .size()
-            .rename("count")
-            .reset_index()
-        )
-        out = out[out["count"] > 0]
-        out[by] = out[by].astype("category")
+        out = _count_by(m, by, group)
     out["entity"] = out["entity"].astype("category")
     out["label"] = out["label"].astype("category")
     sort = ([by] if by else []) + ["count", "entity_id"]
     asc = ([True] if by else []) + [False, True]
     return out.sort_values(sort, ascending=asc, kind="stable").reset_index(drop=True)
+
+
+def _count_by(m: pd.DataFrame, by: str, group: pd.Series) -> pd.DataFrame:
+    """Mentions per (group, entity), as a groupby would count them (groups sorted,
+    a missing group value kept as a group of its own), from integer codes."""
+    gcode, groups = pd.factorize(group, sort=True, use_na_sentinel=False)
+    ent = m["entity_id"].to_numpy(dtype=np.int64)
+    n_ent = int(ent.max()) + 1 if len(ent) else 1
+    keys, first, counts = np.unique(
+        gcode.astype(np.int64) * n_ent + ent, return_index=True, return_counts=True
+    )
+    rows = m.iloc[first]
+    return pd.DataFrame(
+        {
+            by: pd.Categorical(np.asarray(groups, dtype=object)[keys // n_ent]),
+            "entity_id": keys % n_ent,
+            "entity": rows["entity"].to_numpy(),
+            "label": rows["label"].to_numpy(),
+            "count": counts.astype(np.int64),
+        }
+    )
 
 
 def _per_mention(m: pd.DataFrame, docs: pd.DataFrame, column: str) -> pd.Series:

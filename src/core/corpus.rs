@@ -103,13 +103,23 @@ pub fn parse_all_with<S: AsRef<str> + Sync>(
     texts: &[Option<S>],
     progress: &Progress,
 ) -> Result<Vec<Article>> {
+    parse_all_at(texts, 0, progress)
+}
+
+/// [`parse_all_with`] for texts that start at document `first` of a larger corpus
+/// (errors name the document by its place in the whole corpus).
+pub fn parse_all_at<S: AsRef<str> + Sync>(
+    texts: &[Option<S>],
+    first: usize,
+    progress: &Progress,
+) -> Result<Vec<Article>> {
     texts
         .par_iter()
         .enumerate()
         .map(|(i, t)| {
             progress.check()?;
             progress.tick(1);
-            Ok((i, t))
+            Ok((first + i, t))
         })
         .map(|r| r.and_then(|(i, t)| parse_one(i, t)))
         .collect()

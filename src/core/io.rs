@@ -110,6 +110,23 @@ pub fn read_jsonl(
     id_field: Option<&str>,
     skip_errors: bool,
 ) -> Result<Jsonl> {
+    read_jsonl_with(path, text_field, id_field, skip_errors, |_| Ok(()))
+}
+
+/// Lines decoded at a time by [`read_jsonl_with`]: enough to keep every core busy,
+/// few enough that a chunk's raw texts are a small part of memory.
+const CHUNK_LINES: usize = 2048;
+
+/// [`read_jsonl`], handing each chunk of records to `on_chunk` (in file order) before
+/// keeping them. The caller may take the texts out (to parse them right away), so the
+/// raw text of the whole file is never held at once.
+pub fn read_jsonl_with(
+    path: &Path,
+    text_field: &str,
+    id_field: Option<&str>,
+    skip_errors: bool,
+    mut on_chunk: impl FnMut(&mut [Record]) -> Result<()>,
+) -> Result<Jsonl> {
     let bytes = read_bytes(path)?;
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let mut lines = Vec::new();
@@ -128,20 +145,24 @@ pub fn read_jsonl(
         }
         start = end + 1;
     }
-    let parsed: Vec<Result<Record>> = lines
-        .par_iter()
-        .map(|&(line, bytes)| parse_record(path, line, bytes, text_field, id_field))
-        .collect();
     let mut out = Jsonl::default();
-    for r in parsed {
-        match r {
-            Ok(rec) => out.records.push(rec),
-            Err(e) if skip_errors => out.skipped.push(Skipped {
-                line: e.line.unwrap_or(0),
-                message: e.message,
-            }),
-            Err(e) => return Err(e),
+    for chunk in lines.chunks(CHUNK_LINES) {
+        let parsed: Vec<Result<Record>> = chunk
+            .par_iter()
+            .map(|&(line, bytes)| parse_record(path, line, bytes, text_field, id_field))
+            .collect();
+        let first = out.records.len();
+        for r in parsed {
+            match r {
+                Ok(rec) => out.records.push(rec),
+                Err(e) if skip_errors => out.skipped.push(Skipped {
+                    line: e.line.unwrap_or(0),
+                    message: e.message,
+                }),
+                Err(e) => return Err(e),
+            }
         }
+        on_chunk(&mut out.records[first..])?;
     }
     Ok(out)
 }

@@ -114,6 +114,11 @@ pub fn parse_article(raw: &str) -> Result<Article> {
             });
         }
     }
+    // The capacity guess (a token per five bytes) can overshoot by a lot on texts of
+    // long words or numbers; a corpus holds these tables for its whole life.
+    if tokens.capacity() - tokens.len() > tokens.len() / 8 {
+        tokens.shrink_to_fit();
+    }
     Ok(Article {
         text,
         meta: cleaned.meta,

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use super::{run, Articles};
 use crate::core::cooccur::{self, Count, DocInput, Measure, Occurrence, Options, Scope};
 use crate::core::offsets::CharOffsets;
-use crate::core::{Article, Error, Result as CoreResult};
+use crate::core::{Article, Error, Result as CoreResult, Span};
 
 fn column(name: &str, a: &PyReadonlyArray1<'_, i64>, n: Option<usize>) -> CoreResult<Vec<i64>> {
     let v = a.as_array().to_vec();
@@ -30,23 +30,27 @@ fn column(name: &str, a: &PyReadonlyArray1<'_, i64>, n: Option<usize>) -> CoreRe
 }
 
 /// Token index range `[first, last)` of the tokens overlapping character span
-/// `[start, end)`, given the tokens' character starts and ends.
-fn token_range(starts: &[u32], ends: &[u32], start: i64, end: i64) -> (u32, u32) {
-    let first = ends.partition_point(|&e| (e as i64) <= start);
-    let last = starts.partition_point(|&s| (s as i64) < end);
+/// `[start, end)`, given the tokens' character spans.
+fn token_range(tokens: &[Span], start: i64, end: i64) -> (u32, u32) {
+    let first = tokens.partition_point(|t| (t.end as i64) <= start);
+    let last = tokens.partition_point(|t| (t.start as i64) < end);
     let last = last.max(first + 1);
     (first as u32, last as u32)
 }
 
-fn token_chars(a: &Article) -> (Vec<u32>, Vec<u32>) {
-    let mut conv = CharOffsets::new(&a.text);
-    let mut s = Vec::with_capacity(a.tokens.len());
-    let mut e = Vec::with_capacity(a.tokens.len());
-    for t in &a.tokens {
-        s.push(conv.get(t.start as usize) as u32);
-        e.push(conv.get(t.end as usize) as u32);
+/// The tokens of an article as character spans. Most news text is ASCII, where byte
+/// and character offsets agree: then the article's own table serves, uncopied.
+fn token_chars(a: &Article) -> std::borrow::Cow<'_, [Span]> {
+    if a.text.is_ascii() {
+        return std::borrow::Cow::Borrowed(&a.tokens);
     }
-    (s, e)
+    let mut conv = CharOffsets::new(&a.text);
+    let spans = a
+        .tokens
+        .iter()
+        .map(|t| Span::new(conv.get(t.start as usize), conv.get(t.end as usize)))
+        .collect();
+    std::borrow::Cow::Owned(spans)
 }
 
 fn to_u32(name: &str, i: usize, x: i64) -> CoreResult<u32> {
@@ -108,9 +112,9 @@ fn cooccur_counts<'py>(
                 let a = &docs[d];
                 let mut occurrences = Vec::with_capacity(rows.len());
                 if !rows.is_empty() {
-                    let (ts, te) = token_chars(a);
+                    let spans = token_chars(a);
                     for &i in rows {
-                        let (s, e) = token_range(&ts, &te, cols.start[i], cols.end[i]);
+                        let (s, e) = token_range(&spans, cols.start[i], cols.end[i]);
                         occurrences.push(cols.occurrence(i, s, e)?);
                     }
                 }
@@ -440,10 +444,10 @@ fn mention_tokens<'py>(
         let parts: Vec<Vec<(i64, i64)>> = runs
             .par_iter()
             .map(|r| {
-                let (s, e) = token_chars(&docs[doc[r.start] as usize]);
+                let spans = token_chars(&docs[doc[r.start] as usize]);
                 r.clone()
                     .map(|k| {
-                        let (a, b) = token_range(&s, &e, start[k], end[k]);
+                        let (a, b) = token_range(&spans, start[k], end[k]);
                         (a as i64, b as i64)
                     })
                     .collect()

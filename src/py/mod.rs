@@ -420,19 +420,28 @@ fn read_jsonl<'py>(
         desc: "parse",
     });
     let (docs, mut jsonl) = run_with_progress(py, threads, bar, |p| {
-        let mut jsonl = core::io::read_jsonl(&path, text, id, skip_errors)?;
-        let texts: Vec<Option<String>> = jsonl
-            .records
-            .iter_mut()
-            .map(
-                |r| match std::mem::replace(&mut r.text, core::io::TextField::Missing) {
-                    core::io::TextField::Text(s) => Some(s),
-                    core::io::TextField::Missing => None,
-                },
-            )
-            .collect();
-        let missing: Vec<usize> = (0..texts.len()).filter(|&i| texts[i].is_none()).collect();
-        let docs = core::corpus::parse_all_with(&texts, p)?;
+        // Parse each chunk as it is decoded, so raw texts never pile up in memory.
+        let mut docs = Vec::new();
+        let mut missing = Vec::new();
+        let jsonl = core::io::read_jsonl_with(&path, text, id, skip_errors, |records| {
+            let texts: Vec<Option<String>> = records
+                .iter_mut()
+                .map(
+                    |r| match std::mem::replace(&mut r.text, core::io::TextField::Missing) {
+                        core::io::TextField::Text(s) => Some(s),
+                        core::io::TextField::Missing => None,
+                    },
+                )
+                .collect();
+            let offset = docs.len();
+            missing.extend(
+                (0..texts.len())
+                    .filter(|&i| texts[i].is_none())
+                    .map(|i| offset + i),
+            );
+            docs.extend(core::corpus::parse_all_at(&texts, offset, p)?);
+            Ok(())
+        })?;
         Ok(((docs, missing), jsonl))
     })?;
     let (docs, missing) = docs;
