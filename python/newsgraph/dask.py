@@ -128,13 +128,7 @@ def _combine(parts: list[dict[str, Any]]) -> dict[str, Any]:
     out = parts[0]
     coll = Collected()
     for p in parts:
-        c = p["coll"]
-        coll.records.extend(r.assign(doc=r["doc"].to_numpy() + coll.n) for r in c.records)
-        for k, v in c.found.items():
-            coll.found[k].extend(v)
-        for k, v in c.arrays.items():
-            coll.arrays[k].extend(v)
-        coll.n += c.n
+        coll.extend(p["coll"])
     return {
         "coll": coll,
         "ids": [x for p in parts for x in p["ids"]],

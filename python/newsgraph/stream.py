@@ -148,9 +148,19 @@ def extract(
 # -- collecting batches ----------------------------------------------------------------
 
 
+#: Record columns kept as uint32 while batches pile up (offsets and indexes within an
+#: article, which holds under 4 GiB); they are int64 again in the tables.
+_SMALL_INTS = ("paragraph", "sentence", "start", "end", "token_start", "token_end")
+
+
 @dataclass
 class Collected:
-    """Everything kept from the batches read so far (no text)."""
+    """Everything kept from the batches read so far (no text).
+
+    Mentions are stored compactly, about 40 bytes each: small integers as uint32, and
+    the surface form and label as codes into one growing table of distinct strings
+    (a batch's forms mostly repeat earlier ones).
+    """
 
     records: list[pd.DataFrame] = field(default_factory=list)
     found: dict[str, list[Any]] = field(default_factory=lambda: {k: [] for k in _FOUND_LISTS})
@@ -158,15 +168,54 @@ class Collected:
         default_factory=lambda: {k: [] for k in _FOUND_ARRAYS}
     )
     n: int = 0
+    strings: dict[str, dict[str, int]] = field(
+        default_factory=lambda: {c: {} for c in frame.CATEGORICAL_COLUMNS}
+    )
+
+    def _codes(self, column: str, values: Any, categories: Any = None) -> np.ndarray:
+        """Global codes of a batch's column (categorical, or codes into categories)."""
+        if categories is None:
+            cat = pd.Categorical(values)
+            values, categories = cat.codes, cat.categories
+        table = self.strings[column]
+        local = np.fromiter(
+            (table.setdefault(str(x), len(table)) for x in categories),
+            dtype=np.int32,
+            count=len(categories),
+        )
+        codes = np.asarray(values)
+        return local[codes] if len(local) else np.zeros(len(codes), dtype=np.int32)
+
+    def _append(self, records: pd.DataFrame, shift: int = 0, other: Collected | None = None):
+        cols: dict[str, Any] = {"doc": records["doc"].to_numpy(dtype=np.int64) + shift}
+        for c in _SMALL_INTS:
+            cols[c] = records[c].to_numpy().astype(np.uint32)
+        for c in frame.CATEGORICAL_COLUMNS:
+            if other is None:
+                cols[c] = self._codes(c, records[c])
+            else:
+                cols[c] = self._codes(c, records[c].to_numpy(), list(other.strings[c]))
+        cols["_dict"] = records["_dict"].to_numpy(dtype=bool)
+        self.records.append(pd.DataFrame(cols)[RECORD_COLUMNS])
 
     def add(self, records: pd.DataFrame, meta: dict[str, Any], n: int) -> None:
         if len(records):
-            self.records.append(records)
+            self._append(records)
         for k in _FOUND_LISTS:
             self.found[k].extend(meta[k])
         for k in _FOUND_ARRAYS:
             self.arrays[k].append(np.asarray(meta[k], dtype=np.int64))
         self.n += n
+
+    def extend(self, other: Collected) -> None:
+        """Append another collection's batches, as documents after these."""
+        for r in other.records:
+            self._append(r, shift=self.n, other=other)
+        for k, v in other.found.items():
+            self.found[k].extend(v)
+        for k, v in other.arrays.items():
+            self.arrays[k].extend(v)
+        self.n += other.n
 
     def found_columns(self) -> dict[str, Any]:
         out: dict[str, Any] = dict(self.found)
@@ -176,24 +225,27 @@ class Collected:
         return out
 
     def all_records(self) -> pd.DataFrame:
-        """Records of every batch, in the order :meth:`Corpus.mentions` lists them."""
+        """Records of every batch, in the order :meth:`Corpus.mentions` lists them,
+        with ``text`` and ``label`` categorical and integer columns int64."""
         if not self.records:
-            return pd.DataFrame(
+            empty = pd.DataFrame(
                 {
                     c: pd.Series(dtype=object if c in ("text", "label") else np.int64)
                     for c in RECORD_COLUMNS
                 }
             ).astype({"_dict": bool})
-        if len(self.records) == 1:
-            return self.records[0].reset_index(drop=True)
-        # Each batch codes its own surface forms; one set of categories for all keeps
-        # the concatenation categorical (and small).
-        merged = {c: frame.union([r[c] for r in self.records]) for c in frame.CATEGORICAL_COLUMNS}
-        recs = pd.concat(
-            [r.drop(columns=list(merged)) for r in self.records], ignore_index=True
-        ).assign(**merged)[RECORD_COLUMNS]
+            for c in frame.CATEGORICAL_COLUMNS:
+                empty[c] = frame.categorical([], [])
+            return empty
         # Batches come in document order and each is in corpus order already.
-        return recs
+        recs = pd.concat(self.records, ignore_index=True)
+        out: dict[str, Any] = {"doc": recs["doc"].to_numpy()}
+        for c in _SMALL_INTS:
+            out[c] = recs[c].to_numpy().astype(np.int64)
+        for c in frame.CATEGORICAL_COLUMNS:
+            out[c] = frame.categorical(recs[c].to_numpy(), list(self.strings[c]))
+        out["_dict"] = recs["_dict"].to_numpy()
+        return pd.DataFrame(out)[RECORD_COLUMNS]
 
 
 # -- the result ------------------------------------------------------------------------
