@@ -107,7 +107,7 @@ def tag_articles(
 ) -> dict[str, Any]:
     """Mention columns: doc, paragraph, sentence, start, end (character offsets), label
     (index into ENTITY_TYPES) and form (index into forms), all int64 arrays, and forms
-    (the distinct mention texts, list of str)."""
+    (the distinct mention texts, sorted, list of str)."""
 
 def train_tagger(
     train_text: str,
@@ -144,7 +144,7 @@ def dictionary_matches(
 ) -> dict[str, Any]:
     """Matches in document and reading order. Keys: doc, paragraph, sentence, start, end
     (character offsets), key and form (index into forms), all int64 arrays, and forms
-    (the distinct matched texts, list of str)."""
+    (the distinct matched texts, sorted, list of str)."""
 
 def resolve_mentions(
     doc: npt.NDArray[np.int64],

@@ -294,7 +294,7 @@ def _matches_frame(
             "sentence": cols["sentence"],
             "start": cols["start"],
             "end": cols["end"],
-            "text": categorical(cols["form"], cols["forms"]),
+            "text": categorical(cols["form"], cols["forms"], sort=False),  # sorted in Rust
             "label": categorical(cols["key"], dictionary._core.keys()),
             "_doc": doc,
         },

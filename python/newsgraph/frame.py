@@ -170,7 +170,7 @@ def mentions_frame(corpus: Any, cols: dict[str, Any], labels: tuple[str, ...]) -
             "sentence": cols["sentence"],
             "start": cols["start"],
             "end": cols["end"],
-            "text": categorical(cols["form"], cols["forms"]),
+            "text": categorical(cols["form"], cols["forms"], sort=False),  # sorted in Rust
             "label": categorical(cols["label"], labels),
             "_doc": doc,
         },

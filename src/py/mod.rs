@@ -154,12 +154,14 @@ pub(crate) fn run_with_progress<T: Send>(
     }
 }
 
-/// Codes into distinct strings, in order of first appearance: mention texts repeat
-/// so much that handing Python one string per mention costs more than finding them.
+/// Codes into distinct strings, sorted (by code point, as Python sorts `str`):
+/// mention texts repeat so much that handing Python one string per mention costs more
+/// than finding the distinct ones, and sorted categories are the same however the
+/// mentions were found.
 pub(crate) fn intern<'a>(texts: impl Iterator<Item = &'a str>) -> (Vec<i64>, Vec<&'a str>) {
     let mut code_of: foldhash::HashMap<&str, i64> = foldhash::HashMap::default();
     let mut distinct = Vec::new();
-    let codes = texts
+    let mut codes: Vec<i64> = texts
         .map(|t| {
             *code_of.entry(t).or_insert_with(|| {
                 distinct.push(t);
@@ -167,10 +169,19 @@ pub(crate) fn intern<'a>(texts: impl Iterator<Item = &'a str>) -> (Vec<i64>, Vec
             })
         })
         .collect();
-    (codes, distinct)
+    let mut order: Vec<usize> = (0..distinct.len()).collect();
+    order.sort_unstable_by_key(|&i| distinct[i]);
+    let mut rank = vec![0i64; distinct.len()];
+    for (r, &i) in order.iter().enumerate() {
+        rank[i] = r as i64;
+    }
+    for c in &mut codes {
+        *c = rank[*c as usize];
+    }
+    let sorted = order.into_iter().map(|i| distinct[i]).collect();
+    (codes, sorted)
 }
 
-/// A bar when asked for and the work is big enough to be worth one.
 pub(crate) fn bar(show: bool, total: usize, desc: &str) -> Option<Bar<'_>> {
     (show && total >= 2000).then_some(Bar {
         total: total as u64,
