@@ -30,8 +30,8 @@ pub struct Atoms {
     pub clusters: [u16; CLUSTER_LEVELS],
 }
 
-const BOS: u64 = 0x0b05_0b05_0b05_0b05;
-const EOS: u64 = 0x0e05_0e05_0e05_0e05;
+pub(super) const BOS: u64 = 0x0b05_0b05_0b05_0b05;
+pub(super) const EOS: u64 = 0x0e05_0e05_0e05_0e05;
 
 fn affix_hash(kind: u64, s: &str) -> u64 {
     mix(kind, hash_str(s))
@@ -263,40 +263,41 @@ pub fn prepare<S: AsRef<str>>(
 }
 
 // Template ids. Changing any of these changes every feature hash: bump the model format.
-const T_BIAS: u64 = 1;
-const T_W: u64 = 2;
-const T_WM1: u64 = 3;
-const T_WP1: u64 = 4;
-const T_WM2: u64 = 5;
-const T_WP2: u64 = 6;
-const T_SH: u64 = 7;
-const T_SHM1: u64 = 8;
-const T_SHP1: u64 = 9;
-const T_SH3: u64 = 10;
-const T_AFFIX: u64 = 11;
-const T_CL: u64 = 12;
-const T_CLM1: u64 = 13;
-const T_CLP1: u64 = 14;
-const T_GAZ: u64 = 15;
-const T_GAZM1: u64 = 16;
-const T_GAZP1: u64 = 17;
-const T_Y1: u64 = 18;
-const T_Y12: u64 = 19;
-const T_Y1W: u64 = 20;
-const T_Y1SH: u64 = 21;
-const T_INIT: u64 = 22;
-const T_CAPS: u64 = 23;
-const T_DOC_LC: u64 = 24;
-const T_DOC_CAP: u64 = 25;
-const T_HIST: u64 = 26;
-const T_BIM1: u64 = 27;
-const T_BIP1: u64 = 28;
-const T_FLAGS: u64 = 29;
-const T_S1: u64 = 30;
-const T_S1M1: u64 = 31;
-const T_S1P1: u64 = 32;
-const T_AGG: u64 = 33;
-const T_AGG_CTX: u64 = 34;
+// The tagger's scorer (`score.rs`) mirrors `emit` with them.
+pub(super) const T_BIAS: u64 = 1;
+pub(super) const T_W: u64 = 2;
+pub(super) const T_WM1: u64 = 3;
+pub(super) const T_WP1: u64 = 4;
+pub(super) const T_WM2: u64 = 5;
+pub(super) const T_WP2: u64 = 6;
+pub(super) const T_SH: u64 = 7;
+pub(super) const T_SHM1: u64 = 8;
+pub(super) const T_SHP1: u64 = 9;
+pub(super) const T_SH3: u64 = 10;
+pub(super) const T_AFFIX: u64 = 11;
+pub(super) const T_CL: u64 = 12;
+pub(super) const T_CLM1: u64 = 13;
+pub(super) const T_CLP1: u64 = 14;
+pub(super) const T_GAZ: u64 = 15;
+pub(super) const T_GAZM1: u64 = 16;
+pub(super) const T_GAZP1: u64 = 17;
+pub(super) const T_Y1: u64 = 18;
+pub(super) const T_Y12: u64 = 19;
+pub(super) const T_Y1W: u64 = 20;
+pub(super) const T_Y1SH: u64 = 21;
+pub(super) const T_INIT: u64 = 22;
+pub(super) const T_CAPS: u64 = 23;
+pub(super) const T_DOC_LC: u64 = 24;
+pub(super) const T_DOC_CAP: u64 = 25;
+pub(super) const T_HIST: u64 = 26;
+pub(super) const T_BIM1: u64 = 27;
+pub(super) const T_BIP1: u64 = 28;
+pub(super) const T_FLAGS: u64 = 29;
+pub(super) const T_S1: u64 = 30;
+pub(super) const T_S1M1: u64 = 31;
+pub(super) const T_S1P1: u64 = 32;
+pub(super) const T_AGG: u64 = 33;
+pub(super) const T_AGG_CTX: u64 = 34;
 
 /// What the first pass said about a document, for the second pass.
 #[derive(Debug, Clone, Default)]
@@ -322,12 +323,12 @@ impl FirstPass {
 }
 
 #[inline]
-fn f2(t: u64, a: u64) -> u64 {
+pub(super) fn f2(t: u64, a: u64) -> u64 {
     mix(mix(t, a), 0x51)
 }
 
 #[inline]
-fn f3(t: u64, a: u64, b: u64) -> u64 {
+pub(super) fn f3(t: u64, a: u64, b: u64) -> u64 {
     mix(mix(mix(t, a), b), 0x52)
 }
 
@@ -461,6 +462,42 @@ where
     F: FnMut(&[u64], u8, (usize, usize)) -> u8,
 {
     let mut feats = Vec::with_capacity(64);
+    decode_with(sents, starters, first, |t| {
+        emit(
+            t.sent,
+            t.i,
+            t.prev1,
+            t.prev2,
+            t.hist,
+            doc,
+            first.map(|f| (f, t.si)),
+            &mut feats,
+        );
+        choose(&feats, t.prev1, (t.si, t.i))
+    })
+}
+
+/// A token that needs the model, with what [`emit`] takes besides the document.
+pub struct Token<'a> {
+    pub sent: &'a Sent,
+    pub si: usize,
+    pub i: usize,
+    pub prev1: u8,
+    pub prev2: u8,
+    pub hist: u8,
+}
+
+/// [`decode`] with the feature work left to `choose`, which returns the label of a
+/// token that needs the model: the tagger scores without listing features.
+pub fn decode_with<F>(
+    sents: &[Sent],
+    starters: &IdSet,
+    first: Option<&FirstPass>,
+    mut choose: F,
+) -> Vec<Vec<u8>>
+where
+    F: FnMut(Token<'_>) -> u8,
+{
     let mut hist: IdMap<u8> = IdMap::default();
     let mut out = Vec::with_capacity(sents.len());
     for (si, s) in sents.iter().enumerate() {
@@ -483,9 +520,19 @@ where
             let y = if fast {
                 O
             } else {
-                let h = hist.get(&a.lower).copied().unwrap_or(0);
-                emit(s, i, p1, p2, h, doc, first.map(|f| (f, si)), &mut feats);
-                choose(&feats, p1, (si, i))
+                let h = if hist.is_empty() {
+                    0
+                } else {
+                    hist.get(&a.lower).copied().unwrap_or(0)
+                };
+                choose(Token {
+                    sent: s,
+                    si,
+                    i,
+                    prev1: p1,
+                    prev2: p2,
+                    hist: h,
+                })
             };
             if labels::is_open(p1) && !labels::allowed(p1, y) {
                 // The chooser ended the open entity at the previous token.

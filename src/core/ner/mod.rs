@@ -6,6 +6,7 @@ pub mod hash;
 pub mod labels;
 pub mod lexicon;
 pub mod model;
+mod score;
 pub mod train;
 
 pub use model::Model;

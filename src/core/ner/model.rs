@@ -6,6 +6,7 @@ use super::features::{self, Sent};
 use super::hash::{IdMap, IdSet};
 use super::labels::{self, N_LABELS};
 use super::lexicon::{Lexicon, CLUSTER_LEVELS};
+use super::score::{self, Scorer};
 use crate::core::error::{Error, Result};
 
 const MAGIC: &[u8; 8] = b"NGNER\x00\x00\x02";
@@ -56,52 +57,12 @@ pub struct Model {
     /// Lowercase words without capitals that began entities in training: the only
     /// uncapitalised tokens outside an entity worth a look.
     pub starters: IdSet,
-    packed1: Packed,
-    packed2: Option<Packed>,
-}
-
-/// Weights as the tagger reads them: each feature's 17 weights as i16 right in the
-/// hash table entry, so a lookup is one memory access instead of two (tagging is
-/// bound by memory latency, not arithmetic). The values are those of the model file.
-#[derive(Debug, Clone, Default)]
-struct Packed {
-    table: IdMap<[i16; N_LABELS]>,
-}
-
-impl Packed {
-    fn new(w: &Weights) -> Packed {
-        let scale = quant_scale(w);
-        let mut table = IdMap::default();
-        table.reserve(w.len());
-        for (&k, &r) in &w.index {
-            let row = &w.weights[r as usize * N_LABELS..(r as usize + 1) * N_LABELS];
-            let mut q = [0i16; N_LABELS];
-            for (x, &v) in q.iter_mut().zip(row) {
-                *x = (v / scale).round() as i16;
-            }
-            table.insert(k, q);
-        }
-        Packed { table }
-    }
-
-    /// Scores in units of the quantisation step: integer sums, so exact and the same
-    /// on every machine; the argmax is that of the scaled weights.
-    #[inline]
-    fn scores(&self, feats: &[u64]) -> [f32; N_LABELS] {
-        let mut acc = [0i32; N_LABELS];
-        for f in feats {
-            if let Some(row) = self.table.get(f) {
-                for (a, &w) in acc.iter_mut().zip(row) {
-                    *a += w as i32;
-                }
-            }
-        }
-        acc.map(|a| a as f32)
-    }
+    scorer1: Scorer,
+    scorer2: Option<Scorer>,
 }
 
 /// The step of the i16 quantisation of a weight table.
-fn quant_scale(w: &Weights) -> f32 {
+pub(super) fn quant_scale(w: &Weights) -> f32 {
     let max = w.weights.iter().fold(0f32, |m, x| m.max(x.abs())).max(1e-9);
     max / i16::MAX as f32
 }
@@ -147,32 +108,34 @@ impl Model {
         stage2: Option<Weights>,
         starters: IdSet,
     ) -> Model {
-        let packed1 = Packed::new(&stage1);
-        let packed2 = stage2.as_ref().map(Packed::new);
+        let scorer1 = Scorer::new(&stage1);
+        let scorer2 = stage2.as_ref().map(Scorer::new);
         Model {
             lexicon,
             stage1,
             stage2,
             starters,
-            packed1,
-            packed2,
+            scorer1,
+            scorer2,
         }
     }
 
     /// Tag prepared sentences of one document.
     pub fn tag_prepared(&self, sents: &[Sent], info: &features::DocInfo) -> Vec<Vec<u8>> {
-        let first = features::decode(sents, info, &self.starters, None, |feats, prev, _| {
-            best_allowed(&self.packed1.scores(feats), prev)
-        });
-        let mut labels = match &self.packed2 {
-            None => first,
-            Some(w2) => {
-                let fp = features::FirstPass::new(sents, first);
-                features::decode(sents, info, &self.starters, Some(&fp), |feats, prev, _| {
-                    best_allowed(&w2.scores(feats), prev)
-                })
+        let mut labels = score::with_cache(|cache| {
+            let first = features::decode_with(sents, &self.starters, None, |t| {
+                best_allowed(&self.scorer1.scores(&t, info, None, cache), t.prev1)
+            });
+            match &self.scorer2 {
+                None => first,
+                Some(w2) => {
+                    let fp = features::FirstPass::new(sents, first);
+                    features::decode_with(sents, &self.starters, Some(&fp), |t| {
+                        best_allowed(&w2.scores(&t, info, Some(&fp), cache), t.prev1)
+                    })
+                }
             }
-        };
+        });
         self.split_titles(sents, &mut labels);
         labels
     }
