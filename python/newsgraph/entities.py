@@ -167,11 +167,10 @@ def entity_counts(
 ) -> pd.DataFrame:
     """Tidy counts of mentions per entity, optionally per group."""
     m = _filter_label(mentions, label)
-    cols = ["entity_id", "entity", "label"]
     if by is None:
         if freq is not None:
             raise InputError("freq needs by='date'")
-        out = m.groupby(cols, sort=False, observed=True).size().rename("count").reset_index()
+        out = _count_by(m, "_all", pd.Series(np.zeros(len(m), dtype=np.int64))).drop(columns="_all")
     else:
         if by == "doc_id":
             group = m["doc_id"]
@@ -206,16 +205,24 @@ def _count_by(m: pd.DataFrame, by: str, group: pd.Series) -> pd.DataFrame:
     gcode, groups = pd.factorize(group, sort=True, use_na_sentinel=False)
     ent = m["entity_id"].to_numpy(dtype=np.int64)
     n_ent = int(ent.max()) + 1 if len(ent) else 1
-    keys, first, counts = np.unique(
-        gcode.astype(np.int64) * n_ent + ent, return_index=True, return_counts=True
-    )
-    rows = m.iloc[first]
+    key = gcode.astype(np.int64) * n_ent + ent
+    if len(groups) * n_ent <= 1 << 26:
+        # A dense tally beats sorting a million keys while the table stays small.
+        tally = np.bincount(key, minlength=len(groups) * n_ent)
+        keys = np.flatnonzero(tally)
+        counts = tally[keys]
+    else:
+        keys, counts = np.unique(key, return_counts=True)
+    # Any mention of an entity gives its name and label.
+    some_row = np.zeros(n_ent, dtype=np.int64)
+    some_row[ent] = np.arange(len(ent))
+    rows = m.iloc[some_row[keys % n_ent]]
     return pd.DataFrame(
         {
             by: pd.Categorical(np.asarray(groups, dtype=object)[keys // n_ent]),
             "entity_id": keys % n_ent,
-            "entity": rows["entity"].to_numpy(),
-            "label": rows["label"].to_numpy(),
+            "entity": rows["entity"].array,
+            "label": rows["label"].array,
             "count": counts.astype(np.int64),
         }
     )
