@@ -206,8 +206,9 @@ def _count_by(m: pd.DataFrame, by: str, group: pd.Series) -> pd.DataFrame:
     ent = m["entity_id"].to_numpy(dtype=np.int64)
     n_ent = int(ent.max()) + 1 if len(ent) else 1
     key = gcode.astype(np.int64) * n_ent + ent
-    if len(groups) * n_ent <= 1 << 26:
-        # A dense tally beats sorting a million keys while the table stays small.
+    if len(groups) * n_ent <= max(1 << 20, 2 * len(key)):
+        # A dense tally beats sorting a million keys while the table is no bigger
+        # than the mentions themselves.
         tally = np.bincount(key, minlength=len(groups) * n_ent)
         keys = np.flatnonzero(tally)
         counts = tally[keys]

@@ -4,7 +4,7 @@
 //! maximal invalid sequence (as Python's `errors="replace"` does), and counted.
 
 use std::fs;
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -113,56 +113,106 @@ pub fn read_jsonl(
     read_jsonl_with(path, text_field, id_field, skip_errors, |_| Ok(()))
 }
 
-/// Lines decoded at a time by [`read_jsonl_with`]: enough to keep every core busy,
-/// few enough that a chunk's raw texts are a small part of memory.
+/// Lines decoded at a time by [`read_jsonl_with`] (or fewer, up to [`CHUNK_BYTES`]):
+/// enough to keep every core busy, few enough that a chunk's raw texts are a small
+/// part of memory.
 const CHUNK_LINES: usize = 2048;
+const CHUNK_BYTES: usize = 32 << 20;
+
+/// A file as a stream of bytes, gunzipped when it starts with the gzip magic bytes.
+fn open_stream(path: &Path) -> Result<Box<dyn BufRead + Send>> {
+    let file = fs::File::open(path).map_err(|e| Error::io(path, &e))?;
+    let mut raw = BufReader::with_capacity(1 << 20, file);
+    let gz = raw
+        .fill_buf()
+        .map_err(|e| Error::io(path, &e))?
+        .starts_with(&[0x1f, 0x8b]);
+    Ok(if gz {
+        Box::new(BufReader::with_capacity(
+            1 << 20,
+            flate2::bufread::MultiGzDecoder::new(raw),
+        ))
+    } else {
+        Box::new(raw)
+    })
+}
+
+/// The next chunk of non-blank lines as (1-based line number, bytes without the line
+/// break); empty at the end of the stream.
+fn read_chunk(
+    path: &Path,
+    reader: &mut dyn BufRead,
+    line_no: &mut u64,
+) -> Result<Vec<(u64, Vec<u8>)>> {
+    let mut out = Vec::new();
+    let mut bytes = 0;
+    while out.len() < CHUNK_LINES && bytes < CHUNK_BYTES {
+        let mut line = Vec::new();
+        let n = reader
+            .read_until(b'\n', &mut line)
+            .map_err(|e| Error::io(path, &e))?;
+        if n == 0 {
+            break;
+        }
+        *line_no += 1;
+        if line.last() == Some(&b'\n') {
+            line.pop();
+        }
+        if line.last() == Some(&b'\r') {
+            line.pop();
+        }
+        if *line_no == 1 && line.starts_with(b"\xEF\xBB\xBF") {
+            line.drain(..3);
+        }
+        if !line.iter().all(u8::is_ascii_whitespace) {
+            bytes += line.len();
+            out.push((*line_no, line));
+        }
+    }
+    Ok(out)
+}
 
 /// [`read_jsonl`], handing each chunk of records to `on_chunk` (in file order) before
-/// keeping them. The caller may take the texts out (to parse them right away), so the
-/// raw text of the whole file is never held at once.
+/// keeping them. The caller may take the texts out (to parse them right away): the
+/// file is decompressed as a stream, one chunk ahead of the one being decoded and
+/// handed over, so neither the whole file nor all raw texts are ever held at once,
+/// and decompression overlaps the parsing.
 pub fn read_jsonl_with(
     path: &Path,
     text_field: &str,
     id_field: Option<&str>,
     skip_errors: bool,
-    mut on_chunk: impl FnMut(&mut [Record]) -> Result<()>,
+    mut on_chunk: impl FnMut(&mut [Record]) -> Result<()> + Send,
 ) -> Result<Jsonl> {
-    let bytes = read_bytes(path)?;
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let mut lines = Vec::new();
-    let mut start = 0;
-    for (n, end) in memchr::memchr_iter(b'\n', body)
-        .chain(std::iter::once(body.len()))
-        .enumerate()
-    {
-        if start <= end {
-            let line = body[start..end]
-                .strip_suffix(b"\r")
-                .unwrap_or(&body[start..end]);
-            if !line.iter().all(u8::is_ascii_whitespace) {
-                lines.push((n as u64 + 1, line));
-            }
-        }
-        start = end + 1;
-    }
+    let mut reader = open_stream(path)?;
+    let mut line_no = 0;
     let mut out = Jsonl::default();
-    for chunk in lines.chunks(CHUNK_LINES) {
-        let parsed: Vec<Result<Record>> = chunk
-            .par_iter()
-            .map(|&(line, bytes)| parse_record(path, line, bytes, text_field, id_field))
-            .collect();
-        let first = out.records.len();
-        for r in parsed {
-            match r {
-                Ok(rec) => out.records.push(rec),
-                Err(e) if skip_errors => out.skipped.push(Skipped {
-                    line: e.line.unwrap_or(0),
-                    message: e.message,
-                }),
-                Err(e) => return Err(e),
-            }
-        }
-        on_chunk(&mut out.records[first..])?;
+    let mut next = read_chunk(path, &mut *reader, &mut line_no)?;
+    while !next.is_empty() {
+        let chunk = std::mem::take(&mut next);
+        let (done, read) = rayon::join(
+            || -> Result<()> {
+                let parsed: Vec<Result<Record>> = chunk
+                    .par_iter()
+                    .map(|(line, bytes)| parse_record(path, *line, bytes, text_field, id_field))
+                    .collect();
+                let first = out.records.len();
+                for r in parsed {
+                    match r {
+                        Ok(rec) => out.records.push(rec),
+                        Err(e) if skip_errors => out.skipped.push(Skipped {
+                            line: e.line.unwrap_or(0),
+                            message: e.message,
+                        }),
+                        Err(e) => return Err(e),
+                    }
+                }
+                on_chunk(&mut out.records[first..])
+            },
+            || read_chunk(path, &mut *reader, &mut line_no),
+        );
+        done?;
+        next = read?;
     }
     Ok(out)
 }
