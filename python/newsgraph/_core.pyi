@@ -106,8 +106,9 @@ def tag_articles(
     articles: Articles, tagger: Tagger, threads: int | None = None, progress: bool = False
 ) -> dict[str, Any]:
     """Mention columns: doc, paragraph, sentence, start, end (character offsets), label
-    (index into ENTITY_TYPES) and form (index into forms), all int64 arrays, and forms
-    (the distinct mention texts, sorted, list of str)."""
+    (index into ENTITY_TYPES), form (index into forms), token_start and token_end
+    (token span within the document), all int64 arrays, and forms (the distinct mention
+    texts, sorted, list of str)."""
 
 def train_tagger(
     train_text: str,
@@ -143,8 +144,9 @@ def dictionary_matches(
     progress: bool = False,
 ) -> dict[str, Any]:
     """Matches in document and reading order. Keys: doc, paragraph, sentence, start, end
-    (character offsets), key and form (index into forms), all int64 arrays, and forms
-    (the distinct matched texts, sorted, list of str)."""
+    (character offsets), key, form (index into forms), token_start and token_end (token
+    span within the document), all int64 arrays, and forms (the distinct matched texts,
+    sorted, list of str)."""
 
 def resolve_mentions(
     doc: npt.NDArray[np.int64],

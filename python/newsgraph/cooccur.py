@@ -626,6 +626,21 @@ def cooccurrence(
     """
 
     def counter(m: pd.DataFrame, doc_pos: np.ndarray, index: np.ndarray, **kw: Any) -> Any:
+        if "_ts" in m.columns:
+            # The tagger and dictionary give token spans: no characters to map back.
+            meta = corpus._articles.meta()
+            return _core.cooccur_counts_tokens(
+                doc_pos,
+                np.ascontiguousarray(m["paragraph"], dtype=np.int64),
+                np.ascontiguousarray(m["sentence"], dtype=np.int64),
+                np.ascontiguousarray(m["_ts"], dtype=np.int64),
+                np.ascontiguousarray(m["_te"], dtype=np.int64),
+                index,
+                kw.pop("n_entities"),
+                np.ascontiguousarray(meta["n_paragraphs"], dtype=np.int64),
+                np.ascontiguousarray(meta["n_sentences"], dtype=np.int64),
+                **kw,
+            )
         return _core.cooccur_counts(
             corpus._articles,
             doc_pos,

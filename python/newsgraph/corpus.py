@@ -215,7 +215,7 @@ class Corpus:
         >>> m.query("text == 'Lavrov'")["entity"].unique().tolist()
         ['Sergei Lavrov']
         """
-        return self._resolved(dictionary, model, threads, progress)[0].drop(columns="_doc")
+        return frame.visible(self._resolved(dictionary, model, threads, progress)[0])
 
     def _mention_table(
         self,
@@ -225,7 +225,8 @@ class Corpus:
         threads: int | None = None,
         progress: bool = True,
     ) -> pd.DataFrame:
-        """The cached mentions with ``_doc`` (document positions); not a copy."""
+        """The cached mentions with the hidden columns (:data:`frame.HIDDEN_COLUMNS`);
+        not a copy."""
         return self._resolved(dictionary, model, threads, progress)[0]
 
     def _resolved(

@@ -274,13 +274,16 @@ def dictionary_matches(
                 "dictionary must be a newsgraph Dictionary or a mapping of keys to "
                 f"patterns, got {_type_name(dictionary)}"
             )
-    return _matches_frame(corpus, dictionary, threads, progress).drop(columns="_doc")
+    from .frame import visible
+
+    return visible(_matches_frame(corpus, dictionary, threads, progress))
 
 
 def _matches_frame(
     corpus: Any, dictionary: Dictionary, threads: int | None, progress: bool
 ) -> pd.DataFrame:
-    """:func:`dictionary_matches` plus ``_doc``, the document positions."""
+    """:func:`dictionary_matches` plus the hidden ``_doc``, ``_ts``, ``_te`` (document
+    position and token span)."""
     from .frame import categorical, doc_column
 
     cols = _core.dictionary_matches(
@@ -297,8 +300,10 @@ def _matches_frame(
             "text": categorical(cols["form"], cols["forms"], sort=False),  # sorted in Rust
             "label": categorical(cols["key"], dictionary._core.keys()),
             "_doc": doc,
+            "_ts": cols["token_start"],
+            "_te": cols["token_end"],
         },
-        columns=[*MATCH_COLUMNS, "_doc"],
+        columns=[*MATCH_COLUMNS, "_doc", "_ts", "_te"],
     )
 
 

@@ -105,6 +105,12 @@ MENTION_COLUMNS = ["doc_id", "paragraph", "sentence", "start", "end", "text", "l
 CATEGORICAL_COLUMNS = ("text", "label")
 
 
+#: Hidden columns the core's mention tables carry: the document's position in the
+#: corpus and the token span within it (so counting never maps characters back to
+#: tokens). Users never see them.
+HIDDEN_COLUMNS = ("_doc", "_ts", "_te")
+
+
 def categorical(codes: Any, categories: Any, sort: bool = True) -> pd.Categorical:
     """A categorical from codes into distinct values (no re-hashing of the values).
 
@@ -173,9 +179,16 @@ def mentions_frame(corpus: Any, cols: dict[str, Any], labels: tuple[str, ...]) -
             "text": categorical(cols["form"], cols["forms"], sort=False),  # sorted in Rust
             "label": categorical(cols["label"], labels),
             "_doc": doc,
+            "_ts": cols["token_start"],
+            "_te": cols["token_end"],
         },
-        columns=[*MENTION_COLUMNS, "_doc"],
+        columns=[*MENTION_COLUMNS, *HIDDEN_COLUMNS],
     )
+
+
+def visible(df: pd.DataFrame) -> pd.DataFrame:
+    """The table without the hidden columns (names starting with ``_``)."""
+    return df.drop(columns=[c for c in df.columns if str(c).startswith("_")])
 
 
 def _as_categories(df: pd.DataFrame) -> pd.DataFrame:
@@ -200,8 +213,12 @@ def merge_mentions(
         kinds = {"doc_id": object, "text": object, "label": object, "_dict": bool}
         empty = pd.DataFrame({c: pd.Series(dtype=kinds.get(c, np.int64)) for c in cols})
         return _as_categories(empty.assign(_doc=np.zeros(0, dtype=np.int64)))
+    # Token spans travel along only if every source has them (external spans do not).
+    tokens = ["_ts", "_te"] if all("_ts" in p.columns for p in parts) else []
     parts = [
-        p[cols].assign(_doc=p["_doc"] if "_doc" in p else doc_order.get_indexer(p["doc_id"]))
+        p[cols + tokens].assign(
+            _doc=p["_doc"] if "_doc" in p else doc_order.get_indexer(p["doc_id"])
+        )
         for p in parts
     ]
     if len(parts) == 1:

@@ -132,13 +132,16 @@ def extract(
         parts.append(frame.mentions_frame(corpus, cols, ner.ENTITY_TYPES).assign(_dict=False))
     merged = frame.merge_mentions(parts, corpus.doc_ids, extra=["_dict"])
     doc = merged["doc_id"].to_numpy(dtype=np.int64)
-    ts, te = _core.mention_tokens(
-        articles,
-        np.ascontiguousarray(doc - offset),
-        np.ascontiguousarray(merged["start"], dtype=np.int64),
-        np.ascontiguousarray(merged["end"], dtype=np.int64),
-        threads=threads,
-    )
+    if "_ts" in merged.columns:
+        ts, te = merged["_ts"].to_numpy(), merged["_te"].to_numpy()
+    else:
+        ts, te = _core.mention_tokens(
+            articles,
+            np.ascontiguousarray(doc - offset),
+            np.ascontiguousarray(merged["start"], dtype=np.int64),
+            np.ascontiguousarray(merged["end"], dtype=np.int64),
+            threads=threads,
+        )
     records = merged.rename(columns={"doc_id": "doc"}).assign(
         doc=doc, token_start=np.asarray(ts), token_end=np.asarray(te)
     )
@@ -352,7 +355,7 @@ class Scan:
         """Entity mentions, as :meth:`Corpus.mentions` (``dictionary`` and ``model``
         may only repeat those given to :func:`scan`)."""
         self._check_same(dictionary, model)
-        return self._resolved()[0].drop(columns="_doc")
+        return frame.visible(self._resolved()[0])
 
     def _mention_table(self, dictionary: Any = None, model: Any = None, **_: Any) -> pd.DataFrame:
         """The cached mentions with ``_doc`` (document positions); not a copy."""

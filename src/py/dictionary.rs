@@ -50,9 +50,18 @@ impl DictionaryCore {
 }
 
 /// Per document: (sentence, char start, char end, key, byte range of the matched text).
-type DocMatches = Vec<(i64, i64, i64, i64, std::ops::Range<usize>)>;
+/// One match: sentence, character span, key, token span (within the document) and
+/// byte range of its text.
+struct Found {
+    sentence: i64,
+    start: i64,
+    end: i64,
+    key: i64,
+    tokens: (i64, i64),
+    bytes: std::ops::Range<usize>,
+}
 
-fn doc_matches(dict: &Dictionary, a: &crate::core::Article) -> DocMatches {
+fn doc_matches(dict: &Dictionary, a: &crate::core::Article) -> Vec<Found> {
     let mut conv = CharOffsets::new(&a.text);
     let mut last: Option<(usize, usize, i64, i64)> = None;
     dict.match_article(a)
@@ -68,7 +77,14 @@ fn doc_matches(dict: &Dictionary, a: &crate::core::Article) -> DocMatches {
                 _ => (conv.get(b0) as i64, conv.get(b1) as i64),
             };
             last = Some((b0, b1, c0, c1));
-            (s as i64, c0, c1, m.key as i64, b0..b1)
+            Found {
+                sentence: s as i64,
+                start: c0,
+                end: c1,
+                key: m.key as i64,
+                tokens: (m.start as i64, m.end as i64),
+                bytes: b0..b1,
+            }
         })
         .collect()
 }
@@ -91,7 +107,7 @@ fn dictionary_matches<'py>(
     let dict = Arc::clone(&dictionary.inner);
     let docs = &articles.docs;
     let bar = super::bar(progress, docs.len(), "dictionary");
-    let per_doc: Vec<DocMatches> = super::run_with_progress(py, threads, bar, |p| {
+    let per_doc: Vec<Vec<Found>> = super::run_with_progress(py, threads, bar, |p| {
         docs.par_iter()
             .map(|a| {
                 p.check()?;
@@ -107,16 +123,20 @@ fn dictionary_matches<'py>(
     let mut start = Vec::with_capacity(n);
     let mut end = Vec::with_capacity(n);
     let mut key = Vec::with_capacity(n);
+    let mut token_start = Vec::with_capacity(n);
+    let mut token_end = Vec::with_capacity(n);
     let mut ranges = Vec::with_capacity(n);
     for (i, rows) in per_doc.into_iter().enumerate() {
-        for (s, c0, c1, k, r) in rows {
+        for f in rows {
             doc.push(i as i64);
-            paragraph.push(docs[i].sentences[s as usize].paragraph as i64);
-            sentence.push(s);
-            start.push(c0);
-            end.push(c1);
-            key.push(k);
-            ranges.push((i, r));
+            paragraph.push(docs[i].sentences[f.sentence as usize].paragraph as i64);
+            sentence.push(f.sentence);
+            start.push(f.start);
+            end.push(f.end);
+            key.push(f.key);
+            token_start.push(f.tokens.0);
+            token_end.push(f.tokens.1);
+            ranges.push((i, f.bytes));
         }
     }
     let d = PyDict::new(py);
@@ -126,6 +146,8 @@ fn dictionary_matches<'py>(
     d.set_item("start", start.into_pyarray(py))?;
     d.set_item("end", end.into_pyarray(py))?;
     d.set_item("key", key.into_pyarray(py))?;
+    d.set_item("token_start", token_start.into_pyarray(py))?;
+    d.set_item("token_end", token_end.into_pyarray(py))?;
     let (form, forms) = super::intern(ranges.into_iter().map(|(i, r)| &docs[i].text[r]));
     d.set_item("form", form.into_pyarray(py))?;
     d.set_item("forms", PyList::new(py, forms)?)?;

@@ -166,7 +166,7 @@ fn tag_articles<'py>(
     let cols = run_with_progress(py, threads, bar(progress, docs.len(), "entities"), |p| {
         use rayon::prelude::*;
         // Per mention: the columns and the byte range of its text.
-        type Row = ([i64; 6], std::ops::Range<usize>);
+        type Row = ([i64; 8], std::ops::Range<usize>);
         let per_doc: Vec<Vec<Row>> = docs
             .par_iter()
             .enumerate()
@@ -186,6 +186,8 @@ fn tag_articles<'py>(
                             conv.get(s) as i64,
                             conv.get(e) as i64,
                             m.label as i64,
+                            m.start_token as i64,
+                            m.end_token as i64,
                         ];
                         (row, s..e)
                     })
@@ -195,7 +197,7 @@ fn tag_articles<'py>(
         Ok(per_doc)
     })?;
     let n: usize = cols.iter().map(Vec::len).sum();
-    let mut out: [Vec<i64>; 6] = Default::default();
+    let mut out: [Vec<i64>; 8] = Default::default();
     for c in out.iter_mut() {
         c.reserve(n);
     }
@@ -212,10 +214,17 @@ fn tag_articles<'py>(
             .flat_map(|(doc, rows)| rows.iter().map(|(_, r)| &doc.text[r.clone()])),
     );
     let d = PyDict::new(py);
-    for (name, col) in ["doc", "paragraph", "sentence", "start", "end", "label"]
-        .into_iter()
-        .zip(out)
-    {
+    let names = [
+        "doc",
+        "paragraph",
+        "sentence",
+        "start",
+        "end",
+        "label",
+        "token_start",
+        "token_end",
+    ];
+    for (name, col) in names.into_iter().zip(out) {
         d.set_item(name, col.into_pyarray(py))?;
     }
     d.set_item("form", form.into_pyarray(py))?;
