@@ -463,15 +463,29 @@ fn mention_tokens<'py>(
 
 #[cfg(test)]
 mod tests {
-    use super::token_range;
+    use super::{token_chars, token_range};
+    use crate::core::{parse_article, Span};
 
     #[test]
     fn spans_to_tokens() {
         // Tokens at chars [0,5) [6,11) [11,12).
-        let (s, e) = (vec![0, 6, 11], vec![5, 11, 12]);
-        assert_eq!(token_range(&s, &e, 0, 5), (0, 1));
-        assert_eq!(token_range(&s, &e, 6, 12), (1, 3));
-        assert_eq!(token_range(&s, &e, 2, 8), (0, 2));
-        assert_eq!(token_range(&s, &e, 5, 6), (1, 2)); // only whitespace: zero width
+        let t = [Span::new(0, 5), Span::new(6, 11), Span::new(11, 12)];
+        assert_eq!(token_range(&t, 0, 5), (0, 1));
+        assert_eq!(token_range(&t, 6, 12), (1, 3));
+        assert_eq!(token_range(&t, 2, 8), (0, 2));
+        assert_eq!(token_range(&t, 5, 6), (1, 2)); // only whitespace: zero width
+    }
+
+    #[test]
+    fn token_chars_count_characters_not_bytes() {
+        let ascii = parse_article("Kyiv said so.").expect("parses");
+        assert!(matches!(token_chars(&ascii), std::borrow::Cow::Borrowed(_)));
+        let a = parse_article("Zelenskyy’s aide spoke.").expect("parses");
+        let chars = token_chars(&a);
+        let text: Vec<char> = a.text.chars().collect();
+        for (t, c) in a.tokens.iter().zip(chars.iter()) {
+            let by_char: String = text[c.start as usize..c.end as usize].iter().collect();
+            assert_eq!(by_char, &a.text[t.range()]);
+        }
     }
 }
