@@ -323,6 +323,19 @@ impl FirstPass {
 }
 
 #[inline]
+/// The entity type the first pass gave a word most often elsewhere in the document
+/// (ties to the lower type), and whether every tagged mention agreed.
+pub(super) fn majority<C: Copy + Into<u32>>(counts: &[C]) -> (usize, bool) {
+    let total: u32 = counts.iter().map(|&c| c.into()).sum();
+    let (best, n) = counts
+        .iter()
+        .map(|&c| c.into())
+        .enumerate()
+        .max_by_key(|&(t, c)| (c, std::cmp::Reverse(t)))
+        .unwrap_or((0, 0));
+    (best, n == total)
+}
+
 pub(super) fn f2(t: u64, a: u64) -> u64 {
     mix(mix(t, a), 0x51)
 }
@@ -430,13 +443,7 @@ pub fn emit(
         out.push(f2(T_S1M1, l(-1)));
         out.push(f2(T_S1P1, l(1)));
         if let Some(counts) = fp.types.get(&a.lower) {
-            let total: u32 = counts.iter().map(|&c| c as u32).sum();
-            let (best, &n) = counts
-                .iter()
-                .enumerate()
-                .max_by_key(|&(t, &c)| (c, std::cmp::Reverse(t)))
-                .unwrap_or((0, &0));
-            let unanimous = n as u32 == total;
+            let (best, unanimous) = majority(counts);
             out.push(f3(T_AGG, best as u64, unanimous as u64));
             let ctx = (a.flags & (INIT | ALLCAPS)) as u64 | ((s.caps as u64) << 7);
             out.push(f3(T_AGG_CTX, best as u64, ctx));

@@ -234,13 +234,7 @@ impl Scorer {
                 add_row(&mut acc, &self.s1[k * S1_VALUES + l(j)]);
             }
             if let Some(counts) = fp.types.get(&a.lower) {
-                let total: u32 = counts.iter().map(|&c| c as u32).sum();
-                let (best, &n) = counts
-                    .iter()
-                    .enumerate()
-                    .max_by_key(|&(t, &c)| (c, std::cmp::Reverse(t)))
-                    .unwrap_or((0, &0));
-                let unanimous = n as u32 == total;
+                let (best, unanimous) = super::features::majority(counts);
                 add_row(&mut acc, &self.agg[best * 2 + unanimous as usize]);
                 let ctx = (a.flags & INIT != 0) as usize
                     | ((a.flags & ALLCAPS != 0) as usize) << 1
