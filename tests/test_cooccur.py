@@ -563,3 +563,29 @@ def test_reuters_document_scope_equals_crossprod(reuters):
     plain = reuters.cooccurrence(scope="document")
     assert (plain.to_scipy() != off).nnz == 0
     assert co.n_contexts == len(reuters)
+
+
+# -- token spans from the tagger vs character offsets from other tools -------------------
+
+
+@pytest.mark.parametrize(
+    "scope,window,ordered",
+    [
+        ("sentence", None, True),
+        ("paragraph", None, False),
+        ("window", 3, False),
+        ("window", 6, True),
+    ],
+)
+def test_token_spans_agree_with_character_offsets(seeds, scope, window, ordered):
+    # The tagger hands its token spans to the counter; spans from another tool arrive
+    # as character offsets and are mapped to tokens. Non-ASCII text is where the two
+    # could part (characters are not bytes there).
+    assert any(not seeds.text(d).isascii() for d in seeds.doc_ids)
+    assert "_ts" in seeds._mention_table().columns
+    spans = seeds.mentions()[["doc_id", "start", "end", "label"]].astype({"label": str})
+    external = seeds.with_mentions(spans)
+    assert "_ts" not in external._mention_table().columns
+    got = as_dict(seeds.cooccurrence(scope=scope, window=window, ordered=ordered))
+    want = as_dict(external.cooccurrence(scope=scope, window=window, ordered=ordered))
+    assert got == want and len(got) > 10

@@ -227,3 +227,17 @@ def test_tables_on_a_corpus_without_entities():
     assert len(c.entity_counts(by="doc_id")) == 0
     assert len(c.kwic("Lavrov")) == 0
     assert c.cooccurrence().to_scipy().shape == (0, 0)
+
+
+def test_mention_table_columns_and_dtypes(seeds):
+    m = seeds.mentions()
+    assert not [c for c in m.columns if str(c).startswith("_")]
+    for col in ("text", "label", "entity"):
+        assert isinstance(m[col].dtype, pd.CategoricalDtype), col
+    # Codes point at the right strings: every text is the document's slice.
+    texts = [seeds.text(d)[a:b] for d, a, b in zip(m["doc_id"], m["start"], m["end"], strict=True)]
+    assert m["text"].astype(str).tolist() == texts
+    assert m["label"].isin(["PER", "ORG", "LOC", "MISC"]).all()
+    # They compare and group like strings.
+    assert (m[m["label"] == "PER"]["label"].astype(str) == "PER").all()
+    assert m.groupby("entity", observed=True).size().sum() == len(m)
