@@ -658,41 +658,47 @@ fn merge_spelling_variants(
     let mut buckets: Vec<(&Bucket, &Vec<u32>)> =
         but_one.iter().filter(|(_, ids)| ids.len() > 1).collect();
     buckets.sort_unstable_by_key(|(k, _)| **k);
-    for ((_, left_out, _), ids) in buckets {
-        if ids.len() > 1000 {
-            continue; // a pathological bucket: skip rather than go quadratic
-        }
-        let at = *left_out as usize;
-        // One representative node per distinct left-out word: nodes sharing it have
-        // equal keys and are already one.
-        let mut reps: Vec<(u32, u32)> = Vec::new();
-        for &n in ids {
-            let Some((_, v)) = &keys[n as usize] else {
-                continue;
-            };
-            reps.push((v[at], n));
-        }
-        reps.sort_unstable();
-        reps.dedup_by_key(|r| r.0);
-        for (x, &(wa, a)) in reps.iter().enumerate() {
-            for &(wb, b) in &reps[x + 1..] {
-                let (ka, kb) = (&keys[a as usize], &keys[b as usize]);
-                let agree = match (ka, kb) {
-                    (Some((_, va)), Some((_, vb))) => {
-                        va.len() == vb.len()
-                            && va
-                                .iter()
-                                .zip(vb)
-                                .enumerate()
-                                .all(|(j, (p, q))| j == at || p == q)
+    // Buckets are independent: find their pairs in parallel, then union in bucket
+    // order (the partition a union-find ends with does not depend on that order).
+    let pairs: Vec<(u32, u32)> = buckets
+        .par_iter()
+        .flat_map_iter(|&(&(_, left_out, _), ids)| {
+            let mut found = Vec::new();
+            if ids.len() > 1000 {
+                return found; // a pathological bucket: skip rather than go quadratic
+            }
+            let at = left_out as usize;
+            // One representative node per distinct left-out word: nodes sharing it
+            // have equal keys and are already one.
+            let mut reps: Vec<(u32, u32)> = ids
+                .iter()
+                .filter_map(|&n| keys[n as usize].as_ref().map(|(_, v)| (v[at], n)))
+                .collect();
+            reps.sort_unstable();
+            reps.dedup_by_key(|r| r.0);
+            for (x, &(wa, a)) in reps.iter().enumerate() {
+                for &(wb, b) in &reps[x + 1..] {
+                    let agree = match (&keys[a as usize], &keys[b as usize]) {
+                        (Some((_, va)), Some((_, vb))) => {
+                            va.len() == vb.len()
+                                && va
+                                    .iter()
+                                    .zip(vb)
+                                    .enumerate()
+                                    .all(|(j, (p, q))| j == at || p == q)
+                        }
+                        _ => false,
+                    };
+                    if agree && close_words(&words[wa as usize], &words[wb as usize]) {
+                        found.push((a, b));
                     }
-                    _ => false,
-                };
-                if agree && close_words(&words[wa as usize], &words[wb as usize]) {
-                    dsu.union(a, b);
                 }
             }
-        }
+            found
+        })
+        .collect();
+    for (a, b) in pairs {
+        dsu.union(a, b);
     }
 }
 
@@ -901,7 +907,7 @@ fn build_entities(
     }
     let words = |f: &str| f.split(' ').count().min(3);
     let mut ents: Vec<(u32, u32, Entity)> = forms
-        .into_iter()
+        .into_par_iter()
         .enumerate()
         .map(|(s, mut ranked)| {
             // Canonical name: the most frequent form among the longest ones (full names
@@ -928,7 +934,8 @@ fn build_entities(
             )
         })
         .collect();
-    ents.sort_by(|a, b| {
+    // Roots are distinct, so the order is total and an unstable sort is deterministic.
+    ents.par_sort_unstable_by(|a, b| {
         (a.2.label.as_str(), a.2.name.as_str(), a.0).cmp(&(
             b.2.label.as_str(),
             b.2.name.as_str(),
