@@ -628,18 +628,8 @@ def cooccurrence(
     def counter(m: pd.DataFrame, doc_pos: np.ndarray, index: np.ndarray, **kw: Any) -> Any:
         if "_ts" in m.columns:
             # The tagger and dictionary give token spans: no characters to map back.
-            meta = corpus._articles.meta()
-            return _core.cooccur_counts_tokens(
-                doc_pos,
-                np.ascontiguousarray(m["paragraph"], dtype=np.int64),
-                np.ascontiguousarray(m["sentence"], dtype=np.int64),
-                np.ascontiguousarray(m["_ts"], dtype=np.int64),
-                np.ascontiguousarray(m["_te"], dtype=np.int64),
-                index,
-                kw.pop("n_entities"),
-                np.ascontiguousarray(meta["n_paragraphs"], dtype=np.int64),
-                np.ascontiguousarray(meta["n_sentences"], dtype=np.int64),
-                **kw,
+            return count_from_tokens(
+                m, doc_pos, index, m["_ts"], m["_te"], corpus._articles.meta(), **kw
             )
         return _core.cooccur_counts(
             corpus._articles,
@@ -666,6 +656,33 @@ def cooccurrence(
         by=by,
         freq=freq,
         **options,
+    )
+
+
+def count_from_tokens(
+    m: pd.DataFrame,
+    doc_pos: np.ndarray,
+    index: np.ndarray,
+    token_start: Any,
+    token_end: Any,
+    docs: Any,
+    **kw: Any,
+) -> Any:
+    """Count with ``_core.cooccur_counts_tokens``: mentions ``m`` (paragraph and
+    sentence columns) with their token spans, and ``docs`` giving every document's
+    ``n_paragraphs`` and ``n_sentences``; ``kw`` as for a ``_cooccurrence_with``
+    counter."""
+    return _core.cooccur_counts_tokens(
+        np.ascontiguousarray(doc_pos, dtype=np.int64),
+        np.ascontiguousarray(m["paragraph"], dtype=np.int64),
+        np.ascontiguousarray(m["sentence"], dtype=np.int64),
+        np.ascontiguousarray(token_start, dtype=np.int64),
+        np.ascontiguousarray(token_end, dtype=np.int64),
+        np.ascontiguousarray(index, dtype=np.int64),
+        kw.pop("n_entities"),
+        np.ascontiguousarray(docs["n_paragraphs"], dtype=np.int64),
+        np.ascontiguousarray(docs["n_sentences"], dtype=np.int64),
+        **kw,
     )
 
 

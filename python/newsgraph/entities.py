@@ -230,12 +230,10 @@ def _count_by(m: pd.DataFrame, by: str, group: pd.Series) -> pd.DataFrame:
 
 
 def _per_mention(m: pd.DataFrame, docs: pd.DataFrame, column: str) -> pd.Series:
-    """A documents() column's value for each mention."""
-    if "_doc" in m.columns:
-        # Positions are cheaper than looking every mention's doc_id up again.
-        values = docs[column].to_numpy()[m["_doc"].to_numpy()]
-        return pd.Series(values, index=m.index, dtype=docs[column].dtype)
-    return m["doc_id"].map(docs.set_index("doc_id")[column])
+    """A documents() column's value for each mention of a cached mention table (its
+    ``_doc`` column gives the document's row: cheaper than looking doc ids up)."""
+    values = docs[column].to_numpy()[m["_doc"].to_numpy()]
+    return pd.Series(values, index=m.index, dtype=docs[column].dtype)
 
 
 def _filter_label(m: pd.DataFrame, label: Any) -> pd.DataFrame:

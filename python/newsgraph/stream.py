@@ -472,19 +472,17 @@ class Scan:
 
     def _count(self, m: pd.DataFrame, doc_pos: np.ndarray, index: np.ndarray, **kw: Any) -> Any:
         """Count from the records behind the rows of ``m`` (a filtered mentions())."""
+        from .cooccur import count_from_tokens
+
         rows = m.index.to_numpy()
         r = self._records
-        docs = self._documents
-        return _core.cooccur_counts_tokens(
-            np.ascontiguousarray(doc_pos, dtype=np.int64),
-            np.ascontiguousarray(m["paragraph"], dtype=np.int64),
-            np.ascontiguousarray(m["sentence"], dtype=np.int64),
-            np.ascontiguousarray(r["token_start"].to_numpy()[rows], dtype=np.int64),
-            np.ascontiguousarray(r["token_end"].to_numpy()[rows], dtype=np.int64),
-            np.ascontiguousarray(index, dtype=np.int64),
-            kw.pop("n_entities"),
-            np.ascontiguousarray(docs["n_paragraphs"], dtype=np.int64),
-            np.ascontiguousarray(docs["n_sentences"], dtype=np.int64),
+        return count_from_tokens(
+            m,
+            doc_pos,
+            index,
+            r["token_start"].to_numpy()[rows],
+            r["token_end"].to_numpy()[rows],
+            self._documents,
             **kw,
         )
 
