@@ -32,6 +32,8 @@ __all__ = [
     "tag_articles",
     "train_tagger",
     "resolve_mentions",
+    "link_mentions",
+    "resolve_tally",
 ]
 
 __version__: str
@@ -165,6 +167,43 @@ def resolve_mentions(
     ``doc[i]`` with text ``texts[text[i]]`` and label ``labels[label[i]]``. Returns
     ``entity_of`` (int64 array) and ``entities`` (columns name, label, aliases,
     mentions, documents)."""
+
+def link_mentions(
+    doc: npt.NDArray[np.int64],
+    text: npt.NDArray[np.int64],
+    texts: list[str],
+    label: npt.NDArray[np.int64],
+    labels: list[str],
+    aliases: list[tuple[str, str]] = ...,
+    merge: list[list[str]] = ...,
+    split: list[str] = ...,
+    demonyms: list[tuple[str, str]] = ...,
+    fuzzy: bool = True,
+    threads: int | None = None,
+) -> npt.NDArray[np.int64]:
+    """Within-document links of a batch of whole documents (arguments as for
+    ``resolve_mentions``): per mention, the index of the mention whose form it stands
+    for (itself unless linked to a fuller form)."""
+
+def resolve_tally(
+    texts: list[str],
+    labels: list[str],
+    unlinked: npt.NDArray[np.bool_],
+    target: npt.NDArray[np.int64],
+    form: npt.NDArray[np.int64],
+    count: npt.NDArray[np.int64],
+    aliases: list[tuple[str, str]] = ...,
+    merge: list[list[str]] = ...,
+    split: list[str] = ...,
+    demonyms: list[tuple[str, str]] = ...,
+    fuzzy: bool = True,
+    threads: int | None = None,
+) -> dict[str, Any]:
+    """Entities from the tally of linked mentions: distinct forms (``texts[f]``,
+    ``labels[f]``) in order of first mention, ``unlinked[f]`` (some mention of ``f``
+    stands for itself) and mention counts by (``target`` form stood for, own ``form``,
+    ``count``). Returns ``entity_of_form`` (int64, -1 where no mention stands for the
+    form) and ``entities`` as ``resolve_mentions`` (``documents`` 0)."""
 
 def cooccur_counts(
     articles: Articles,

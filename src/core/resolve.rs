@@ -408,98 +408,250 @@ pub fn resolve_forms(
     forms: &[(&str, &str)],
     opts: &Options,
 ) -> Resolution {
-    let alias: HashMap<String, String> = opts
-        .aliases
+    let prepared = Prepared::new(forms, opts);
+    let linked = prepared.link(doc, form_idx);
+    let tally = Tally::count(form_idx, &linked, forms.len());
+    let merged = prepared.merge(&tally, opts);
+    let entity_of: Vec<u32> = linked
         .iter()
-        .map(|(k, v)| (fold_phrase(k), v.clone()))
+        .map(|&j| merged.entity_of_form[form_idx[j as usize] as usize])
         .collect();
-    let demonym: HashMap<String, String> = opts
-        .demonyms
-        .iter()
-        .map(|(k, v)| (fold_phrase(k), v.clone()))
-        .collect();
-    // Step 1: normalise, then apply what the user said.
-    // Surface forms repeat a lot: normalise each distinct (text, label) once.
-    let form_idx: Vec<usize> = form_idx.iter().map(|&f| f as usize).collect();
-    let normed: Vec<((Normalised, String), bool)> = forms
-        .par_iter()
-        .map(|&(text, label)| {
-            let mut label = label.to_string();
-            let mut n = normalise(text, &label);
-            let k = n.key.join(" ");
-            let aliased = alias.get(&k);
-            let target = aliased.or_else(|| {
-                (label == "MISC")
-                    .then(|| demonym.get(&k))
-                    .flatten()
-                    .inspect(|_| {
-                        label = "LOC".to_string();
-                    })
-            });
-            if let Some(t) = target {
-                n = Normalised {
-                    display: t.clone(),
-                    key: t.split_whitespace().map(fold).collect(),
-                };
+    let mut entities = merged.entities;
+    let pack = |g: u32, v: u32| ((g as u64) << 32) | v as u64;
+    let by_doc = pair_counts(
+        entity_of
+            .iter()
+            .zip(doc)
+            .map(|(&e, &d)| pack(e, d))
+            .collect(),
+    );
+    for &(e, _, _) in &by_doc {
+        entities[e as usize].documents += 1;
+    }
+    Resolution {
+        entity_of,
+        entities,
+    }
+}
+
+/// Step 2 alone: for each mention (grouped by document, in reading order), the index
+/// of the mention whose form it stands for within its document (itself unless linked
+/// to a fuller form). Documents are independent, so a corpus read in batches of whole
+/// documents can be linked batch by batch and resolved once with [`resolve_tally`].
+///
+/// Panics if a code is out of range or the slices differ in length; callers check.
+pub fn link_mentions(
+    doc: &[u32],
+    form_idx: &[u32],
+    forms: &[(&str, &str)],
+    opts: &Options,
+) -> Vec<u32> {
+    Prepared::new(forms, opts).link(doc, form_idx)
+}
+
+/// What step 3 needs of the mentions of a corpus, summed over them: enough to resolve
+/// a corpus read in batches without keeping its mentions.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Per form: some mention of it stands for itself (is not linked to another form).
+    pub unlinked: Vec<bool>,
+    /// (form stood for, own form, mentions), for every pair that occurs.
+    pub pairs: Vec<(u32, u32, u32)>,
+}
+
+impl Tally {
+    /// The tally of mentions with forms `form`, mention `i` standing for mention
+    /// `linked[i]` (as [`link_mentions`] gives them).
+    pub fn count(form: &[u32], linked: &[u32], n_forms: usize) -> Self {
+        let mut unlinked = vec![false; n_forms];
+        let pack = |g: u32, v: u32| ((g as u64) << 32) | v as u64;
+        let mut keys = Vec::with_capacity(form.len());
+        for (i, (&f, &j)) in form.iter().zip(linked).enumerate() {
+            if j as usize == i {
+                unlinked[f as usize] = true;
             }
-            ((n, label), aliased.is_some())
-        })
-        .collect();
-    // Step 2: within each document, link short forms to the full form they stand for.
-    let mut doc_ranges = Vec::new();
-    let mut s = 0;
-    for i in 1..=doc.len() {
-        if i == doc.len() || doc[i] != doc[s] {
-            doc_ranges.push(s..i);
-            s = i;
+            keys.push(pack(form[j as usize], f));
+        }
+        Tally {
+            unlinked,
+            pairs: pair_counts(keys),
         }
     }
-    let split: std::collections::HashSet<String> =
-        opts.split.iter().map(|x| fold_phrase(x)).collect();
-    let joined: Vec<String> = normed.iter().map(|((n, _), _)| n.key.join(" ")).collect();
-    let links = FormLinks::build(&normed, &joined, &split);
-    // For each mention, the mention (index within the corpus) whose form it resolves to
-    // within its document: itself unless linked to a fuller form.
-    let linked: Vec<usize> = doc_ranges
-        .par_iter()
-        .flat_map_iter(|r| {
-            link_in_document(&form_idx[r.clone()], &links)
-                .into_iter()
-                .map(move |j| r.start + j)
-        })
-        .collect();
-    // Step 3: one node per (label, key), built from the distinct forms; merge across
-    // documents.
-    let mut node_of: HashMap<(&str, &str), u32> = HashMap::default();
-    let mut nodes: Vec<(String, Vec<String>)> = Vec::new();
-    let form_node: Vec<u32> = normed
-        .iter()
-        .zip(&joined)
-        .map(|(((n, label), _), key)| {
-            *node_of
-                .entry((label.as_str(), key.as_str()))
-                .or_insert_with(|| {
-                    nodes.push((label.clone(), n.key.clone()));
-                    (nodes.len() - 1) as u32
-                })
-        })
-        .collect();
-    let mut acronym_nodes = vec![false; nodes.len()];
-    let mut mention_node = Vec::with_capacity(doc.len());
-    for (i, &target) in linked.iter().enumerate() {
-        let id = form_node[form_idx[target]];
-        if target == i && links.acronym_shape[form_idx[i]] {
-            acronym_nodes[id as usize] = true;
+}
+
+/// Entities from a [`Tally`]: step 3.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Merged {
+    /// Ordered as in [`Resolution::entities`]; `documents` is left at 0 (a tally does
+    /// not see documents: count them from `entity_of_form`).
+    pub entities: Vec<Entity>,
+    /// Entity of a mention standing for form `f` (`u32::MAX` for a form no mention
+    /// stands for, whose entity has no mention).
+    pub entity_of_form: Vec<u32>,
+}
+
+/// Step 3 over the forms of a whole corpus and the tally of its mentions (`tally.pairs`
+/// may list a pair more than once: the counts add up). With the forms numbered in
+/// order of first mention, as [`resolve_forms`] numbers them, the entities equal
+/// those of resolving all mentions at once.
+///
+/// Panics if a form index is out of range; callers check.
+pub fn resolve_tally(forms: &[(&str, &str)], tally: &Tally, opts: &Options) -> Merged {
+    Prepared::new(forms, opts).merge(tally, opts)
+}
+
+/// Steps 1 and 2 over distinct forms: each normalised once, with what linking needs.
+struct Prepared {
+    normed: Vec<((Normalised, String), bool)>,
+    joined: Vec<String>,
+    links: FormLinks,
+    split: std::collections::HashSet<String>,
+    alias_targets: Vec<String>,
+}
+
+impl Prepared {
+    fn new(forms: &[(&str, &str)], opts: &Options) -> Self {
+        let alias: HashMap<String, String> = opts
+            .aliases
+            .iter()
+            .map(|(k, v)| (fold_phrase(k), v.clone()))
+            .collect();
+        let demonym: HashMap<String, String> = opts
+            .demonyms
+            .iter()
+            .map(|(k, v)| (fold_phrase(k), v.clone()))
+            .collect();
+        // Step 1: normalise, then apply what the user said.
+        let normed: Vec<((Normalised, String), bool)> = forms
+            .par_iter()
+            .map(|&(text, label)| {
+                let mut label = label.to_string();
+                let mut n = normalise(text, &label);
+                let k = n.key.join(" ");
+                let aliased = alias.get(&k);
+                let target = aliased.or_else(|| {
+                    (label == "MISC")
+                        .then(|| demonym.get(&k))
+                        .flatten()
+                        .inspect(|_| {
+                            label = "LOC".to_string();
+                        })
+                });
+                if let Some(t) = target {
+                    n = Normalised {
+                        display: t.clone(),
+                        key: t.split_whitespace().map(fold).collect(),
+                    };
+                }
+                ((n, label), aliased.is_some())
+            })
+            .collect();
+        let split: std::collections::HashSet<String> =
+            opts.split.iter().map(|x| fold_phrase(x)).collect();
+        let joined: Vec<String> = normed.iter().map(|((n, _), _)| n.key.join(" ")).collect();
+        let links = FormLinks::build(&normed, &joined, &split);
+        let mut alias_targets: Vec<String> = alias.values().map(|t| fold_phrase(t)).collect();
+        alias_targets.sort();
+        alias_targets.dedup();
+        Prepared {
+            normed,
+            joined,
+            links,
+            split,
+            alias_targets,
         }
-        mention_node.push(id);
     }
-    let mut dsu = Dsu::new(nodes.len());
-    let protected = |k: &[String]| split.contains(&k.join(" "));
-    if opts.fuzzy {
-        merge_spelling_variants(&nodes, &protected, &mut dsu);
+
+    /// Step 2: within each document, link short forms to the full form they stand for.
+    fn link(&self, doc: &[u32], form_idx: &[u32]) -> Vec<u32> {
+        let mut doc_ranges = Vec::new();
+        let mut s = 0;
+        for i in 1..=doc.len() {
+            if i == doc.len() || doc[i] != doc[s] {
+                doc_ranges.push(s..i);
+                s = i;
+            }
+        }
+        let form_idx: Vec<usize> = form_idx.iter().map(|&f| f as usize).collect();
+        doc_ranges
+            .par_iter()
+            .flat_map_iter(|r| {
+                link_in_document(&form_idx[r.clone()], &self.links)
+                    .into_iter()
+                    .map(move |j| (r.start + j) as u32)
+            })
+            .collect()
     }
-    // A lone surname joins the only multi-word person with that last word. (Across
-    // documents only the last word: a lone "Paul" is not "Paul Volcker".)
+
+    /// Step 3: one node per (label, key), built from the distinct forms; merge across
+    /// documents, then name the entities.
+    fn merge(&self, tally: &Tally, opts: &Options) -> Merged {
+        let mut node_of: HashMap<(&str, &str), u32> = HashMap::default();
+        let mut nodes: Vec<(String, Vec<String>)> = Vec::new();
+        let form_node: Vec<u32> = self
+            .normed
+            .iter()
+            .zip(&self.joined)
+            .map(|(((n, label), _), key)| {
+                *node_of
+                    .entry((label.as_str(), key.as_str()))
+                    .or_insert_with(|| {
+                        nodes.push((label.clone(), n.key.clone()));
+                        (nodes.len() - 1) as u32
+                    })
+            })
+            .collect();
+        // A node is an acronym where a mention of an acronym-shaped form stands for
+        // itself ("EU" not linked to "European Union" in its article).
+        let mut acronym_nodes = vec![false; nodes.len()];
+        for (f, &alone) in tally.unlinked.iter().enumerate() {
+            if alone && self.links.acronym_shape[f] {
+                acronym_nodes[form_node[f] as usize] = true;
+            }
+        }
+        let mut dsu = Dsu::new(nodes.len());
+        let split = &self.split;
+        let protected = |k: &[String]| split.contains(&k.join(" "));
+        if opts.fuzzy {
+            merge_spelling_variants(&nodes, &protected, &mut dsu);
+        }
+        join_lone_names(&nodes, &acronym_nodes, &protected, &mut dsu);
+        // What the user merged: alias targets whatever their labels, and merge groups.
+        let mut by_name: HashMap<String, Vec<u32>> = HashMap::default();
+        for (i, (_, key)) in nodes.iter().enumerate() {
+            by_name.entry(key.join(" ")).or_default().push(i as u32);
+        }
+        for t in &self.alias_targets {
+            if let Some(ids) = by_name.get(t) {
+                for w in ids.windows(2) {
+                    dsu.union(w[0], w[1]);
+                }
+            }
+        }
+        for group in &opts.merge {
+            let ids: Vec<u32> = group
+                .iter()
+                .filter_map(|n| by_name.get(&fold_phrase(n)))
+                .flatten()
+                .copied()
+                .collect();
+            for w in ids.windows(2) {
+                dsu.union(w[0], w[1]);
+            }
+        }
+        build_entities(&self.normed, &form_node, tally, &mut dsu)
+    }
+}
+
+/// A lone surname joins the only multi-word person with that last word, and a lone
+/// acronym the only multi-word name of its label with those initials.
+fn join_lone_names(
+    nodes: &[(String, Vec<String>)],
+    acronym_nodes: &[bool],
+    protected: &dyn Fn(&[String]) -> bool,
+    dsu: &mut Dsu,
+) {
+    // (Across documents only the last word: a lone "Paul" is not "Paul Volcker".)
     let mut by_part: HashMap<&str, Vec<u32>> = HashMap::default();
     for (i, (label, key)) in nodes.iter().enumerate() {
         if label == "PER" && key.len() > 1 {
@@ -522,8 +674,7 @@ pub fn resolve_forms(
             }
         }
     }
-    // A lone acronym joins the only multi-word name of its label with those initials
-    // ("US" in one article, "United States" in another).
+    // ("US" in one article, "United States" in another.)
     let mut by_initials: HashMap<(&str, String), Vec<u32>> = HashMap::default();
     for (i, (label, key)) in nodes.iter().enumerate() {
         if label != "PER" && key.len() > 1 {
@@ -548,33 +699,6 @@ pub fn resolve_forms(
             }
         }
     }
-    // What the user merged: alias targets whatever their labels, and merge groups.
-    let mut by_name: HashMap<String, Vec<u32>> = HashMap::default();
-    for (i, (_, key)) in nodes.iter().enumerate() {
-        by_name.entry(key.join(" ")).or_default().push(i as u32);
-    }
-    let mut targets: Vec<String> = alias.values().map(|t| fold_phrase(t)).collect();
-    targets.sort();
-    targets.dedup();
-    for t in targets {
-        if let Some(ids) = by_name.get(&t) {
-            for w in ids.windows(2) {
-                dsu.union(w[0], w[1]);
-            }
-        }
-    }
-    for group in &opts.merge {
-        let ids: Vec<u32> = group
-            .iter()
-            .filter_map(|n| by_name.get(&fold_phrase(n)))
-            .flatten()
-            .copied()
-            .collect();
-        for w in ids.windows(2) {
-            dsu.union(w[0], w[1]);
-        }
-    }
-    build_entities(doc, &form_idx, &normed, &mention_node, &mut dsu)
 }
 
 /// Union nodes whose keys are spelling variants: equal after [`variant`], or one
@@ -834,28 +958,40 @@ fn pair_counts(mut pairs: Vec<u64>) -> Vec<(u32, u32, u32)> {
     out
 }
 
+/// Sums of counts of `(group, value)` pairs, sorted by group then value.
+fn sum_pairs(mut pairs: Vec<(u64, u32)>) -> Vec<(u32, u32, u32)> {
+    pairs.par_sort_unstable_by_key(|p| p.0);
+    let mut out: Vec<(u32, u32, u32)> = Vec::new();
+    for (p, c) in pairs {
+        let (g, v) = ((p >> 32) as u32, p as u32);
+        match out.last_mut() {
+            Some(last) if last.0 == g && last.1 == v => last.2 += c,
+            _ => out.push((g, v, c)),
+        }
+    }
+    out
+}
+
+/// Name the entities (one per root of `dsu` that some mention stands for) from the
+/// tally of their mentions' own forms.
 fn build_entities(
-    doc: &[u32],
-    form_idx: &[usize],
     normed: &[((Normalised, String), bool)],
-    mention_node: &[u32],
+    form_node: &[u32],
+    tally: &Tally,
     dsu: &mut Dsu,
-) -> Resolution {
-    // One slot per root (entity), numbered in order of first mention.
+) -> Merged {
     let node_root: Vec<u32> = (0..dsu.parent.len() as u32).map(|x| dsu.find(x)).collect();
+    let root_of_form = |f: u32| node_root[form_node[f as usize] as usize];
+    // One slot per root that some mention stands for.
     let mut slot_of_root = vec![u32::MAX; node_root.len()];
     let mut roots: Vec<u32> = Vec::new();
-    let slot: Vec<u32> = mention_node
-        .iter()
-        .map(|&n| {
-            let r = node_root[n as usize] as usize;
-            if slot_of_root[r] == u32::MAX {
-                slot_of_root[r] = roots.len() as u32;
-                roots.push(r as u32);
-            }
-            slot_of_root[r]
-        })
-        .collect();
+    for &(t, _, _) in &tally.pairs {
+        let r = root_of_form(t) as usize;
+        if slot_of_root[r] == u32::MAX {
+            slot_of_root[r] = roots.len() as u32;
+            roots.push(r as u32);
+        }
+    }
     // Displays and labels as ids, so counting per entity sorts integers.
     let mut display_of: HashMap<&str, u32> = HashMap::default();
     let mut displays: Vec<&str> = Vec::new();
@@ -874,19 +1010,20 @@ fn build_entities(
         form_ids.push((d, l));
     }
     let pack = |g: u32, v: u32| ((g as u64) << 32) | v as u64;
-    let by_display = pair_counts(
-        slot.iter()
-            .zip(form_idx)
-            .map(|(&s, &f)| pack(s, form_ids[f].0))
-            .collect(),
-    );
-    let by_label = pair_counts(
-        slot.iter()
-            .zip(form_idx)
-            .map(|(&s, &f)| pack(s, form_ids[f].1))
-            .collect(),
-    );
-    let by_doc = pair_counts(slot.iter().zip(doc).map(|(&s, &d)| pack(s, d)).collect());
+    let slot_pairs = |part: fn((u32, u32)) -> u32| {
+        sum_pairs(
+            tally
+                .pairs
+                .iter()
+                .map(|&(t, f, c)| {
+                    let s = slot_of_root[root_of_form(t) as usize];
+                    (pack(s, part(form_ids[f as usize])), c)
+                })
+                .collect(),
+        )
+    };
+    let by_display = slot_pairs(|(d, _)| d);
+    let by_label = slot_pairs(|(_, l)| l);
     let n = roots.len();
     let mut forms: Vec<Vec<(&str, u32)>> = vec![Vec::new(); n];
     for &(s, d, c) in &by_display {
@@ -900,10 +1037,6 @@ fn build_entities(
         if c > cur.0 || (c == cur.0 && name < cur.1) {
             *cur = (c, name);
         }
-    }
-    let mut n_docs = vec![0u32; n];
-    for &(s, _, _) in &by_doc {
-        n_docs[s as usize] += 1;
     }
     let words = |f: &str| f.split(' ').count().min(3);
     let mut ents: Vec<(u32, u32, Entity)> = forms
@@ -929,7 +1062,7 @@ fn build_entities(
                     label: best_label[s].1.to_string(),
                     aliases: ranked.into_iter().map(|(f, _)| f.to_string()).collect(),
                     mentions,
-                    documents: n_docs[s],
+                    documents: 0,
                 },
             )
         })
@@ -946,8 +1079,13 @@ fn build_entities(
     for (i, (_, s, _)) in ents.iter().enumerate() {
         position[*s as usize] = i as u32;
     }
-    Resolution {
-        entity_of: slot.iter().map(|&s| position[s as usize]).collect(),
+    Merged {
+        entity_of_form: (0..form_node.len() as u32)
+            .map(|f| match slot_of_root[root_of_form(f) as usize] {
+                u32::MAX => u32::MAX,
+                s => position[s as usize],
+            })
+            .collect(),
         entities: ents.into_iter().map(|(_, _, e)| e).collect(),
     }
 }
@@ -1129,5 +1267,116 @@ mod tests {
         let two =
             crate::core::corpus::with_threads(Some(2), || resolve(&ms, &opts())).expect("pool");
         assert_eq!(one, two);
+    }
+
+    /// Resolve as `newsgraph.scan` does: link each batch of `batch` documents with its
+    /// own form table, sum the tally, resolve it once, then count documents.
+    fn in_batches(ms: &[MentionIn], o: &Options, batch: u32) -> Resolution {
+        let mut form_of = std::collections::HashMap::new();
+        let mut forms: Vec<(&str, &str)> = Vec::new();
+        let form: Vec<u32> = ms
+            .iter()
+            .map(|x| {
+                let key = (x.text.as_str(), x.label.as_str());
+                *form_of.entry(key).or_insert_with(|| {
+                    forms.push(key);
+                    forms.len() as u32 - 1
+                })
+            })
+            .collect();
+        let doc: Vec<u32> = ms.iter().map(|x| x.doc).collect();
+        let mut tally = Tally {
+            unlinked: vec![false; forms.len()],
+            pairs: Vec::new(),
+        };
+        let mut target = Vec::new();
+        let mut s = 0;
+        while s < ms.len() {
+            let e = s + doc[s..].partition_point(|&d| d / batch == doc[s] / batch);
+            let mut local_of = std::collections::HashMap::new();
+            let mut local: Vec<(&str, &str)> = Vec::new();
+            let lf: Vec<u32> = form[s..e]
+                .iter()
+                .map(|&f| {
+                    *local_of.entry(f).or_insert_with(|| {
+                        local.push(forms[f as usize]);
+                        local.len() as u32 - 1
+                    })
+                })
+                .collect();
+            for (i, &j) in link_mentions(&doc[s..e], &lf, &local, o).iter().enumerate() {
+                let (own, to) = (form[s + i], form[s + j as usize]);
+                tally.unlinked[own as usize] |= j as usize == i;
+                tally.pairs.push((to, own, 1));
+                target.push(to);
+            }
+            s = e;
+        }
+        let merged = resolve_tally(&forms, &tally, o);
+        let entity_of: Vec<u32> = target
+            .iter()
+            .map(|&f| merged.entity_of_form[f as usize])
+            .collect();
+        let mut entities = merged.entities;
+        let mut seen = std::collections::HashSet::new();
+        for (&e, &d) in entity_of.iter().zip(&doc) {
+            if seen.insert((e, d)) {
+                entities[e as usize].documents += 1;
+            }
+        }
+        Resolution {
+            entity_of,
+            entities,
+        }
+    }
+
+    #[test]
+    fn batches_resolve_like_one_pass() {
+        let texts = [
+            ("Volodymyr Zelensky", "PER"),
+            ("Zelenskyy", "PER"),
+            ("Volodymyr Zelenskyy", "PER"),
+            ("Sergei Lavrov", "PER"),
+            ("Lavrov", "PER"),
+            ("Russian Foreign Minister Sergei Lavrov's", "PER"),
+            ("European Union", "ORG"),
+            ("EU", "ORG"),
+            ("United States", "LOC"),
+            ("US", "LOC"),
+            ("Kremlin", "ORG"),
+            ("Russia", "LOC"),
+            ("Chinese", "MISC"),
+            ("China", "LOC"),
+            ("Mishustin", "PER"),
+            ("Mikhail Mishustin", "PER"),
+            ("Li Hui", "PER"),
+            ("Li", "PER"),
+        ];
+        // Documents mix the forms in different orders, so links, first mentions and
+        // lone names fall in different batches.
+        let ms: Vec<MentionIn> = (0..90u32)
+            .map(|i| {
+                let (t, l) = texts[((i * 7 + i / 9) % texts.len() as u32) as usize];
+                m(i / 5, t, l)
+            })
+            .collect();
+        let user = Options {
+            aliases: vec![("Kremlin".into(), "Russia".into())],
+            merge: vec![vec!["Li".into(), "Li Hui".into()]],
+            split: vec!["Mishustin".into()],
+            demonyms: vec![("Chinese".into(), "China".into())],
+            fuzzy: true,
+        };
+        for o in [opts(), user] {
+            let whole = resolve(&ms, &o);
+            assert!(whole.entities.len() > 5);
+            for batch in [1, 2, 3, 7, 100] {
+                assert_eq!(
+                    in_batches(&ms, &o, batch),
+                    whole,
+                    "batches of {batch} documents"
+                );
+            }
+        }
     }
 }
