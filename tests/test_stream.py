@@ -252,3 +252,45 @@ def test_tokens_are_token_indexes(seed_files):
         a, b = t["token_start"][k], t["token_end"][k]
         assert toks["start"][a] <= m["start"][k] < toks["end"][b - 1]
         assert np.all(toks["end"][a:b] > m["start"][k])
+
+
+def test_spilled_batches_live_on_disk_until_the_scan_goes(seed_files, tmp_path):
+    import gc
+
+    from newsgraph.exceptions import InputError, InputTypeError
+
+    c = newsgraph.read_jsonl(seed_files["jsonl"])
+    kept = scan(seed_files["jsonl"], batch_size=2, progress=False, spill=False)
+    s = scan(seed_files["jsonl"], batch_size=2, progress=False, spill=tmp_path)
+    (folder,) = tmp_path.glob("newsgraph-scan-*")
+    # Three batches of records, then the entity ids of each batch once resolved.
+    assert len(list(folder.glob("*.npz"))) == 3
+    assert_same(s, c, cooc=COOC[:2])
+    assert_same(kept, c, cooc=COOC[:2])
+    assert len(list(folder.glob("*.npz"))) == 6
+    # Another resolution keeps its own ids beside the records.
+    r = s.resolve(aliases={"Kremlin": "Russia"})
+    pd.testing.assert_frame_equal(r.mentions(), c.resolve(aliases={"Kremlin": "Russia"}).mentions())
+    del s, r
+    gc.collect()
+    assert not folder.exists()
+    with pytest.raises(InputError, match="not a folder"):
+        scan(seed_files["jsonl"], spill=tmp_path / "nowhere", progress=False)
+    with pytest.raises(InputTypeError, match="spill must be"):
+        scan(seed_files["jsonl"], spill=3, progress=False)
+
+
+def test_counts_add_up_over_many_batches_without_a_mention_table(seed_files, monkeypatch):
+    """Counting goes batch by batch: no call builds the table of every mention."""
+    c = newsgraph.read_jsonl(seed_files["jsonl"])
+    s = scan(seed_files["jsonl"], batch_size=1, progress=False)
+    monkeypatch.setattr(Scan, "mentions", lambda *a, **k: pytest.fail("mentions() called"))
+    for kw in ({"by": "outlet"}, {"by": "date", "freq": "M"}, {"label": ["PER", "ORG"]}):
+        pd.testing.assert_frame_equal(s.entity_counts(**kw), c.entity_counts(**kw))
+    pd.testing.assert_frame_equal(s.entities(), c.entities())
+    for kw in COOC:
+        a, b = s.cooccurrence(**kw), c.cooccurrence(**kw)
+        assert a.labels == b.labels
+        np.testing.assert_allclose(a.to_scipy().toarray(), b.to_scipy().toarray(), rtol=1e-12)
+        pd.testing.assert_series_equal(a.marginals, b.marginals)
+        assert a.n_contexts == b.n_contexts

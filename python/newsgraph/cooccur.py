@@ -76,7 +76,7 @@ from __future__ import annotations
 import difflib
 import html
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -625,7 +625,9 @@ def cooccurrence(
     True
     """
 
-    def counter(m: pd.DataFrame, doc_pos: np.ndarray, index: np.ndarray, **kw: Any) -> Any:
+    def counter(
+        m: pd.DataFrame, doc_pos: np.ndarray, index: np.ndarray, span: Any, **kw: Any
+    ) -> Any:
         if "_ts" in m.columns:
             # The tagger and dictionary give token spans: no characters to map back.
             return count_from_tokens(
@@ -684,6 +686,46 @@ def count_from_tokens(
         np.ascontiguousarray(docs["n_sentences"], dtype=np.int64),
         **kw,
     )
+
+
+def _merge_stats(stats: list[tuple[np.ndarray, ...]]) -> tuple[np.ndarray, ...]:
+    """Per entity over all parts: (id, first row, mentions, name and label at the first
+    row), sorted by id, from each part's own."""
+    if len(stats) == 1:
+        return stats[0]
+    ids, first, counts, names, types = (np.concatenate([s[k] for s in stats]) for k in range(5))
+    o = np.lexsort((first, ids))
+    ids, first, counts, names, types = ids[o], first[o], counts[o], names[o], types[o]
+    start = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.zeros(0, int)
+    summed = np.add.reduceat(counts, start) if len(ids) else counts
+    return ids[start], first[start], summed, names[start], types[start]
+
+
+def _add_matrices(parts: list[list[dict[str, Any]]], n: int) -> list[dict[str, Any]]:
+    """Sum per group the matrices counted over separate documents."""
+    import scipy.sparse as sp
+
+    out = []
+    for mats in zip(*parts, strict=True):
+        rows = np.concatenate([np.repeat(np.arange(n), np.diff(m["indptr"])) for m in mats])
+        x = sp.coo_matrix(
+            (
+                np.concatenate([m["data"] for m in mats]),
+                (rows, np.concatenate([m["indices"] for m in mats])),
+            ),
+            shape=(n, n),
+        ).tocsr()
+        x.sum_duplicates()
+        out.append(
+            {
+                "indptr": x.indptr.astype(np.int64),
+                "indices": x.indices.astype(np.int64),
+                "data": x.data,
+                "marginals": np.sum([m["marginals"] for m in mats], axis=0),
+                "n": sum(m["n"] for m in mats),
+            }
+        )
+    return out
 
 
 def _drop_below(mat: dict[str, Any], min_count: float, n: int) -> None:
@@ -808,65 +850,115 @@ def _cooccurrence_with(
     if top is not None and (not isinstance(top, (int, np.integer)) or top < 1):
         raise InputError(f"top must be a positive int, got {top!r}")
 
-    m = _entity_mentions(source, threads=threads, **mention_opts)
-    if labels is not None:
-        wanted = _as_list(labels, "labels")
-        known = set(m["label"].unique())
-        missing = [x for x in wanted if x not in known]
-        if missing and len(missing) == len(wanted):
+    frames = getattr(source, "_entity_frames", None)
+    if frames is None:
+        whole = _entity_mentions(source, threads=threads, **mention_opts)
+        span = (0, len(source))
+
+        def parts() -> Iterator[tuple[tuple[int, int], pd.DataFrame]]:
+            yield span, whole
+
+    else:
+
+        def parts() -> Iterator[tuple[tuple[int, int], pd.DataFrame]]:
+            return frames(threads=threads, **mention_opts)
+
+    want_labels = None if labels is None else _as_list(labels, "labels")
+    want = None if entities is None else _as_list(entities, "entities")
+    want_names = [e for e in want or () if isinstance(e, str)]
+    want_ids = [int(e) for e in want or () if isinstance(e, (int, np.integer))]
+
+    def select(m: pd.DataFrame) -> pd.DataFrame:
+        if want_labels is not None:
+            m = m[m["label"].isin(want_labels)]
+        if want is not None:
+            m = m[m["entity"].isin(want_names) | m["entity_id"].isin(want_ids)]
+        return m
+
+    # First pass: which entities, in which order (first mention), how often.
+    known: set[Any] = set()
+    seen_names: dict[str, None] = {}
+    stats = []
+    for _, m in parts():
+        known |= set(m["label"].unique())
+        if want is not None:
+            if want_labels is not None:
+                m = m[m["label"].isin(want_labels)]
+            seen_names.update(dict.fromkeys(m["entity"].astype(str).unique().tolist()))
+        m = select(m)
+        ids = m["entity_id"].to_numpy(dtype=np.int64)
+        uniq, first, counts = np.unique(ids, return_index=True, return_counts=True)
+        stats.append(
+            (
+                uniq,
+                m.index.to_numpy()[first],
+                counts,
+                m["entity"].to_numpy()[first],
+                m["label"].to_numpy()[first],
+            )
+        )
+    if want_labels is not None:
+        missing = [x for x in want_labels if x not in known]
+        if missing and len(missing) == len(want_labels):
             raise InputError(
                 f"no mentions have label(s) {missing}; labels present are "
                 f"{', '.join(sorted(map(str, known)))}"
             )
-        m = m[m["label"].isin(wanted)]
-    if entities is not None:
-        wanted = _as_list(entities, "entities")
-        names = [e for e in wanted if isinstance(e, str)]
-        ids = [int(e) for e in wanted if isinstance(e, (int, np.integer))]
-        keep = m["entity"].isin(names) | m["entity_id"].isin(ids)
-        if not keep.any():
-            close = difflib.get_close_matches(
-                str(wanted[0]), m["entity"].astype(str).unique().tolist(), n=5
-            )
-            raise InputError(
-                f"none of entities={wanted[:5]} is mentioned"
-                + (f"; close matches: {close}" if close else "")
-            )
-        m = m[keep]
-    ids = m["entity_id"].to_numpy(dtype=np.int64)
-    uniq, first, inverse, counts = np.unique(
-        ids, return_index=True, return_inverse=True, return_counts=True
-    )
+    uniq, first, counts, first_names, first_types = _merge_stats(stats)
+    if want is not None and not len(uniq):
+        close = difflib.get_close_matches(str(want[0]), list(seen_names), n=5)
+        raise InputError(
+            f"none of entities={want[:5]} is mentioned"
+            + (f"; close matches: {close}" if close else "")
+        )
     order = np.argsort(first, kind="stable")
     if top is not None:
         by_count = np.lexsort((first[order], -counts[order]))
         order = order[np.sort(by_count[:top])]
     rank = np.full(len(uniq), -1, dtype=np.int64)
     rank[order] = np.arange(len(order))
-    index = rank[inverse.reshape(-1)] if len(ids) else np.zeros(0, dtype=np.int64)
-    names = m["entity"].to_numpy()[first[order]].tolist()
-    types = m["label"].to_numpy()[first[order]].tolist()
-    kept = index >= 0
-    m = m[kept]
-    index = index[kept]
+    names = first_names[order].tolist()
+    types = first_types[order].tolist()
 
+    # Second pass: count, part by part; counts of separate documents add up.
     group, keys = _groups(source, by, freq)
-    doc_pos = m["_doc"].to_numpy()
-    matrices = counter(
-        m,
-        np.ascontiguousarray(doc_pos, dtype=np.int64),
-        np.ascontiguousarray(index, dtype=np.int64),
-        n_entities=len(order),
-        scope=scope,
-        window=None if window is None else int(window),
-        count=count,
-        ordered=bool(ordered),
-        self_pairs=self_pairs,
-        weights=weights,
-        group=group,
-        n_groups=max(1, len(keys)) if by is not None else 1,
-        threads=threads,
-    )
+    matrices = None
+    pending: list[list[dict[str, Any]]] = []
+    for span, m in parts():
+        m = select(m)
+        index = rank[np.searchsorted(uniq, m["entity_id"].to_numpy(dtype=np.int64))]
+        kept = index >= 0
+        m = m[kept]
+        index = index[kept]
+        doc_pos = m["_doc"].to_numpy()
+        mats = counter(
+            m,
+            np.ascontiguousarray(doc_pos, dtype=np.int64),
+            np.ascontiguousarray(index, dtype=np.int64),
+            span=span,
+            n_entities=len(order),
+            scope=scope,
+            window=None if window is None else int(window),
+            count=count,
+            ordered=bool(ordered),
+            self_pairs=self_pairs,
+            weights=weights,
+            group=group,
+            n_groups=max(1, len(keys)) if by is not None else 1,
+            threads=threads,
+        )
+        if matrices is None:
+            matrices = list(mats)
+        else:
+            pending.append(list(mats))
+            if sum(len(x["data"]) for p in pending for x in p) > max(
+                1 << 20, sum(len(x["data"]) for x in matrices)
+            ):
+                matrices = _add_matrices([matrices, *pending], len(order))
+                pending = []
+    if pending:
+        matrices = _add_matrices([matrices, *pending], len(order))
+    matrices = matrices or []
     if by is not None and not keys:
         matrices = []
     if min_count is not None and min_count > 1:

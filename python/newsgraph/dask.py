@@ -202,7 +202,7 @@ def _scan_from(result: dict[str, Any], dictionary: Any, tagger: Any, threads: An
     meta = pd.concat(result["meta"], ignore_index=True)
     docs = frame.documents_frame(ids, coll.found_columns(), np.zeros(coll.n, dtype=np.int64), meta)
     return Scan(
-        coll.all_records(),
+        coll,
         ids,
         docs,
         dictionary=dictionary,

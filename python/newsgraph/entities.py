@@ -10,7 +10,7 @@ not resolved: their key is the entity.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -103,12 +103,8 @@ def resolve_frame(
         [str(t) for t in texts],
         np.ascontiguousarray(label_codes[idx]),
         [str(x) for x in labels],
-        aliases=list(opts.aliases),
-        merge=[list(g) for g in opts.merge],
-        split=list(opts.split),
-        demonyms=_demonym_table() if opts.demonyms else [],
-        fuzzy=opts.fuzzy,
         threads=threads,
+        **_options(opts),
     )
     ents = pd.DataFrame(out["entities"])
     # Dictionary keys are entities of their own.
@@ -137,21 +133,12 @@ def resolve_frame(
             }
         )
         ents = pd.concat([ents, extra], ignore_index=True)
-    # Stable ids: by label, then name.
-    order = np.lexsort((ents["name"].to_numpy().astype(str), ents["label"].to_numpy().astype(str)))
-    new_id = np.empty(len(ents), dtype=np.int64)
-    new_id[order] = np.arange(len(ents))
+    ents, new_id, name_codes, names = _number_entities(ents)
     n_resolved = len(out["entities"]["name"])
     entity_id = np.empty(len(mentions), dtype=np.int64)
     entity_id[idx] = new_id[np.asarray(out["entity_of"], dtype=np.int64)]
     if len(dict_idx):
         entity_id[dict_idx] = new_id[n_resolved + key_pos.reshape(-1)]
-    ents = ents.iloc[order].reset_index(drop=True)
-    ents.insert(0, "entity_id", np.arange(len(ents), dtype=np.int64))
-    ents = ents.rename(columns={"name": "entity"})
-    # Names can repeat across labels ("Georgia" the place and the person), and a
-    # categorical needs distinct categories: code the names, then the mentions.
-    name_codes, names = pd.factorize(ents["entity"].to_numpy(dtype=object))
     # Callers hand over a table of their own: add the columns in place, no copy.
     result = mentions
     result["entity_id"] = entity_id
@@ -159,39 +146,284 @@ def resolve_frame(
     return result, ents
 
 
-# -- tables ------------------------------------------------------------------------------
+def _number_entities(
+    ents: pd.DataFrame,
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, pd.Index]:
+    """The entity table (columns ``name, label, aliases, mentions, documents``) with
+    stable ids: by label, then name (the core orders equal names stably). Returns the
+    table with ``entity_id`` first and ``name`` renamed ``entity``, the new id of each
+    input row, and each entity's code into the distinct names."""
+    order = np.lexsort((ents["name"].to_numpy().astype(str), ents["label"].to_numpy().astype(str)))
+    new_id = np.empty(len(ents), dtype=np.int64)
+    new_id[order] = np.arange(len(ents))
+    ents = ents.iloc[order].reset_index(drop=True)
+    ents.insert(0, "entity_id", np.arange(len(ents), dtype=np.int64))
+    ents = ents.rename(columns={"name": "entity"})
+    # Names can repeat across labels ("Georgia" the place and the person), and a
+    # categorical needs distinct categories: code the names, then the mentions.
+    name_codes, names = pd.factorize(ents["entity"].to_numpy(dtype=object))
+    return ents, new_id, name_codes, pd.Index(names, dtype=object)
+
+
+def _options(opts: ResolveOptions) -> dict[str, Any]:
+    """Resolution options as the core's keyword arguments."""
+    return {
+        "aliases": list(opts.aliases),
+        "merge": [list(g) for g in opts.merge],
+        "split": list(opts.split),
+        "demonyms": _demonym_table() if opts.demonyms else [],
+        "fuzzy": opts.fuzzy,
+    }
+
+
+class _Pairs:
+    """Counts of integer keys gathered batch by batch, summed as they pile up so memory
+    follows the distinct keys, not the mentions."""
+
+    def __init__(self) -> None:
+        self.keys: list[np.ndarray] = []
+        self.counts: list[np.ndarray] = []
+        self.pending = 0
+        self.kept = 0
+
+    def add(self, keys: np.ndarray, counts: np.ndarray | None = None) -> None:
+        if counts is None:
+            keys, counts = np.unique(keys, return_counts=True)
+        self.keys.append(keys)
+        self.counts.append(counts.astype(np.int64))
+        self.pending += len(keys)
+        if self.pending > max(1 << 20, 2 * self.kept):
+            self.total()
+
+    def total(self) -> tuple[np.ndarray, np.ndarray]:
+        if not self.keys:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        keys, inv = np.unique(np.concatenate(self.keys), return_inverse=True)
+        counts = np.bincount(inv.reshape(-1), weights=np.concatenate(self.counts)).astype(np.int64)
+        self.keys, self.counts = [keys], [counts]
+        self.pending = self.kept = len(keys)
+        return keys, counts
+
+
+class _FormIds:
+    """Ids of integer form keys, numbered in order of first mention across batches, as
+    the in-memory path numbers them; sorted arrays, not a dict, so a million forms
+    take 16 MB."""
+
+    def __init__(self) -> None:
+        self.sorted = np.zeros(0, dtype=np.int64)
+        self.ids = np.zeros(0, dtype=np.int64)
+        self.in_order: list[np.ndarray] = []
+        self.n = 0
+
+    def of(self, keys: np.ndarray) -> np.ndarray:
+        uk, first, inv = np.unique(keys, return_index=True, return_inverse=True)
+        pos = np.searchsorted(self.sorted, uk)
+        hit = pos < len(self.sorted)
+        hit[hit] = self.sorted[pos[hit]] == uk[hit]
+        gid = np.empty(len(uk), dtype=np.int64)
+        gid[hit] = self.ids[pos[hit]]
+        new = np.flatnonzero(~hit)
+        new = new[np.argsort(first[new], kind="stable")]
+        gid[new] = np.arange(self.n, self.n + len(new))
+        self.n += len(new)
+        if len(new):
+            self.in_order.append(uk[new])
+            at = np.searchsorted(self.sorted, uk[new])
+            order = np.argsort(uk[new])
+            self.sorted = np.insert(self.sorted, at[order], uk[new][order])
+            self.ids = np.insert(self.ids, at[order], gid[new][order])
+        return gid[inv.reshape(-1)]
+
+    def keys(self) -> np.ndarray:
+        return np.concatenate(self.in_order) if self.in_order else np.zeros(0, dtype=np.int64)
+
+
+def resolve_batches(
+    batches: Callable[[], Iterable[dict[str, np.ndarray] | None]],
+    texts: list[str],
+    labels: list[str],
+    opts: ResolveOptions,
+    store: Any,
+    threads: int | None = None,
+) -> tuple[pd.DataFrame, list[Any]]:
+    """Resolve a corpus kept as batches of whole documents without holding its mentions.
+
+    Each batch has arrays ``doc`` (document positions, in order), ``text`` and
+    ``label`` (codes into ``texts`` and ``labels``) and ``_dict`` (dictionary matches,
+    which are not resolved: their key is the entity); ``None`` is a batch without
+    mentions. ``batches()`` is called twice (two passes). The first pass links mentions
+    within each document (batches never split one) and sums what the merging across
+    documents needs; the core then resolves the distinct forms once; the second pass
+    gives each mention its entity id and counts documents per entity. ``store`` keeps
+    per-batch arrays between passes (``put(arrays) -> handle``, ``get(handle)``,
+    ``drop(handle)``; :class:`newsgraph.stream.Collected` spills them to disk).
+
+    Returns the entity table, equal to :func:`resolve_frame`'s over all the mentions at
+    once, and per batch the handle of its ``entity_id`` array.
+    """
+    from ._memory import release_memory
+
+    kw = _options(opts)
+    n_lab = max(len(labels), 1)
+    forms = _FormIds()
+    unlinked: list[np.ndarray] = []
+    pairs, dict_text, dict_docs = _Pairs(), _Pairs(), _Pairs()
+    dict_mentions = np.zeros(len(labels), dtype=np.int64)
+    targets: list[Any] = []
+    for cols in batches():
+        if cols is None:
+            targets.append(None)
+            continue
+        res = ~cols["_dict"]
+        doc = cols["doc"].astype(np.int64)
+        text = cols["text"].astype(np.int64)
+        label = cols["label"].astype(np.int64)
+        own = forms.of(text[res] * n_lab + label[res])
+        ut, tinv = np.unique(text[res], return_inverse=True)
+        ul, linv = np.unique(label[res], return_inverse=True)
+        linked = np.asarray(
+            _core.link_mentions(
+                np.ascontiguousarray(doc[res]),
+                np.ascontiguousarray(tinv.reshape(-1), dtype=np.int64),
+                [texts[i] for i in ut.tolist()],
+                np.ascontiguousarray(linv.reshape(-1), dtype=np.int64),
+                [labels[i] for i in ul.tolist()],
+                threads=threads,
+                **kw,
+            )
+        )
+        target = own[linked]
+        unlinked.append(np.unique(own[linked == np.arange(len(linked))]))
+        pairs.add((target << 32) | own)
+        targets.append(store.put({"target": target.astype(np.int32)}))
+        d = cols["_dict"]
+        if d.any():
+            dict_mentions += np.bincount(label[d], minlength=len(labels))
+            dict_text.add(label[d] * len(texts) + text[d])
+            # Distinct (key, document) pairs: batches never split a document.
+            dict_docs.add(np.unique(label[d] * (1 << 32) + doc[d]) >> 32)
+        del cols, doc, text, label, own, linked, target
+        release_memory()
+    keys = forms.keys()
+    alone = np.zeros(len(keys), dtype=bool)
+    for u in unlinked:
+        alone[u] = True
+    del unlinked
+    pk, pc = pairs.total()
+    out = _core.resolve_tally(
+        [texts[t] for t in (keys // n_lab).tolist()],
+        [labels[x] for x in (keys % n_lab).tolist()],
+        alone,
+        np.ascontiguousarray(pk >> 32),
+        np.ascontiguousarray(pk & 0xFFFFFFFF),
+        np.ascontiguousarray(pc),
+        threads=threads,
+        **kw,
+    )
+    del pk, pc, pairs, forms, keys
+    ents = pd.DataFrame(out["entities"])
+    n_resolved = len(ents)
+    of_form = np.asarray(out["entity_of_form"], dtype=np.int64)
+    del out
+    release_memory()
+    # Dictionary keys are entities of their own, in the order of their names.
+    key_codes = np.flatnonzero(dict_mentions)
+    key_codes = key_codes[np.argsort([labels[k] for k in key_codes.tolist()], kind="stable")]
+    key_pos = np.full(len(labels), -1, dtype=np.int64)
+    key_pos[key_codes] = np.arange(len(key_codes))
+    if len(key_codes):
+        tk, _ = dict_text.total()
+        aliases: list[list[str]] = [[] for _ in key_codes]
+        for k, t in zip((tk // len(texts)).tolist(), (tk % len(texts)).tolist(), strict=True):
+            aliases[key_pos[k]].append(texts[t])
+        dk, dc = dict_docs.total()
+        docs = np.zeros(len(labels), dtype=np.int64)
+        docs[dk] = dc
+        extra = pd.DataFrame(
+            {
+                "name": [labels[k] for k in key_codes.tolist()],
+                "label": [labels[k] for k in key_codes.tolist()],
+                "aliases": [sorted(a) for a in aliases],
+                "mentions": dict_mentions[key_codes],
+                "documents": docs[key_codes],
+            }
+        )
+        ents = pd.concat([ents, extra], ignore_index=True)
+    ents, new_id, _, _ = _number_entities(ents)
+    documents = np.zeros(max(n_resolved, 1), dtype=np.int64)
+    kept = []
+    for cols, handle in zip(batches(), targets, strict=True):
+        if cols is None:
+            kept.append(store.put({"entity_id": np.zeros(0, dtype=np.int32)}))
+            continue
+        res = ~cols["_dict"]
+        ent = of_form[store.get(handle)["target"].astype(np.int64)]
+        store.drop(handle)
+        doc = cols["doc"].astype(np.int64)[res]
+        if len(ent):
+            seen = np.unique(doc * (1 << 32) + ent) & 0xFFFFFFFF
+            documents += np.bincount(seen, minlength=len(documents))
+        ids = np.empty(len(res), dtype=np.int32)
+        ids[res] = new_id[ent]
+        d = cols["_dict"]
+        ids[d] = new_id[n_resolved + key_pos[cols["label"][d].astype(np.int64)]]
+        kept.append(store.put({"entity_id": ids}))
+        del cols, ent, doc, ids
+        release_memory()
+    if n_resolved:
+        col = ents["documents"].to_numpy().copy()
+        col[new_id[:n_resolved]] = documents[:n_resolved]
+        ents["documents"] = col
+    return ents, kept
 
 
 def entity_counts(
     mentions: pd.DataFrame, docs: pd.DataFrame, by: str | None, label: Any, freq: str | None
 ) -> pd.DataFrame:
     """Tidy counts of mentions per entity, optionally per group."""
-    m = _filter_label(mentions, label)
+    return count_frames([mentions], docs, by, label, freq, set(mentions["label"].unique()))
+
+
+def count_frames(
+    frames: Iterable[pd.DataFrame],
+    docs: pd.DataFrame,
+    by: str | None,
+    label: Any,
+    freq: str | None,
+    labels_present: set[Any],
+) -> pd.DataFrame:
+    """:func:`entity_counts` over mentions given in parts (batches of whole documents,
+    as a :class:`newsgraph.stream.Scan` keeps them): each part is counted on its own
+    and the counts add up. ``labels_present`` are the labels of all parts."""
+    wanted = _wanted_labels(label, labels_present)
+    if by is None and freq is not None:
+        raise InputError("freq needs by='date'")
+    if by is not None and by != "doc_id":
+        if by not in docs.columns:
+            raise InputError(
+                f"cannot count by {by!r}: it is not a documents() column; choose from "
+                f"{list(docs.columns)}"
+            )
+        dated = by == "date" or pd.api.types.is_datetime64_any_dtype(docs[by].dtype)
+        if dated and freq is None:
+            raise InputError("counting by a date needs freq='D', 'W', 'M', 'Q' or 'Y'")
+        if not dated and freq is not None:
+            raise InputError(f"freq applies to dates, but {by!r} is not a date column")
+    key = by or "_all"
+    parts: list[pd.DataFrame] = []
+    pending = kept = 0
+    for m in frames:
+        if wanted is not None:
+            m = m[m["label"].isin(wanted)]
+        parts.append(_count_by(m, key, _group_of(m, docs, by, freq)))
+        pending += len(parts[-1])
+        if len(parts) > 1 and pending > max(1 << 20, 2 * kept):
+            parts = [_add_counts(parts, key)]
+            pending = kept = len(parts[0])
+    out = parts[0] if len(parts) == 1 else _add_counts(parts, key)
     if by is None:
-        if freq is not None:
-            raise InputError("freq needs by='date'")
-        out = _count_by(m, "_all", pd.Series(np.zeros(len(m), dtype=np.int64))).drop(columns="_all")
-    else:
-        if by == "doc_id":
-            group = m["doc_id"]
-        else:
-            if by not in docs.columns:
-                raise InputError(
-                    f"cannot count by {by!r}: it is not a documents() column; choose from "
-                    f"{list(docs.columns)}"
-                )
-            values = docs[by]
-            group = _per_mention(m, docs, by)
-            if by == "date" or pd.api.types.is_datetime64_any_dtype(values.dtype):
-                if freq is None:
-                    raise InputError("counting by a date needs freq='D', 'W', 'M', 'Q' or 'Y'")
-                try:
-                    group = pd.to_datetime(group).dt.to_period(freq)
-                except (ValueError, TypeError) as e:
-                    raise InputError(f"freq={freq!r} is not a pandas period alias: {e}") from None
-            elif freq is not None:
-                raise InputError(f"freq applies to dates, but {by!r} is not a date column")
-        out = _count_by(m, by, group)
+        out = out.drop(columns="_all")
     out["entity"] = out["entity"].astype("category")
     out["label"] = out["label"].astype("category")
     sort = ([by] if by else []) + ["count", "entity_id"]
@@ -199,9 +431,33 @@ def entity_counts(
     return out.sort_values(sort, ascending=asc, kind="stable").reset_index(drop=True)
 
 
-def _count_by(m: pd.DataFrame, by: str, group: pd.Series) -> pd.DataFrame:
+def _add_counts(parts: list[pd.DataFrame], key: str) -> pd.DataFrame:
+    """One count table from tables counted over separate documents."""
+    both = pd.concat([p.astype({key: object}) for p in parts], ignore_index=True)
+    return _count_by(both, key, both[key], weights=both["count"].to_numpy())
+
+
+def _group_of(m: pd.DataFrame, docs: pd.DataFrame, by: str | None, freq: str | None) -> Any:
+    """The group of each mention (checked by the caller)."""
+    if by is None:
+        return pd.Series(np.zeros(len(m), dtype=np.int64))
+    if by == "doc_id":
+        return m["doc_id"]
+    group = _per_mention(m, docs, by)
+    if freq is not None:
+        try:
+            group = pd.to_datetime(group).dt.to_period(freq)
+        except (ValueError, TypeError) as e:
+            raise InputError(f"freq={freq!r} is not a pandas period alias: {e}") from None
+    return group
+
+
+def _count_by(
+    m: pd.DataFrame, by: str, group: pd.Series, weights: np.ndarray | None = None
+) -> pd.DataFrame:
     """Mentions per (group, entity), as a groupby would count them (groups sorted,
-    a missing group value kept as a group of its own), from integer codes."""
+    a missing group value kept as a group of its own), from integer codes; with
+    ``weights``, each row counts that many."""
     gcode, groups = pd.factorize(group, sort=True, use_na_sentinel=False)
     ent = m["entity_id"].to_numpy(dtype=np.int64)
     n_ent = int(ent.max()) + 1 if len(ent) else 1
@@ -209,11 +465,14 @@ def _count_by(m: pd.DataFrame, by: str, group: pd.Series) -> pd.DataFrame:
     if len(groups) * n_ent <= max(1 << 20, 2 * len(key)):
         # A dense tally beats sorting a million keys while the table is no bigger
         # than the mentions themselves.
-        tally = np.bincount(key, minlength=len(groups) * n_ent)
+        tally = np.bincount(key, weights=weights, minlength=len(groups) * n_ent)
         keys = np.flatnonzero(tally)
         counts = tally[keys]
-    else:
+    elif weights is None:
         keys, counts = np.unique(key, return_counts=True)
+    else:
+        keys, inv = np.unique(key, return_inverse=True)
+        counts = np.bincount(inv.reshape(-1), weights=weights, minlength=len(keys))
     # Any mention of an entity gives its name and label.
     some_row = np.zeros(n_ent, dtype=np.int64)
     some_row[ent] = np.arange(len(ent))
@@ -236,17 +495,17 @@ def _per_mention(m: pd.DataFrame, docs: pd.DataFrame, column: str) -> pd.Series:
     return pd.Series(values, index=m.index, dtype=docs[column].dtype)
 
 
-def _filter_label(m: pd.DataFrame, label: Any) -> pd.DataFrame:
+def _wanted_labels(label: Any, present: set[Any]) -> list[Any] | None:
+    """The labels asked for (None: all), checked against those present."""
     if label is None:
-        return m
+        return None
     wanted = [label] if isinstance(label, str) else list(label)
-    unknown = sorted(set(wanted) - set(m["label"].unique()))
+    unknown = sorted(set(wanted) - present)
     if unknown and len(unknown) == len(wanted):
         raise InputError(
-            f"no mentions with label {unknown}; labels present: "
-            f"{sorted(map(str, m['label'].unique()))}"
+            f"no mentions with label {unknown}; labels present: {sorted(map(str, present))}"
         )
-    return m[m["label"].isin(wanted)]
+    return wanted
 
 
 def keyness(
@@ -264,22 +523,41 @@ def keyness(
     chi-squared with Yates' continuity correction, ``lr`` the likelihood-ratio G²; both
     are signed (negative when the entity is relatively rarer in the target).
     """
+    present = set(mentions["label"].unique())
+    return keyness_frames([mentions], docs, by, target, measure, label, present)
+
+
+def keyness_frames(
+    frames: Iterable[pd.DataFrame],
+    docs: pd.DataFrame,
+    by: str,
+    target: Any,
+    measure: str,
+    label: Any,
+    labels_present: set[Any],
+) -> pd.DataFrame:
+    """:func:`keyness` over mentions given in parts, as :func:`count_frames`."""
     if measure not in ("chi2", "lr"):
         raise InputError(f"measure must be 'chi2' or 'lr', got {measure!r}")
     if by != "doc_id" and by not in docs.columns:
         raise InputError(f"cannot compare by {by!r}: not a documents() column")
-    group = mentions["doc_id"] if by == "doc_id" else _per_mention(mentions, docs, by)
-    present = set(group.dropna().unique())
     targets = set(target) if isinstance(target, (list, tuple, set)) else {target}
+    wanted = None if label is None else [label] if isinstance(label, str) else list(label)
+    present: set[Any] = set()
+    parts = []
+    for m in frames:
+        group = m["doc_id"] if by == "doc_id" else _per_mention(m, docs, by)
+        present |= set(group.dropna().unique())
+        m = m.assign(_t=group.isin(targets))
+        if wanted is not None:
+            m = m[m["label"].isin(wanted)]
+        parts.append(m.groupby(["entity_id", "entity", "label", "_t"], observed=True).size())
     if not targets & present:
         shown = sorted(map(str, present))[:10]
         raise InputError(f"target {target!r} is not a value of {by!r}; values include {shown}")
-    m = _filter_label(mentions.assign(_t=group.isin(targets)), label)
-    counts = (
-        m.groupby(["entity_id", "entity", "label", "_t"], observed=True)
-        .size()
-        .unstack("_t", fill_value=0)
-    )
+    _wanted_labels(label, labels_present)
+    counts = parts[0] if len(parts) == 1 else pd.concat(parts).groupby(level=[0, 1, 2, 3]).sum()
+    counts = counts.unstack("_t", fill_value=0)
     a = counts.get(True, pd.Series(0, index=counts.index)).to_numpy(dtype=float)
     c = counts.get(False, pd.Series(0, index=counts.index)).to_numpy(dtype=float)
     ta, tc = a.sum(), c.sum()

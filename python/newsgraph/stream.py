@@ -4,12 +4,21 @@
 ``.csv.gz``) and Parquet files batch by batch. Each batch is parsed, tagged and matched
 against the dictionary exactly as an in-memory :class:`~newsgraph.Corpus` would be;
 then only compact per-mention records (document position, paragraph, sentence,
-character and token span, surface text, label) and the documents' metadata rows are
-kept, and the text is dropped. At the end all mentions are resolved at once, in
-document order, as the in-memory corpus does, so :meth:`Scan.mentions`,
-:meth:`Scan.entities`, :meth:`Scan.entity_counts` and :meth:`Scan.cooccurrence`
-give the same tables as the :class:`~newsgraph.Corpus` read from the same file.
-Peak memory is the mention table plus one batch, not the corpus.
+character and token span, surface form and label as codes) and the documents'
+metadata rows are kept, and the text is dropped. The records of each batch go to a
+temporary folder on disk (``spill=``), so memory holds one batch at a time.
+
+Entities are resolved over all batches in two passes, as the in-memory corpus
+resolves them at once: the first links short forms within each article ("Lavrov" to
+"Sergei Lavrov") and sums, per distinct surface form, what merging across articles
+needs; the core merges the distinct forms once; the second pass gives each mention
+its entity. Counts and co-occurrence matrices are then summed batch by batch (counts
+of separate documents add up), so :meth:`Scan.entities`,
+:meth:`Scan.entity_counts`, :meth:`Scan.keyness` and :meth:`Scan.cooccurrence` give
+the same tables as the :class:`~newsgraph.Corpus` read from the same file, with
+memory bounded by one batch, the distinct forms, the documents' metadata and the
+result. Only :meth:`Scan.mentions` and :meth:`Scan.tokens` build a table of every
+mention.
 
 >>> import newsgraph.stream, tempfile, os
 >>> p = os.path.join(tempfile.mkdtemp(), "a.jsonl")
@@ -31,7 +40,10 @@ import gzip
 import io
 import json
 import os
+import shutil
+import tempfile
 import warnings
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +53,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core, frame
+from ._memory import release_memory
 from .entities import ResolveOptions
 from .exceptions import (
     DuplicateIdError,
@@ -151,29 +164,36 @@ def extract(
 # -- collecting batches ----------------------------------------------------------------
 
 
-#: Record columns kept as uint32 while batches pile up (offsets and indexes within an
-#: article, which holds under 4 GiB); they are int64 again in the tables.
-_SMALL_INTS = ("paragraph", "sentence", "start", "end", "token_start", "token_end")
+#: Record columns kept as uint32 while batches pile up (document positions, and offsets
+#: and indexes within an article, which holds under 4 GiB); they are int64 in tables.
+_SMALL_INTS = ("doc", "paragraph", "sentence", "start", "end", "token_start", "token_end")
 
 
 @dataclass
 class Collected:
     """Everything kept from the batches read so far (no text).
 
-    Mentions are stored compactly, about 40 bytes each: small integers as uint32, and
-    the surface form and label as codes into one growing table of distinct strings
-    (a batch's forms mostly repeat earlier ones).
+    Mentions are kept per batch of whole documents, about 40 bytes each: small integers
+    as uint32, and the surface form and label as codes into one growing table of
+    distinct strings (a batch's forms mostly repeat earlier ones). With ``spill`` (a
+    folder) each batch's arrays go to a file there as soon as it is read, so memory
+    holds only the distinct strings and one batch at a time.
     """
 
-    records: list[pd.DataFrame] = field(default_factory=list)
+    batches: list[Any] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)
     found: dict[str, list[Any]] = field(default_factory=lambda: {k: [] for k in _FOUND_LISTS})
     arrays: dict[str, list[np.ndarray]] = field(
         default_factory=lambda: {k: [] for k in _FOUND_ARRAYS}
     )
     n: int = 0
+    n_mentions: int = 0
     strings: dict[str, dict[str, int]] = field(
         default_factory=lambda: {c: {} for c in frame.CATEGORICAL_COLUMNS}
     )
+    spill: str | None = None
+    _files: int = 0
+    _dtypes: dict[str, tuple[pd.CategoricalDtype, np.ndarray]] | None = None
 
     def _codes(self, column: str, values: Any, categories: Any = None) -> np.ndarray:
         """Global codes of a batch's column (categorical, or codes into categories)."""
@@ -189,21 +209,52 @@ class Collected:
         codes = np.asarray(values)
         return local[codes] if len(local) else np.zeros(len(codes), dtype=np.int32)
 
-    def _append(self, records: pd.DataFrame, shift: int = 0, other: Collected | None = None):
-        cols: dict[str, Any] = {"doc": records["doc"].to_numpy(dtype=np.int64) + shift}
+    def put(self, arrays: dict[str, np.ndarray]) -> Any:
+        """Keep a batch's arrays: in memory, or in a file of the spill folder."""
+        if self.spill is None:
+            return arrays
+        path = os.path.join(self.spill, f"{self._files}.npz")
+        self._files += 1
+        np.savez(path, **arrays)
+        return path
+
+    @staticmethod
+    def get(handle: Any) -> dict[str, np.ndarray]:
+        if isinstance(handle, str):
+            with np.load(handle) as z:
+                return {k: z[k] for k in z.files}
+        return handle
+
+    @staticmethod
+    def drop(handle: Any) -> None:
+        """Forget arrays kept by :meth:`put`."""
+        if isinstance(handle, str):
+            os.remove(handle)
+
+    def _append(self, records: pd.DataFrame, n: int, shift: int = 0, other: Any = None):
+        self._dtypes = None
+        self.spans.append((self.n, self.n + n))
+        if not len(records):
+            self.batches.append(None)
+            return
+        cols: dict[str, Any] = {}
         for c in _SMALL_INTS:
             cols[c] = records[c].to_numpy().astype(np.uint32)
+        if shift:
+            cols["doc"] += np.uint32(shift)
         for c in frame.CATEGORICAL_COLUMNS:
             if other is None:
                 cols[c] = self._codes(c, records[c])
             else:
-                cols[c] = self._codes(c, records[c].to_numpy(), list(other.strings[c]))
+                cols[c] = self._codes(c, records[c], list(other.strings[c]))
         cols["_dict"] = records["_dict"].to_numpy(dtype=bool)
-        self.records.append(pd.DataFrame(cols)[RECORD_COLUMNS])
+        self.n_mentions += len(records)
+        self.batches.append(self.put(cols))
 
     def add(self, records: pd.DataFrame, meta: dict[str, Any], n: int) -> None:
-        if len(records):
-            self._append(records)
+        """Keep a batch of ``n`` documents: its mention records (document positions in
+        the whole corpus) and the core's metadata columns."""
+        self._append(records, n)
         for k in _FOUND_LISTS:
             self.found[k].extend(meta[k])
         for k in _FOUND_ARRAYS:
@@ -212,13 +263,17 @@ class Collected:
 
     def extend(self, other: Collected) -> None:
         """Append another collection's batches, as documents after these."""
-        for r in other.records:
-            self._append(r, shift=self.n, other=other)
+        base = self.n
+        for handle, (a, b) in zip(other.batches, other.spans, strict=True):
+            cols = None if handle is None else other.get(handle)
+            records = pd.DataFrame(cols) if cols is not None else pd.DataFrame()
+            self.n = base + a
+            self._append(records, b - a, shift=base, other=other)
         for k, v in other.found.items():
             self.found[k].extend(v)
         for k, v in other.arrays.items():
             self.arrays[k].extend(v)
-        self.n += other.n
+        self.n = base + other.n
 
     def found_columns(self) -> dict[str, Any]:
         out: dict[str, Any] = dict(self.found)
@@ -227,28 +282,23 @@ class Collected:
             out[k] = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
         return out
 
-    def all_records(self) -> pd.DataFrame:
-        """Records of every batch, in the order :meth:`Corpus.mentions` lists them,
-        with ``text`` and ``label`` categorical and integer columns int64."""
-        if not self.records:
-            empty = pd.DataFrame(
-                {
-                    c: pd.Series(dtype=object if c in ("text", "label") else np.int64)
-                    for c in RECORD_COLUMNS
-                }
-            ).astype({"_dict": bool})
+    def dtypes(self) -> dict[str, tuple[pd.CategoricalDtype, np.ndarray]]:
+        """Per categorical column: the dtype (distinct values, sorted) and each global
+        code's place in it, so every batch's column has the same dtype."""
+        if self._dtypes is None:
+            self._dtypes = {}
             for c in frame.CATEGORICAL_COLUMNS:
-                empty[c] = frame.categorical([], [])
-            return empty
-        # Batches come in document order and each is in corpus order already.
-        recs = pd.concat(self.records, ignore_index=True)
-        out: dict[str, Any] = {"doc": recs["doc"].to_numpy()}
-        for c in _SMALL_INTS:
-            out[c] = recs[c].to_numpy().astype(np.int64)
-        for c in frame.CATEGORICAL_COLUMNS:
-            out[c] = frame.categorical(recs[c].to_numpy(), list(self.strings[c]))
-        out["_dict"] = recs["_dict"].to_numpy()
-        return pd.DataFrame(out)[RECORD_COLUMNS]
+                cats = pd.Index(list(self.strings[c]), dtype=object)
+                order = cats.argsort() if len(cats) else np.zeros(0, dtype=np.int64)
+                rank = np.empty(len(cats), dtype=np.int64)
+                rank[order] = np.arange(len(cats))
+                self._dtypes[c] = (pd.CategoricalDtype(cats[order]), rank)
+        return self._dtypes
+
+    def columns(self) -> Iterator[dict[str, np.ndarray] | None]:
+        """Each batch's arrays (None for a batch without mentions), in order."""
+        for handle in self.batches:
+            yield None if handle is None else self.get(handle)
 
 
 # -- the result ------------------------------------------------------------------------
@@ -261,11 +311,17 @@ class Scan:
     :meth:`documents`, :meth:`mentions`, :meth:`entities`, :meth:`entity_counts`,
     :meth:`keyness`, :meth:`cooccurrence` and :meth:`resolve`. The dictionary and
     tagger are those given to :func:`scan`.
+
+    The mentions stay in their batches (on disk, unless ``scan(..., spill=False)``).
+    Entities are resolved in two passes over them, and counts and co-occurrence
+    matrices are summed batch by batch, so memory follows one batch, the distinct
+    surface forms and the result, not the number of mentions. Only :meth:`mentions`
+    and :meth:`tokens` build a table of every mention.
     """
 
     def __init__(
         self,
-        records: pd.DataFrame,
+        collected: Collected,
         ids: pd.Index,
         documents: pd.DataFrame,
         *,
@@ -275,7 +331,7 @@ class Scan:
         origin: str = "",
         resolve_options: ResolveOptions | None = None,
     ) -> None:
-        self._records = records
+        self._coll = collected
         self._ids = pd.Index(ids, name="doc_id")
         self._documents = documents
         self._dictionary = dictionary
@@ -283,7 +339,7 @@ class Scan:
         self._threads = threads
         self._origin = origin
         self._resolve_opts = resolve_options or ResolveOptions()
-        self._cache: tuple[pd.DataFrame, pd.DataFrame] | None = None
+        self._cache: tuple[pd.DataFrame, list[Any]] | None = None
         self.skipped = pd.DataFrame({"line": [], "error": []})
 
     # -- size and access -------------------------------------------------------------
@@ -322,55 +378,116 @@ class Scan:
                 "this scan found mentions with the model given to scan(); scan again to use another"
             )
 
-    def _resolved(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def _resolved(self) -> tuple[pd.DataFrame, list[Any]]:
+        """The entity table and, per batch, the entity id of each mention (kept as the
+        batches are: in memory or spilled)."""
         if self._cache is None:
-            from .entities import resolve_frame
+            from .entities import resolve_batches
 
-            r = self._records
-            merged = pd.DataFrame(
-                {
-                    "doc_id": frame.doc_column(self._ids, r["doc"].to_numpy(dtype=np.int64)),
-                    "paragraph": r["paragraph"].to_numpy(),
-                    "sentence": r["sentence"].to_numpy(),
-                    "start": r["start"].to_numpy(),
-                    "end": r["end"].to_numpy(),
-                    "text": r["text"],
-                    "label": r["label"],
-                    "_doc": r["doc"].to_numpy(dtype=np.int64),
-                },
-                columns=[*frame.MENTION_COLUMNS, "_doc"],
-            )
-            self._cache = resolve_frame(
-                merged,
-                r["doc"].to_numpy(dtype=np.int64),
+            coll = self._coll
+            self._cache = resolve_batches(
+                coll.columns,
+                list(coll.strings["text"]),
+                list(coll.strings["label"]),
                 self._resolve_opts,
-                r["_dict"].to_numpy(dtype=bool),
+                coll,
                 threads=self._threads,
             )
         return self._cache
+
+    def _frames(self) -> Iterator[tuple[tuple[int, int], pd.DataFrame]]:
+        """Per batch: its documents (range of positions) and its mentions as the
+        in-memory corpus's cached table has them (hidden columns included; the index is
+        the row in :meth:`mentions`)."""
+        ents, kept = self._resolved()
+        # The entity column's categories as the in-memory table has them.
+        name_codes, names = pd.factorize(ents["entity"].to_numpy(dtype=object))
+        entity_dtype = pd.CategoricalDtype(pd.Index(names, dtype=object))
+        dtypes = self._coll.dtypes()
+        row = 0
+        batches: Iterator[tuple[Any, Any, tuple[int, int]]] = zip(
+            self._coll.columns(), kept, self._coll.spans, strict=True
+        )
+        if not kept:
+            batches = iter([(None, None, (0, 0))])
+        for cols, handle, span in batches:
+            if cols is None:
+                cols = {c: np.zeros(0, dtype=np.uint32) for c in _SMALL_INTS}
+                cols.update(text=np.zeros(0, dtype=np.int32), label=np.zeros(0, dtype=np.int32))
+                ent = np.zeros(0, dtype=np.int64)
+            else:
+                ent = self._coll.get(handle)["entity_id"].astype(np.int64)
+            doc = cols["doc"].astype(np.int64)
+            out = {
+                "doc_id": frame.doc_column(self._ids, doc),
+                **{c: cols[c].astype(np.int64) for c in ("paragraph", "sentence", "start", "end")},
+            }
+            for c in frame.CATEGORICAL_COLUMNS:
+                dtype, rank = dtypes[c]
+                out[c] = pd.Categorical.from_codes(rank[cols[c]], dtype=dtype)
+            out["entity_id"] = ent
+            out["entity"] = pd.Categorical.from_codes(name_codes[ent], dtype=entity_dtype)
+            out["_doc"] = doc
+            out["_ts"] = cols["token_start"].astype(np.int64)
+            out["_te"] = cols["token_end"].astype(np.int64)
+            df = pd.DataFrame(out)
+            df.index = pd.RangeIndex(row, row + len(df))
+            del out, cols
+            yield span, df
+            row += len(df)
+            del df
+            release_memory()
+
+    def _entity_frames(
+        self, dictionary: Any = None, model: Any = None, threads: Any = None
+    ) -> Iterator[tuple[tuple[int, int], pd.DataFrame]]:
+        self._check_same(dictionary, model)
+        return self._frames()
+
+    def _labels(self) -> set[Any]:
+        return set(self._coll.strings["label"])
 
     def mentions(
         self, dictionary: Any = None, model: Any = None, *, threads: int | None = None
     ) -> pd.DataFrame:
         """Entity mentions, as :meth:`Corpus.mentions` (``dictionary`` and ``model``
-        may only repeat those given to :func:`scan`)."""
+        may only repeat those given to :func:`scan`). This builds one table of every
+        mention: on a corpus larger than memory, use the counting methods instead."""
         self._check_same(dictionary, model)
-        return frame.visible(self._resolved()[0])
-
-    def _mention_table(self, dictionary: Any = None, model: Any = None, **_: Any) -> pd.DataFrame:
-        """The cached mentions with ``_doc`` (document positions); not a copy."""
-        self._check_same(dictionary, model)
-        return self._resolved()[0]
+        parts = [frame.visible(m) for _, m in self._frames()]
+        return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
     def tokens(self) -> pd.DataFrame:
         """Token spans of the mentions: ``token_start, token_end`` (token indexes
         within the document, half-open), aligned with :meth:`mentions`."""
-        return self._records[["token_start", "token_end"]].copy()
+        parts = [
+            pd.DataFrame(
+                {
+                    "token_start": np.zeros(0, dtype=np.int64)
+                    if cols is None
+                    else cols["token_start"].astype(np.int64),
+                    "token_end": np.zeros(0, dtype=np.int64)
+                    if cols is None
+                    else cols["token_end"].astype(np.int64),
+                }
+            )
+            for cols in self._coll.columns()
+        ]
+        return (
+            pd.concat(parts, ignore_index=True)
+            if parts
+            else pd.DataFrame(
+                {
+                    "token_start": np.zeros(0, dtype=np.int64),
+                    "token_end": np.zeros(0, dtype=np.int64),
+                }
+            )
+        )
 
     def entities(self, dictionary: Any = None, model: Any = None) -> pd.DataFrame:
         """One row per canonical entity, as :meth:`Corpus.entities`."""
         self._check_same(dictionary, model)
-        ents = self._resolved()[1]
+        ents = self._resolved()[0]
         return ents.sort_values(
             ["mentions", "entity_id"], ascending=[False, True], kind="stable"
         ).reset_index(drop=True)
@@ -384,11 +501,13 @@ class Scan:
         dictionary: Any = None,
         model: Any = None,
     ) -> pd.DataFrame:
-        """Mentions per entity, as :meth:`Corpus.entity_counts`."""
-        from .entities import entity_counts
+        """Mentions per entity, as :meth:`Corpus.entity_counts`, counted batch by
+        batch."""
+        from .entities import count_frames
 
         self._check_same(dictionary, model)
-        return entity_counts(self._resolved()[0], self._documents, by, label, freq)
+        frames = (m for _, m in self._frames())
+        return count_frames(frames, self._documents, by, label, freq, self._labels())
 
     def keyness(
         self,
@@ -401,12 +520,13 @@ class Scan:
         model: Any = None,
     ) -> pd.DataFrame:
         """Over-represented entities, as :meth:`Corpus.keyness`."""
-        from .entities import keyness
+        from .entities import keyness_frames
 
         if target is None:
             raise InputError("keyness needs target=, a value of the by column")
         self._check_same(dictionary, model)
-        return keyness(self._resolved()[0], self._documents, by, target, measure, label)
+        frames = (m for _, m in self._frames())
+        return keyness_frames(frames, self._documents, by, target, measure, label, self._labels())
 
     def resolve(
         self,
@@ -419,7 +539,7 @@ class Scan:
         """A copy resolving entities with these options, as :meth:`Corpus.resolve`
         (no re-reading: the mentions are kept)."""
         other = Scan(
-            self._records,
+            self._coll,
             self._ids,
             self._documents,
             dictionary=self._dictionary,
@@ -448,7 +568,9 @@ class Scan:
         **options: Any,
     ) -> Any:
         """Who appears with whom, as :meth:`Corpus.cooccurrence` (same options),
-        counted from the stored token positions."""
+        counted batch by batch from the stored token positions. Counts are exact;
+        with ``count="weighted"`` the sums of weights are added in another order than
+        in one pass, so they may differ from the in-memory ones in the last digit."""
         from .cooccur import _cooccurrence_with
 
         self._check_same(options.get("dictionary"), options.get("model"))
@@ -470,20 +592,18 @@ class Scan:
             **options,
         )
 
-    def _count(self, m: pd.DataFrame, doc_pos: np.ndarray, index: np.ndarray, **kw: Any) -> Any:
-        """Count from the records behind the rows of ``m`` (a filtered mentions())."""
+    def _count(
+        self, m: pd.DataFrame, doc_pos: np.ndarray, index: np.ndarray, span: Any, **kw: Any
+    ) -> Any:
+        """Count one batch's mentions (``m``, filtered) over its documents only, so the
+        number of contexts adds up over batches."""
         from .cooccur import count_from_tokens
 
-        rows = m.index.to_numpy()
-        r = self._records
+        a, b = span
+        if kw.get("group") is not None:
+            kw["group"] = kw["group"][a:b]
         return count_from_tokens(
-            m,
-            doc_pos,
-            index,
-            r["token_start"].to_numpy()[rows],
-            r["token_end"].to_numpy()[rows],
-            self._documents,
-            **kw,
+            m, doc_pos - a, index, m["_ts"], m["_te"], self._documents.iloc[a:b], **kw
         )
 
     # -- display ---------------------------------------------------------------------
@@ -494,7 +614,7 @@ class Scan:
         origin = f" from {self._origin}" if self._origin else ""
         return (
             f"{len(self):,} documents, {sentences:,} sentences, {tokens:,} tokens, "
-            f"{len(self._records):,} mentions{origin}"
+            f"{self._coll.n_mentions:,} mentions{origin}"
         )
 
     def __repr__(self) -> str:
@@ -773,6 +893,7 @@ def scan(
     threads: int | None = None,
     progress: bool = True,
     errors: str = "raise",
+    spill: bool | str | os.PathLike[str] = True,
     **read_options: Any,
 ) -> Scan:
     """Read articles in batches and keep only their mentions and metadata.
@@ -787,6 +908,12 @@ def scan(
     shows a bar over the bytes read; ``errors="skip"`` leaves out malformed JSON lines
     (listed in ``Scan.skipped``). Extra keyword arguments go to ``pandas.read_csv`` or
     ``pyarrow.parquet.ParquetFile.iter_batches`` (``columns=``).
+
+    ``spill``: where the mention records wait between the passes. ``True`` (the
+    default) writes each batch's records (about 40 bytes a mention) to a temporary
+    folder, deleted with the result, so memory stays bounded whatever the corpus size;
+    a folder path puts that temporary folder there (for a disk with more room);
+    ``False`` keeps them in memory.
 
     The tables equal those of the in-memory corpus read from the same file(s).
     """
@@ -803,7 +930,9 @@ def scan(
     tagger = _tagger_of(model, dictionary)
     where = str(files[0]) if len(files) == 1 else f"{len(files)} files"
     bar = _Progress(files, progress)
-    coll = Collected()
+    coll = Collected(spill=_spill_folder(spill))
+    if coll.spill is not None:
+        weakref.finalize(coll, shutil.rmtree, coll.spill, True)
     seen: set[Any] = set()
     jsonl_states: list[_JsonlState] = []
     frame_ids: list[Any] = []  # per batch: ids (Series/Index) of CSV and Parquet files
@@ -817,6 +946,8 @@ def scan(
             _check_new_ids(batch_ids, seen, where)
         records, meta = extract(texts, coll.n, dictionary, tagger, threads)
         coll.add(records, meta, len(texts))
+        del records, meta
+        release_memory()
 
     try:
         for path, fmt in zip(files, formats, strict=True):
@@ -887,7 +1018,7 @@ def scan(
         )
     docs = frame.documents_frame(ids, coll.found_columns(), decode_errors, meta)
     out = Scan(
-        coll.all_records(),
+        coll,
         ids,
         docs,
         dictionary=dictionary,
@@ -897,6 +1028,19 @@ def scan(
     )
     out.skipped = pd.DataFrame(skipped, columns=["line", "error"])
     return out
+
+
+def _spill_folder(spill: Any) -> str | None:
+    """A new temporary folder for spilled batches (None: keep them in memory)."""
+    if spill is False:
+        return None
+    if spill is True:
+        return tempfile.mkdtemp(prefix="newsgraph-scan-")
+    if isinstance(spill, (str, os.PathLike)):
+        if not os.path.isdir(spill):
+            raise InputError(f"spill={str(spill)!r} is not a folder")
+        return tempfile.mkdtemp(prefix="newsgraph-scan-", dir=spill)
+    raise InputTypeError(f"spill must be True, False or a folder path, got {spill!r}")
 
 
 def _mixed_ids(st: _JsonlState, path: Path, id: str | None) -> None:
