@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core, frame
+from ._memory import release_memory
 from .entities import ResolveOptions
 from .exceptions import InputError, InputTypeError, UnknownDocumentError
 
@@ -268,6 +269,8 @@ class Corpus:
         if tagger is not None:
             cols = _core.tag_articles(self._articles, tagger, threads=threads, progress=progress)
             parts.append(frame.mentions_frame(self, cols, ner.ENTITY_TYPES).assign(_dict=False))
+            del cols
+            release_memory()
         merged = frame.merge_mentions(parts, self._ids, extra=["_dict"])
         from .entities import resolve_frame
 
@@ -278,6 +281,8 @@ class Corpus:
             merged["_dict"].to_numpy(dtype=bool),
             threads=threads,
         )
+        del merged, parts
+        release_memory()
         # Keep the last few option sets only: a corpus is usually asked the same way.
         if len(self._mention_cache) >= 4:
             self._mention_cache.pop(next(iter(self._mention_cache)))

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._memory import release_memory
 from .corpus import Corpus
 from .exceptions import DuplicateIdError, InputError, InputTypeError, MissingFileError
 
@@ -155,6 +156,8 @@ def read_jsonl(
         )
     meta = pd.DataFrame(out["columns"], index=range(len(lines)))
     corpus = Corpus(out["articles"], ids, meta, out["decode_errors"], origin=str(p))
+    del out
+    release_memory()  # the decompression and per-chunk parse buffers
     corpus.skipped = pd.DataFrame(skipped, columns=["line", "error"])
     return corpus
 
