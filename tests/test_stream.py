@@ -264,10 +264,10 @@ def test_spilled_batches_live_on_disk_until_the_scan_goes(seed_files, tmp_path):
     s = scan(seed_files["jsonl"], batch_size=2, progress=False, spill=tmp_path)
     (folder,) = tmp_path.glob("newsgraph-scan-*")
     # Three batches of records, then the entity ids of each batch once resolved.
-    assert len(list(folder.glob("*.npz"))) == 3
+    assert len(list(folder.glob("*.npy"))) == 3
     assert_same(s, c, cooc=COOC[:2])
     assert_same(kept, c, cooc=COOC[:2])
-    assert len(list(folder.glob("*.npz"))) == 6
+    assert len(list(folder.glob("*.npy"))) == 6
     # Another resolution keeps its own ids beside the records.
     r = s.resolve(aliases={"Kremlin": "Russia"})
     pd.testing.assert_frame_equal(r.mentions(), c.resolve(aliases={"Kremlin": "Russia"}).mentions())

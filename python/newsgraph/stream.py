@@ -210,19 +210,24 @@ class Collected:
         return local[codes] if len(local) else np.zeros(len(codes), dtype=np.int32)
 
     def put(self, arrays: dict[str, np.ndarray]) -> Any:
-        """Keep a batch's arrays: in memory, or in a file of the spill folder."""
+        """Keep a batch's arrays (of one length): in memory, or in a file of the spill
+        folder (one record array, so reading it back parses one header)."""
         if self.spill is None:
             return arrays
-        path = os.path.join(self.spill, f"{self._files}.npz")
+        n = len(next(iter(arrays.values())))
+        rec = np.empty(n, dtype=[(k, v.dtype) for k, v in arrays.items()])
+        for k, v in arrays.items():
+            rec[k] = v
+        path = os.path.join(self.spill, f"{self._files}.npy")
         self._files += 1
-        np.savez(path, **arrays)
+        np.save(path, rec)
         return path
 
     @staticmethod
     def get(handle: Any) -> dict[str, np.ndarray]:
         if isinstance(handle, str):
-            with np.load(handle) as z:
-                return {k: z[k] for k in z.files}
+            rec = np.load(handle)
+            return {k: rec[k] for k in rec.dtype.names}
         return handle
 
     @staticmethod
