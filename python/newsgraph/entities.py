@@ -95,50 +95,32 @@ def resolve_frame(
 
     resolvable = ~dictionary_rows
     idx = np.flatnonzero(resolvable)
-    text_codes, texts = codes_of(mentions["text"])
-    label_codes, labels = codes_of(mentions["label"])
+    text_codes, text_values = codes_of(mentions["text"])
+    label_codes, label_values = codes_of(mentions["label"])
+    texts = [str(t) for t in text_values]
+    labels = [str(x) for x in label_values]
     out = _core.resolve_mentions(
         np.ascontiguousarray(doc_pos[idx], dtype=np.int64),
         np.ascontiguousarray(text_codes[idx]),
-        [str(t) for t in texts],
+        texts,
         np.ascontiguousarray(label_codes[idx]),
-        [str(x) for x in labels],
+        labels,
         threads=threads,
         **_options(opts),
     )
     ents = pd.DataFrame(out["entities"])
     # Dictionary keys are entities of their own.
     dict_idx = np.flatnonzero(dictionary_rows)
-    if len(dict_idx):
-        key_codes, key_pos = np.unique(label_codes[dict_idx], return_inverse=True)
-        key_names = [str(labels[k]) for k in key_codes]
-        forms = pd.DataFrame(
-            {"key": key_pos.reshape(-1), "form": text_codes[dict_idx], "doc": doc_pos[dict_idx]}
-        )
-        seen = forms.drop_duplicates(["key", "form"])
-        aliases: list[list[str]] = [[] for _ in key_names]
-        for k, f in zip(seen["key"].tolist(), seen["form"].tolist(), strict=True):
-            aliases[k].append(str(texts[f]))
-        extra = pd.DataFrame(
-            {
-                "name": key_names,
-                "label": key_names,
-                "aliases": [sorted(a) for a in aliases],
-                "mentions": np.bincount(forms["key"], minlength=len(key_names)),
-                "documents": forms.drop_duplicates(["key", "doc"])
-                .groupby("key")
-                .size()
-                .reindex(range(len(key_names)), fill_value=0)
-                .to_numpy(),
-            }
-        )
+    keys = _KeyTally(len(labels), len(texts))
+    keys.add(label_codes[dict_idx], text_codes[dict_idx], doc_pos[dict_idx])
+    extra, key_pos = keys.table(labels, texts)
+    if extra is not None:
         ents = pd.concat([ents, extra], ignore_index=True)
     ents, new_id, name_codes, names = _number_entities(ents)
     n_resolved = len(out["entities"]["name"])
     entity_id = np.empty(len(mentions), dtype=np.int64)
     entity_id[idx] = new_id[np.asarray(out["entity_of"], dtype=np.int64)]
-    if len(dict_idx):
-        entity_id[dict_idx] = new_id[n_resolved + key_pos.reshape(-1)]
+    entity_id[dict_idx] = new_id[n_resolved + key_pos[label_codes[dict_idx]]]
     # Callers hand over a table of their own: add the columns in place, no copy.
     result = mentions
     result["entity_id"] = entity_id
@@ -176,6 +158,13 @@ def _options(opts: ResolveOptions) -> dict[str, Any]:
     }
 
 
+def _distinct(x: np.ndarray) -> np.ndarray:
+    """Sorted distinct values. Plain ``np.unique`` hashes in numpy 2.3+, which is many
+    times slower than sorting on a million clustered int64 keys."""
+    s = np.sort(x)
+    return s[np.r_[True, s[1:] != s[:-1]]] if len(s) else s
+
+
 class _Pairs:
     """Counts of integer keys gathered batch by batch, summed as they pile up so memory
     follows the distinct keys, not the mentions."""
@@ -203,6 +192,53 @@ class _Pairs:
         self.keys, self.counts = [keys], [counts]
         self.pending = self.kept = len(keys)
         return keys, counts
+
+
+class _KeyTally:
+    """Dictionary keys as entities of their own: mentions, documents and distinct
+    surface forms per key, summed over batches of whole documents."""
+
+    def __init__(self, n_labels: int, n_texts: int) -> None:
+        self.mentions = np.zeros(n_labels, dtype=np.int64)
+        self.n_texts = max(n_texts, 1)
+        self.forms, self.docs = _Pairs(), _Pairs()
+
+    def add(self, label: np.ndarray, text: np.ndarray, doc: np.ndarray) -> None:
+        """Matches with these key (label) and text codes, in these documents."""
+        if not len(label):
+            return
+        label = label.astype(np.int64)
+        self.mentions += np.bincount(label, minlength=len(self.mentions))
+        self.forms.add(_distinct(label * self.n_texts + text))
+        # Distinct (key, document) pairs: batches never split a document.
+        self.docs.add(_distinct(label * (1 << 32) + doc) >> 32)
+
+    def table(self, labels: list[str], texts: list[str]) -> tuple[pd.DataFrame | None, np.ndarray]:
+        """The keys' entity rows (columns as the core's entities), ordered by name, and
+        each label code's row (-1 for labels that are no key)."""
+        codes = np.flatnonzero(self.mentions)
+        codes = codes[np.argsort([labels[k] for k in codes.tolist()], kind="stable")]
+        pos = np.full(len(labels), -1, dtype=np.int64)
+        pos[codes] = np.arange(len(codes))
+        if not len(codes):
+            return None, pos
+        fk, _ = self.forms.total()
+        aliases: list[list[str]] = [[] for _ in codes]
+        for k, t in zip((fk // self.n_texts).tolist(), (fk % self.n_texts).tolist(), strict=True):
+            aliases[pos[k]].append(texts[t])
+        dk, dc = self.docs.total()
+        docs = np.zeros(len(labels), dtype=np.int64)
+        docs[dk] = dc
+        names = [labels[k] for k in codes.tolist()]
+        return pd.DataFrame(
+            {
+                "name": names,
+                "label": names,
+                "aliases": [sorted(a) for a in aliases],
+                "mentions": self.mentions[codes],
+                "documents": docs[codes],
+            }
+        ), pos
 
 
 class _FormIds:
@@ -268,8 +304,8 @@ def resolve_batches(
     n_lab = max(len(labels), 1)
     forms = _FormIds()
     unlinked: list[np.ndarray] = []
-    pairs, dict_text, dict_docs = _Pairs(), _Pairs(), _Pairs()
-    dict_mentions = np.zeros(len(labels), dtype=np.int64)
+    pairs = _Pairs()
+    by_key = _KeyTally(len(labels), len(texts))
     targets: list[Any] = []
     for cols in batches():
         if cols is None:
@@ -294,15 +330,11 @@ def resolve_batches(
             )
         )
         target = own[linked]
-        unlinked.append(np.unique(own[linked == np.arange(len(linked))]))
+        unlinked.append(_distinct(own[linked == np.arange(len(linked))]))
         pairs.add((target << 32) | own)
         targets.append(store.put({"target": target.astype(np.int32)}))
         d = cols["_dict"]
-        if d.any():
-            dict_mentions += np.bincount(label[d], minlength=len(labels))
-            dict_text.add(label[d] * len(texts) + text[d])
-            # Distinct (key, document) pairs: batches never split a document.
-            dict_docs.add(np.unique(label[d] * (1 << 32) + doc[d]) >> 32)
+        by_key.add(label[d], text[d], doc[d])
         del cols, doc, text, label, own, linked, target
         release_memory()
     keys = forms.keys()
@@ -327,28 +359,8 @@ def resolve_batches(
     of_form = np.asarray(out["entity_of_form"], dtype=np.int64)
     del out
     release_memory()
-    # Dictionary keys are entities of their own, in the order of their names.
-    key_codes = np.flatnonzero(dict_mentions)
-    key_codes = key_codes[np.argsort([labels[k] for k in key_codes.tolist()], kind="stable")]
-    key_pos = np.full(len(labels), -1, dtype=np.int64)
-    key_pos[key_codes] = np.arange(len(key_codes))
-    if len(key_codes):
-        tk, _ = dict_text.total()
-        aliases: list[list[str]] = [[] for _ in key_codes]
-        for k, t in zip((tk // len(texts)).tolist(), (tk % len(texts)).tolist(), strict=True):
-            aliases[key_pos[k]].append(texts[t])
-        dk, dc = dict_docs.total()
-        docs = np.zeros(len(labels), dtype=np.int64)
-        docs[dk] = dc
-        extra = pd.DataFrame(
-            {
-                "name": [labels[k] for k in key_codes.tolist()],
-                "label": [labels[k] for k in key_codes.tolist()],
-                "aliases": [sorted(a) for a in aliases],
-                "mentions": dict_mentions[key_codes],
-                "documents": docs[key_codes],
-            }
-        )
+    extra, key_pos = by_key.table(labels, texts)
+    if extra is not None:
         ents = pd.concat([ents, extra], ignore_index=True)
     ents, new_id, _, _ = _number_entities(ents)
     documents = np.zeros(max(n_resolved, 1), dtype=np.int64)
@@ -362,7 +374,7 @@ def resolve_batches(
         store.drop(handle)
         doc = cols["doc"].astype(np.int64)[res]
         if len(ent):
-            seen = np.unique(doc * (1 << 32) + ent) & 0xFFFFFFFF
+            seen = _distinct(doc * (1 << 32) + ent) & 0xFFFFFFFF
             documents += np.bincount(seen, minlength=len(documents))
         ids = np.empty(len(res), dtype=np.int32)
         ids[res] = new_id[ent]
