@@ -926,7 +926,11 @@ def _cooccurrence_with(
     pending: list[list[dict[str, Any]]] = []
     for span, m in parts():
         m = select(m)
-        index = rank[np.searchsorted(uniq, m["entity_id"].to_numpy(dtype=np.int64))]
+        ids = m["entity_id"].to_numpy(dtype=np.int64)
+        # Entity ids are dense: a lookup table beats a binary search per mention.
+        slot = np.full(int(uniq[-1]) + 1 if len(uniq) else 0, -1, dtype=np.int64)
+        slot[uniq] = rank
+        index = slot[ids] if len(ids) else np.zeros(0, dtype=np.int64)
         kept = index >= 0
         m = m[kept]
         index = index[kept]

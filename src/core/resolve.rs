@@ -587,7 +587,8 @@ impl Prepared {
     /// documents, then name the entities.
     fn merge(&self, tally: &Tally, opts: &Options) -> Merged {
         let mut node_of: HashMap<(&str, &str), u32> = HashMap::default();
-        let mut nodes: Vec<(String, Vec<String>)> = Vec::new();
+        // Nodes borrow their label and key from the normalised forms.
+        let mut nodes: Vec<Node> = Vec::new();
         let form_node: Vec<u32> = self
             .normed
             .iter()
@@ -596,7 +597,7 @@ impl Prepared {
                 *node_of
                     .entry((label.as_str(), key.as_str()))
                     .or_insert_with(|| {
-                        nodes.push((label.clone(), n.key.clone()));
+                        nodes.push((label.as_str(), n.key.as_slice()));
                         (nodes.len() - 1) as u32
                     })
             })
@@ -645,15 +646,10 @@ impl Prepared {
 
 /// A lone surname joins the only multi-word person with that last word, and a lone
 /// acronym the only multi-word name of its label with those initials.
-fn join_lone_names(
-    nodes: &[(String, Vec<String>)],
-    acronym_nodes: &[bool],
-    protected: &dyn Fn(&[String]) -> bool,
-    dsu: &mut Dsu,
-) {
+fn join_lone_names(nodes: &[Node], acronym_nodes: &[bool], protected: &Protected, dsu: &mut Dsu) {
     // (Across documents only the last word: a lone "Paul" is not "Paul Volcker".)
     let mut by_part: HashMap<&str, Vec<u32>> = HashMap::default();
-    for (i, (label, key)) in nodes.iter().enumerate() {
+    for (i, &(label, key)) in nodes.iter().enumerate() {
         if label == "PER" && key.len() > 1 {
             by_part
                 .entry(key[key.len() - 1].as_str())
@@ -661,7 +657,7 @@ fn join_lone_names(
                 .push(i as u32);
         }
     }
-    for (i, (label, key)) in nodes.iter().enumerate() {
+    for (i, &(label, key)) in nodes.iter().enumerate() {
         if label != "PER" || key.len() != 1 || protected(key) {
             continue;
         }
@@ -676,21 +672,21 @@ fn join_lone_names(
     }
     // ("US" in one article, "United States" in another.)
     let mut by_initials: HashMap<(&str, String), Vec<u32>> = HashMap::default();
-    for (i, (label, key)) in nodes.iter().enumerate() {
+    for (i, &(label, key)) in nodes.iter().enumerate() {
         if label != "PER" && key.len() > 1 {
             by_initials
-                .entry((label.as_str(), key_initials(key)))
+                .entry((label, key_initials(key)))
                 .or_default()
                 .push(i as u32);
         }
     }
-    for (i, (label, key)) in nodes.iter().enumerate() {
+    for (i, &(label, key)) in nodes.iter().enumerate() {
         let w = key[0].as_str();
         let short = (2..=6).contains(&w.chars().count()) && w.chars().all(char::is_alphabetic);
         if label == "PER" || key.len() != 1 || !short || protected(key) || !acronym_nodes[i] {
             continue;
         }
-        if let Some(c) = by_initials.get(&(label.as_str(), w.to_string())) {
+        if let Some(c) = by_initials.get(&(label, w.to_string())) {
             let mut roots: Vec<u32> = c.iter().map(|&x| dsu.find(x)).collect();
             roots.sort_unstable();
             roots.dedup();
@@ -712,35 +708,36 @@ fn join_lone_names(
 /// (label, position of the word left out, hash of the other words).
 type Bucket = (u32, u32, u64);
 
-fn merge_spelling_variants(
-    nodes: &[(String, Vec<String>)],
-    protected: &dyn Fn(&[String]) -> bool,
-    dsu: &mut Dsu,
-) {
-    let mut word_of: HashMap<String, u32> = HashMap::default();
-    let mut words: Vec<String> = Vec::new();
+/// A node of step 3: (label, key words).
+type Node<'a> = (&'a str, &'a [String]);
+
+/// Names the user said never to merge.
+type Protected<'a> = dyn Fn(&[String]) -> bool + Sync + 'a;
+
+fn merge_spelling_variants(nodes: &[Node], protected: &Protected, dsu: &mut Dsu) {
+    // Folding each word is the costly part, and independent per node.
+    let folded: Vec<Option<Vec<String>>> = nodes
+        .par_iter()
+        .map(|(_, key)| (!protected(key)).then(|| key.iter().map(|w| variant(w)).collect()))
+        .collect();
+    let mut word_of: HashMap<&str, u32> = HashMap::default();
+    let mut words: Vec<&str> = Vec::new();
     let mut label_of: HashMap<&str, u32> = HashMap::default();
     let mut keys: Vec<Option<(u32, Vec<u32>)>> = Vec::with_capacity(nodes.len());
-    for (label, key) in nodes {
-        if protected(key) {
+    for ((label, _), key) in nodes.iter().zip(&folded) {
+        let Some(key) = key else {
             keys.push(None);
             continue;
-        }
+        };
         let n = label_of.len() as u32;
-        let l = *label_of.entry(label.as_str()).or_insert(n);
+        let l = *label_of.entry(label).or_insert(n);
         let ids = key
             .iter()
-            .map(|w| {
-                let v = variant(w);
-                match word_of.get(&v) {
-                    Some(&i) => i,
-                    None => {
-                        let i = words.len() as u32;
-                        words.push(v.clone());
-                        word_of.insert(v, i);
-                        i
-                    }
-                }
+            .map(|v| {
+                *word_of.entry(v.as_str()).or_insert_with(|| {
+                    words.push(v.as_str());
+                    words.len() as u32 - 1
+                })
             })
             .collect();
         keys.push(Some((l, ids)));
@@ -813,7 +810,7 @@ fn merge_spelling_variants(
                         }
                         _ => false,
                     };
-                    if agree && close_words(&words[wa as usize], &words[wb as usize]) {
+                    if agree && close_words(words[wa as usize], words[wb as usize]) {
                         found.push((a, b));
                     }
                 }
