@@ -9,7 +9,7 @@
 
 use std::io::{BufRead, Write};
 
-use newsgraph::core::resolve::{self, Entity, Options, Tally};
+use newsgraph::core::resolve::{self, MentionIn, Options};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -27,27 +27,16 @@ fn main() {
         fuzzy: true,
         ..Default::default()
     };
-    // Forms numbered in order of first mention.
-    let mut form_of = std::collections::HashMap::new();
-    let mut forms: Vec<(&str, &str)> = Vec::new();
-    let form: Vec<u32> = rows
-        .iter()
-        .map(|(_, l, t)| {
-            *form_of.entry((t.as_str(), l.as_str())).or_insert_with(|| {
-                forms.push((t.as_str(), l.as_str()));
-                forms.len() as u32 - 1
-            })
-        })
+    let mentions: Vec<MentionIn> = rows
+        .into_iter()
+        .map(|(doc, label, text)| MentionIn { doc, text, label })
         .collect();
-    let doc: Vec<u32> = rows.iter().map(|r| r.0).collect();
     let t = std::time::Instant::now();
-    let (entities, entity_of) = match args.get(1).and_then(|b| b.parse::<u32>().ok()) {
-        None => {
-            let r = resolve::resolve_forms(&doc, &form, &forms, &opts);
-            (r.entities, r.entity_of)
-        }
-        Some(batch) => batched(&doc, &form, &forms, &opts, batch),
+    let r = match args.get(1).and_then(|b| b.parse::<u32>().ok()) {
+        None => resolve::resolve(&mentions, &opts),
+        Some(batch) => resolve::resolve_in_batches(&mentions, &opts, batch),
     };
+    let (entities, entity_of) = (r.entities, r.entity_of);
     eprintln!("resolve {:?}", t.elapsed());
     let out = std::io::stdout();
     let mut o = std::io::BufWriter::new(out.lock());
@@ -63,53 +52,4 @@ fn main() {
     for &e in &entity_of {
         writeln!(o, "M\t{e}").expect("stdout");
     }
-}
-
-/// Link batch by batch with each batch's own form table, then resolve the tally.
-fn batched(
-    doc: &[u32],
-    form: &[u32],
-    forms: &[(&str, &str)],
-    opts: &Options,
-    batch: u32,
-) -> (Vec<Entity>, Vec<u32>) {
-    let mut target = Vec::with_capacity(doc.len());
-    let mut unlinked = vec![false; forms.len()];
-    let mut pairs = Vec::new();
-    let mut s = 0;
-    while s < doc.len() {
-        let e = s + doc[s..].partition_point(|&d| d / batch == doc[s] / batch);
-        let mut local_of = std::collections::HashMap::new();
-        let mut local: Vec<(&str, &str)> = Vec::new();
-        let lf: Vec<u32> = form[s..e]
-            .iter()
-            .map(|&f| {
-                *local_of.entry(f).or_insert_with(|| {
-                    local.push(forms[f as usize]);
-                    local.len() as u32 - 1
-                })
-            })
-            .collect();
-        let linked = resolve::link_mentions(&doc[s..e], &lf, &local, opts);
-        for (i, &j) in linked.iter().enumerate() {
-            let (own, to) = (form[s + i], form[s + j as usize]);
-            unlinked[own as usize] |= j as usize == i;
-            pairs.push((to, own, 1));
-            target.push(to);
-        }
-        s = e;
-    }
-    let merged = resolve::resolve_tally(forms, &Tally { unlinked, pairs }, opts);
-    let entity_of: Vec<u32> = target
-        .iter()
-        .map(|&f| merged.entity_of_form[f as usize])
-        .collect();
-    let mut entities = merged.entities;
-    let mut seen = std::collections::HashSet::new();
-    for (&e, &d) in entity_of.iter().zip(doc) {
-        if seen.insert((e, d)) {
-            entities[e as usize].documents += 1;
-        }
-    }
-    (entities, entity_of)
 }

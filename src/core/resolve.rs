@@ -380,6 +380,13 @@ impl Dsu {
 
 /// Resolve mentions (grouped by document, in reading order) to entities.
 pub fn resolve(mentions: &[MentionIn], opts: &Options) -> Resolution {
+    let (doc, form_idx, forms) = coded(mentions);
+    resolve_forms(&doc, &form_idx, &forms, opts)
+}
+
+/// Mentions as codes: each one's document and form, and the distinct (text, label)
+/// forms in order of first mention.
+fn coded(mentions: &[MentionIn]) -> (Vec<u32>, Vec<u32>, Vec<(&str, &str)>) {
     let mut form_of: HashMap<(&str, &str), u32> = HashMap::default();
     let mut forms: Vec<(&str, &str)> = Vec::new();
     let form_idx: Vec<u32> = mentions
@@ -393,8 +400,7 @@ pub fn resolve(mentions: &[MentionIn], opts: &Options) -> Resolution {
                 })
         })
         .collect();
-    let doc: Vec<u32> = mentions.iter().map(|m| m.doc).collect();
-    resolve_forms(&doc, &form_idx, &forms, opts)
+    (mentions.iter().map(|m| m.doc).collect(), form_idx, forms)
 }
 
 /// [`resolve`] for mentions given as codes: mention `i` is in document `doc[i]` and
@@ -498,6 +504,64 @@ pub struct Merged {
 /// Panics if a form index is out of range; callers check.
 pub fn resolve_tally(forms: &[(&str, &str)], tally: &Tally, opts: &Options) -> Merged {
     Prepared::new(forms, opts).merge(tally, opts)
+}
+
+/// [`resolve`] the way `newsgraph.scan` does it, for checking that the two agree:
+/// link each batch of `batch` documents (numbered from 0, grouped, in order) with its
+/// own form table, sum the tally, resolve it once with [`resolve_tally`], then count
+/// documents per entity.
+pub fn resolve_in_batches(mentions: &[MentionIn], opts: &Options, batch: u32) -> Resolution {
+    let (doc, form, forms) = coded(mentions);
+    let mut tally = Tally {
+        unlinked: vec![false; forms.len()],
+        pairs: Vec::new(),
+    };
+    let mut target = Vec::with_capacity(doc.len());
+    let mut s = 0;
+    while s < doc.len() {
+        let e = s + doc[s..].partition_point(|&d| d / batch == doc[s] / batch);
+        let mut local_of: HashMap<u32, u32> = HashMap::default();
+        let mut local: Vec<(&str, &str)> = Vec::new();
+        let lf: Vec<u32> = form[s..e]
+            .iter()
+            .map(|&f| {
+                *local_of.entry(f).or_insert_with(|| {
+                    local.push(forms[f as usize]);
+                    local.len() as u32 - 1
+                })
+            })
+            .collect();
+        for (i, &j) in link_mentions(&doc[s..e], &lf, &local, opts)
+            .iter()
+            .enumerate()
+        {
+            let (own, to) = (form[s + i], form[s + j as usize]);
+            tally.unlinked[own as usize] |= j as usize == i;
+            tally.pairs.push((to, own, 1));
+            target.push(to);
+        }
+        s = e;
+    }
+    let merged = resolve_tally(&forms, &tally, opts);
+    let entity_of: Vec<u32> = target
+        .iter()
+        .map(|&f| merged.entity_of_form[f as usize])
+        .collect();
+    let mut entities = merged.entities;
+    let pack = |g: u32, v: u32| ((g as u64) << 32) | v as u64;
+    for &(e, _, _) in &pair_counts(
+        entity_of
+            .iter()
+            .zip(&doc)
+            .map(|(&e, &d)| pack(e, d))
+            .collect(),
+    ) {
+        entities[e as usize].documents += 1;
+    }
+    Resolution {
+        entity_of,
+        entities,
+    }
 }
 
 /// Steps 1 and 2 over distinct forms: each normalised once, with what linking needs.
@@ -1266,67 +1330,6 @@ mod tests {
         assert_eq!(one, two);
     }
 
-    /// Resolve as `newsgraph.scan` does: link each batch of `batch` documents with its
-    /// own form table, sum the tally, resolve it once, then count documents.
-    fn in_batches(ms: &[MentionIn], o: &Options, batch: u32) -> Resolution {
-        let mut form_of = std::collections::HashMap::new();
-        let mut forms: Vec<(&str, &str)> = Vec::new();
-        let form: Vec<u32> = ms
-            .iter()
-            .map(|x| {
-                let key = (x.text.as_str(), x.label.as_str());
-                *form_of.entry(key).or_insert_with(|| {
-                    forms.push(key);
-                    forms.len() as u32 - 1
-                })
-            })
-            .collect();
-        let doc: Vec<u32> = ms.iter().map(|x| x.doc).collect();
-        let mut tally = Tally {
-            unlinked: vec![false; forms.len()],
-            pairs: Vec::new(),
-        };
-        let mut target = Vec::new();
-        let mut s = 0;
-        while s < ms.len() {
-            let e = s + doc[s..].partition_point(|&d| d / batch == doc[s] / batch);
-            let mut local_of = std::collections::HashMap::new();
-            let mut local: Vec<(&str, &str)> = Vec::new();
-            let lf: Vec<u32> = form[s..e]
-                .iter()
-                .map(|&f| {
-                    *local_of.entry(f).or_insert_with(|| {
-                        local.push(forms[f as usize]);
-                        local.len() as u32 - 1
-                    })
-                })
-                .collect();
-            for (i, &j) in link_mentions(&doc[s..e], &lf, &local, o).iter().enumerate() {
-                let (own, to) = (form[s + i], form[s + j as usize]);
-                tally.unlinked[own as usize] |= j as usize == i;
-                tally.pairs.push((to, own, 1));
-                target.push(to);
-            }
-            s = e;
-        }
-        let merged = resolve_tally(&forms, &tally, o);
-        let entity_of: Vec<u32> = target
-            .iter()
-            .map(|&f| merged.entity_of_form[f as usize])
-            .collect();
-        let mut entities = merged.entities;
-        let mut seen = std::collections::HashSet::new();
-        for (&e, &d) in entity_of.iter().zip(&doc) {
-            if seen.insert((e, d)) {
-                entities[e as usize].documents += 1;
-            }
-        }
-        Resolution {
-            entity_of,
-            entities,
-        }
-    }
-
     #[test]
     fn batches_resolve_like_one_pass() {
         let texts = [
@@ -1369,7 +1372,7 @@ mod tests {
             assert!(whole.entities.len() > 5);
             for batch in [1, 2, 3, 7, 100] {
                 assert_eq!(
-                    in_batches(&ms, &o, batch),
+                    resolve_in_batches(&ms, &o, batch),
                     whole,
                     "batches of {batch} documents"
                 );
