@@ -294,3 +294,19 @@ def test_counts_add_up_over_many_batches_without_a_mention_table(seed_files, mon
         np.testing.assert_allclose(a.to_scipy().toarray(), b.to_scipy().toarray(), rtol=1e-12)
         pd.testing.assert_series_equal(a.marginals, b.marginals)
         assert a.n_contexts == b.n_contexts
+
+
+@pytest.mark.parametrize("ids", [[0, 1, 2, 3, 4], ["a", "b", "c", "d", "e"]])
+def test_a_corpus_without_mentions(tmp_path, ids):
+    p = tmp_path / "quiet.jsonl"
+    p.write_text("".join(json.dumps({"id": i, "text": "Nothing to see here."}) + "\n" for i in ids))
+    d = newsgraph.Dictionary({"x": ["Zanzibar"]})
+    c = newsgraph.read_jsonl(p)
+    for batch_size in (1, 2, 10):
+        s = scan(p, dictionary=d, model=False, batch_size=batch_size, progress=False)
+        assert_same(s, c, cooc=COOC[:1], dictionary=d, model=False)
+        assert s.cooccurrence().n_contexts == c.cooccurrence(dictionary=d, model=False).n_contexts
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    s = scan(empty, progress=False)
+    assert len(s) == 0 and len(s.mentions()) == 0 and s.cooccurrence().shape == (0, 0)

@@ -210,8 +210,10 @@ def merge_mentions(
     cols = MENTION_COLUMNS + list(extra or [])
     parts = [p for p in parts if len(p)]
     if not parts:
-        kinds = {"doc_id": object, "text": object, "label": object, "_dict": bool}
+        kinds = {"text": object, "label": object, "_dict": bool}
         empty = pd.DataFrame({c: pd.Series(dtype=kinds.get(c, np.int64)) for c in cols})
+        # The ids' own dtype, as a table with mentions has it.
+        empty["doc_id"] = doc_column(doc_order, np.zeros(0, dtype=np.int64))
         return _as_categories(empty.assign(_doc=np.zeros(0, dtype=np.int64)))
     # Token spans travel along only if every source has them (external spans do not).
     tokens = ["_ts", "_te"] if all("_ts" in p.columns for p in parts) else []
