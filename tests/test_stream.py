@@ -310,3 +310,17 @@ def test_a_corpus_without_mentions(tmp_path, ids):
     empty.write_text("")
     s = scan(empty, progress=False)
     assert len(s) == 0 and len(s.mentions()) == 0 and s.cooccurrence().shape == (0, 0)
+
+
+def test_a_full_disk_says_where_to_spill(seed_files, monkeypatch):
+    from newsgraph.exceptions import ReadError
+
+    def full(*a, **k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(np, "save", full)
+    with pytest.raises(ReadError, match="No space left.*spill= a folder"):
+        scan(seed_files["jsonl"], progress=False)
+    # Kept in memory, nothing is written.
+    s = scan(seed_files["jsonl"], progress=False, spill=False)
+    assert len(s.entities()) > 10

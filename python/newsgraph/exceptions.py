@@ -40,7 +40,8 @@ class MissingFileError(NewsgraphError, FileNotFoundError):
 
 
 class ReadError(NewsgraphError, OSError):
-    """A file that exists but could not be read or decompressed."""
+    """A file that exists but could not be read or decompressed (or, for
+    :func:`newsgraph.scan`, a batch of records that could not be spilled to disk)."""
 
 
 class UnknownDocumentError(NewsgraphError, KeyError):

@@ -61,6 +61,7 @@ from .exceptions import (
     InputTypeError,
     MissingFileError,
     ParseError,
+    ReadError,
 )
 from .io import _check_ids, _show, _text_values, _warn_missing
 
@@ -220,7 +221,14 @@ class Collected:
             rec[k] = v
         path = os.path.join(self.spill, f"{self._files}.npy")
         self._files += 1
-        np.save(path, rec)
+        try:
+            np.save(path, rec)
+        except OSError as e:
+            raise ReadError(
+                f"could not write a batch of mention records to {path}: {e}; give scan() "
+                "spill= a folder on a disk with more room, or spill=False to keep them in "
+                "memory"
+            ) from e
         return path
 
     @staticmethod
