@@ -516,13 +516,6 @@ def _count_by(
     )
 
 
-def _per_mention(m: pd.DataFrame, docs: pd.DataFrame, column: str) -> pd.Series:
-    """A documents() column's value for each mention of a cached mention table (its
-    ``_doc`` column gives the document's row: cheaper than looking doc ids up)."""
-    values = docs[column].to_numpy()[m["_doc"].to_numpy()]
-    return pd.Series(values, index=m.index, dtype=docs[column].dtype)
-
-
 def _wanted_labels(label: Any, present: set[Any]) -> list[Any] | None:
     """The labels asked for (None: all), checked against those present."""
     if label is None:
@@ -571,15 +564,19 @@ def keyness_frames(
         raise InputError(f"cannot compare by {by!r}: not a documents() column")
     targets = set(target) if isinstance(target, (list, tuple, set)) else {target}
     wanted = None if label is None else [label] if isinstance(label, str) else list(label)
-    present: set[Any] = set()
+    # Per document, once: its group, and whether that group is a target.
+    values = docs[by]
+    in_target = values.isin(targets).to_numpy()
+    mentioned = np.zeros(len(docs), dtype=bool)
     parts = []
     for m in frames:
-        group = m["doc_id"] if by == "doc_id" else _per_mention(m, docs, by)
-        present |= set(group.dropna().unique())
-        m = m.assign(_t=group.isin(targets))
+        doc = m["_doc"].to_numpy()
+        mentioned[doc] = True
+        m = m.assign(_t=in_target[doc])
         if wanted is not None:
             m = m[m["label"].isin(wanted)]
         parts.append(m.groupby(["entity_id", "entity", "label", "_t"], observed=True).size())
+    present = set(values[mentioned].dropna().unique())
     if not targets & present:
         shown = sorted(map(str, present))[:10]
         raise InputError(f"target {target!r} is not a value of {by!r}; values include {shown}")
