@@ -241,3 +241,25 @@ def test_mention_table_columns_and_dtypes(seeds):
     # They compare and group like strings.
     assert (m[m["label"] == "PER"]["label"].astype(str) == "PER").all()
     assert m.groupby("entity", observed=True).size().sum() == len(m)
+
+
+def test_core_resolution_same_with_many_labels(seeds):
+    """The core numbers (text, label) pairs with a table when there are few labels and
+    a hash map when there are many (dictionary keys, spans from other tools): both ways
+    give the same entities."""
+    from newsgraph import _core
+
+    m = seeds.mentions()
+    doc = seeds.doc_ids.get_indexer(m["doc_id"]).astype(np.int64)
+    text = m["text"].cat.codes.to_numpy(dtype=np.int64)
+    texts = [str(t) for t in m["text"].cat.categories]
+    label = m["label"].cat.codes.to_numpy(dtype=np.int64)
+    labels = [str(x) for x in m["label"].cat.categories]
+    few = _core.resolve_mentions(doc, text, texts, label, labels)
+    unused = [f"KEY{i}" for i in range(70_000 // len(texts) + 1)]
+    many = _core.resolve_mentions(doc, text, texts, label, labels + unused)
+    assert len(labels + unused) * len(texts) > max(4 * len(m), 1 << 16)
+    np.testing.assert_array_equal(few["entity_of"], many["entity_of"])
+    assert few["entities"]["name"] == many["entities"]["name"]
+    names = np.asarray(few["entities"]["name"], dtype=object)[few["entity_of"]]
+    assert set(names[(m["text"] == "Lavrov").to_numpy()]) == {"Sergei Lavrov"}

@@ -653,6 +653,7 @@ impl Prepared {
         let mut node_of: HashMap<(&str, &str), u32> = HashMap::default();
         // Nodes borrow their label and key from the normalised forms.
         let mut nodes: Vec<Node> = Vec::new();
+        let mut node_key: Vec<&str> = Vec::new();
         let form_node: Vec<u32> = self
             .normed
             .iter()
@@ -662,6 +663,7 @@ impl Prepared {
                     .entry((label.as_str(), key.as_str()))
                     .or_insert_with(|| {
                         nodes.push((label.as_str(), n.key.as_slice()));
+                        node_key.push(key.as_str());
                         (nodes.len() - 1) as u32
                     })
             })
@@ -676,18 +678,21 @@ impl Prepared {
         }
         let mut dsu = Dsu::new(nodes.len());
         let split = &self.split;
-        let protected = |k: &[String]| split.contains(&k.join(" "));
+        // Most runs split nothing: then no key needs joining to be looked up.
+        let protected = |k: &[String]| !split.is_empty() && split.contains(&k.join(" "));
         if opts.fuzzy {
             merge_spelling_variants(&nodes, &protected, &mut dsu);
         }
         join_lone_names(&nodes, &acronym_nodes, &protected, &mut dsu);
         // What the user merged: alias targets whatever their labels, and merge groups.
-        let mut by_name: HashMap<String, Vec<u32>> = HashMap::default();
-        for (i, (_, key)) in nodes.iter().enumerate() {
-            by_name.entry(key.join(" ")).or_default().push(i as u32);
+        let mut by_name: HashMap<&str, Vec<u32>> = HashMap::default();
+        if !self.alias_targets.is_empty() || !opts.merge.is_empty() {
+            for (i, key) in node_key.iter().enumerate() {
+                by_name.entry(key).or_default().push(i as u32);
+            }
         }
         for t in &self.alias_targets {
-            if let Some(ids) = by_name.get(t) {
+            if let Some(ids) = by_name.get(t.as_str()) {
                 for w in ids.windows(2) {
                     dsu.union(w[0], w[1]);
                 }
@@ -696,7 +701,7 @@ impl Prepared {
         for group in &opts.merge {
             let ids: Vec<u32> = group
                 .iter()
-                .filter_map(|n| by_name.get(&fold_phrase(n)))
+                .filter_map(|n| by_name.get(fold_phrase(n).as_str()))
                 .flatten()
                 .copied()
                 .collect();

@@ -77,18 +77,33 @@ fn coded<'a>(
     check_codes(py, "text", &text, texts.len())?;
     check_codes(py, "label", &label, labels.len())?;
     check_codes(py, "doc", &doc, u32::MAX as usize)?;
-    let mut pair_of: HashMap<(i64, i64), u32> = HashMap::default();
     let mut forms: Vec<(&str, &str)> = Vec::new();
-    let form: Vec<u32> = text
-        .iter()
-        .zip(&label)
-        .map(|(&t, &l)| {
-            *pair_of.entry((t, l)).or_insert_with(|| {
-                forms.push((texts[t as usize].as_str(), labels[l as usize].as_str()));
-                (forms.len() - 1) as u32
+    let mut new_form = |t: i64, l: i64| {
+        forms.push((texts[t as usize].as_str(), labels[l as usize].as_str()));
+        (forms.len() - 1) as u32
+    };
+    // A table indexed by (text, label) codes when it is not much larger than the
+    // mentions (the tagger's four labels), else a hash map (many dictionary keys).
+    let (n_t, n_l) = (texts.len(), labels.len());
+    let form: Vec<u32> = if n_t.saturating_mul(n_l) <= (4 * text.len()).max(1 << 16) {
+        let mut pair_of = vec![u32::MAX; n_t * n_l];
+        text.iter()
+            .zip(&label)
+            .map(|(&t, &l)| {
+                let slot = &mut pair_of[t as usize * n_l + l as usize];
+                if *slot == u32::MAX {
+                    *slot = new_form(t, l);
+                }
+                *slot
             })
-        })
-        .collect();
+            .collect()
+    } else {
+        let mut pair_of: HashMap<(i64, i64), u32> = HashMap::default();
+        text.iter()
+            .zip(&label)
+            .map(|(&t, &l)| *pair_of.entry((t, l)).or_insert_with(|| new_form(t, l)))
+            .collect()
+    };
     Ok(Coded {
         doc: doc.iter().map(|&d| d as u32).collect(),
         form,
