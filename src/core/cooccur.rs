@@ -333,6 +333,13 @@ pub fn count(
             u32::MAX
         )));
     }
+    let total: usize = docs.iter().map(|d| d.occurrences.len()).sum();
+    if total >= u32::MAX as usize {
+        return Err(Error::input(format!(
+            "{total} mentions in one call is more than the {} supported: count in batches",
+            u32::MAX - 1
+        )));
+    }
     for (d, doc) in docs.iter().enumerate() {
         if let Some(g) = doc.group {
             if g as usize >= n_groups {
@@ -473,14 +480,16 @@ fn count_doc(occ: &[Occurrence], opts: &Options, weights: &[u64], sink: &mut Sin
 
 /// One entity within one context: how often, where first and last, and its starts
 /// (`starts[off..off + count]`, ascending).
+/// 24 bytes: a batch holds under 2^32 occurrences (checked in [`count`]), so the
+/// context and the offset into `starts` fit u32.
 #[derive(Clone, Copy)]
 struct Entry {
-    ctx: usize,
+    ctx: u32,
     entity: u32,
     count: u32,
     first: u32,
     last: u32,
-    off: usize,
+    off: u32,
 }
 
 /// One document's contexts: entries (entity, count, first, last) with their starts,
@@ -548,7 +557,7 @@ fn count_contexts(
         let mut k = 0;
         let mut off = base;
         for size in sizes {
-            let c = ctx_group.len();
+            let c = ctx_group.len() as u32;
             for &(entity, count, first, last) in &ents[k..k + size as usize] {
                 entries.push(Entry {
                     ctx: c,
@@ -556,7 +565,7 @@ fn count_contexts(
                     count,
                     first,
                     last,
-                    off,
+                    off: off as u32,
                 });
                 off += count as usize;
             }
@@ -570,7 +579,12 @@ fn count_contexts(
     let mut order: Vec<(u64, usize)> = entries
         .iter()
         .enumerate()
-        .map(|(i, e)| (((ctx_group[e.ctx] as u64) << 32) | e.entity as u64, i))
+        .map(|(i, e)| {
+            (
+                ((ctx_group[e.ctx as usize] as u64) << 32) | e.entity as u64,
+                i,
+            )
+        })
         .collect();
     order.par_sort_unstable();
     let mut runs: Vec<std::ops::Range<usize>> = Vec::new();
@@ -589,8 +603,9 @@ fn count_contexts(
             |(scratch, touched), r| {
                 for &(_, ei) in &order[r.clone()] {
                     let e = &entries[ei];
-                    let se = &starts[e.off..e.off + e.count as usize];
-                    for f in &entries[ctx_ptr[e.ctx]..ctx_ptr[e.ctx + 1]] {
+                    let se = &starts[e.off as usize..(e.off + e.count) as usize];
+                    let c = e.ctx as usize;
+                    for f in &entries[ctx_ptr[c]..ctx_ptr[c + 1]] {
                         let b = f.entity;
                         let v = if b == e.entity {
                             if !opts.self_pairs {
@@ -611,7 +626,7 @@ fn count_contexts(
                         } else if contexts {
                             u64::from(e.first <= f.last)
                         } else {
-                            starts[f.off..f.off + f.count as usize]
+                            starts[f.off as usize..(f.off + f.count) as usize]
                                 .iter()
                                 .map(|&t| se.partition_point(|&s| s <= t) as u64)
                                 .sum()

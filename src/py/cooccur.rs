@@ -102,13 +102,13 @@ fn cooccur_counts<'py>(
     let docs = &articles.docs;
     let mats = run(py, threads, move || {
         count_docs(
-            &cols,
+            cols,
             n_docs,
             group.as_deref(),
             n_entities,
             n_groups,
             &opts,
-            |d, rows| {
+            |cols, d, rows| {
                 let a = &docs[d];
                 let mut occurrences = Vec::with_capacity(rows.len());
                 if !rows.is_empty() {
@@ -248,15 +248,16 @@ impl Columns {
 }
 
 /// Check the groups, bucket mention rows by document, build each document's input
-/// with `per_doc(d, rows)` -> (occurrences, paragraphs, sentences), and count.
+/// with `per_doc(cols, d, rows)` -> (occurrences, paragraphs, sentences), and count.
+/// The columns are dropped before counting, which needs memory of its own.
 fn count_docs(
-    cols: &Columns,
+    cols: Columns,
     n_docs: usize,
     group: Option<&[i64]>,
     n_entities: usize,
     n_groups: usize,
     opts: &Options,
-    per_doc: impl Fn(usize, &[usize]) -> CoreResult<(Vec<Occurrence>, u32, u32)> + Sync,
+    per_doc: impl Fn(&Columns, usize, &[usize]) -> CoreResult<(Vec<Occurrence>, u32, u32)> + Sync,
 ) -> CoreResult<Vec<cooccur::Matrix>> {
     if let Some(g) = group {
         if g.len() != n_docs {
@@ -298,7 +299,7 @@ fn count_docs(
         .into_par_iter()
         .map(|d| {
             let (occurrences, n_paragraphs, n_sentences) =
-                per_doc(d, &order[counts[d]..counts[d + 1]])?;
+                per_doc(&cols, d, &order[counts[d]..counts[d + 1]])?;
             Ok(DocInput {
                 occurrences,
                 n_paragraphs,
@@ -311,6 +312,7 @@ fn count_docs(
             })
         })
         .collect::<CoreResult<_>>()?;
+    drop((cols, order, counts));
     cooccur::count(&inputs, n_entities, n_groups, opts)
 }
 
@@ -381,13 +383,13 @@ fn cooccur_counts_tokens<'py>(
     let group: Option<Vec<i64>> = group.map(|g| g.as_array().to_vec());
     let mats = run(py, threads, move || {
         count_docs(
-            &cols,
+            cols,
             n_docs,
             group.as_deref(),
             n_entities,
             n_groups,
             &opts,
-            |d, rows| {
+            |cols, d, rows| {
                 let mut occurrences = Vec::with_capacity(rows.len());
                 for &i in rows {
                     let s = to_u32("token_start", i, cols.start[i])?;
