@@ -304,6 +304,7 @@ def _matches_frame(
             "_te": cols["token_end"],
         },
         columns=[*MATCH_COLUMNS, "_doc", "_ts", "_te"],
+        copy=False,  # fresh arrays from the core (see frame.mentions_frame)
     )
 
 

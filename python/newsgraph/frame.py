@@ -79,7 +79,8 @@ def sentences_frame(ids: pd.Index, cols: dict[str, Any]) -> pd.DataFrame:
             "start": cols["start"],
             "end": cols["end"],
             "text": cols["text"],
-        }
+        },
+        copy=False,
     )
 
 
@@ -183,6 +184,9 @@ def mentions_frame(corpus: Any, cols: dict[str, Any], labels: tuple[str, ...]) -
             "_te": cols["token_end"],
         },
         columns=[*MENTION_COLUMNS, *HIDDEN_COLUMNS],
+        # The core's arrays are fresh and ours: copying them into one block would
+        # cost time and memory, and every later column selection would copy again.
+        copy=False,
     )
 
 
