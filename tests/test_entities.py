@@ -263,3 +263,17 @@ def test_core_resolution_same_with_many_labels(seeds):
     assert few["entities"]["name"] == many["entities"]["name"]
     names = np.asarray(few["entities"]["name"], dtype=object)[few["entity_of"]]
     assert set(names[(m["text"] == "Lavrov").to_numpy()]) == {"Sergei Lavrov"}
+
+
+def test_entity_ids_follow_label_then_name(seeds):
+    """Entity ids number the table by label, then name (code point order), with or
+    without dictionary keys mixed in; the core's own order is trusted only when it
+    holds."""
+    d = newsgraph.Dictionary({"Zzz Moscow talks": ["Moscow"], "AAA key": ["Kremlin"]})
+    for e in (seeds.entities(), seeds.entities(dictionary=d, model=True)):
+        e = e.sort_values("entity_id")
+        assert e["entity_id"].tolist() == list(range(len(e)))
+        pairs = list(zip(e["label"].astype(str), e["entity"].astype(str), strict=True))
+        assert pairs == sorted(pairs)
+    keys = set(seeds.entities(dictionary=d, model=True)["entity"].astype(str))
+    assert {"Zzz Moscow talks", "AAA key"} <= keys

@@ -128,6 +128,12 @@ def resolve_frame(
     return result, ents
 
 
+def _sorted_pairs(first: np.ndarray, second: np.ndarray) -> bool:
+    """Whether (first, second) pairs of strings are in ascending order."""
+    a, b, c, d = first[:-1], first[1:], second[:-1], second[1:]
+    return bool(np.all((a < b) | ((a == b) & (c <= d))))
+
+
 def _number_entities(
     ents: pd.DataFrame,
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, pd.Index]:
@@ -136,11 +142,15 @@ def _number_entities(
     table with ``entity_id`` first and ``name`` renamed ``entity``, the new id of each
     input row, and each entity's code into the distinct names."""
     names, labels = ents["name"].tolist(), ents["label"].tolist()
-    # sorted() is stable and compares code points, as the core does; numpy's lexsort
-    # would first copy every name into a fixed-width array as long as the longest.
-    order = np.asarray(
-        sorted(range(len(names)), key=lambda i: (labels[i], names[i])), dtype=np.int64
-    )
+    if _sorted_pairs(np.asarray(labels, dtype=object), np.asarray(names, dtype=object)):
+        # The core's table comes ordered already; only added dictionary keys are not.
+        order = np.arange(len(names), dtype=np.int64)
+    else:
+        # sorted() is stable and compares code points, as the core does; numpy's
+        # lexsort would first copy every name into a fixed-width array.
+        order = np.asarray(
+            sorted(range(len(names)), key=lambda i: (labels[i], names[i])), dtype=np.int64
+        )
     new_id = np.empty(len(ents), dtype=np.int64)
     new_id[order] = np.arange(len(ents))
     ents = ents.iloc[order].reset_index(drop=True)
