@@ -490,9 +490,10 @@ impl Dictionary {
         }
         let mut scratch = Scratch::default();
         let mut buf = Vec::new();
+        let spans = article.tokens.spans();
         for (j, s) in article.sentences.iter().enumerate() {
             let first = s.first_token as usize;
-            let toks = &article.tokens[first..first + s.n_tokens as usize];
+            let toks = &spans[first..first + s.n_tokens as usize];
             buf.clear();
             self.find_into(&article.text, toks, &mut scratch, &mut buf);
             out.extend(buf.iter().map(|m| {
@@ -1002,11 +1003,12 @@ mod tests {
         let a = super::super::parse_article("Putin met Xi Jinping today.\n\nLater Putin left.")
             .expect("parses");
         let d = dict(&[("r", &["Putin"]), ("c", &["Xi Jinping"])], false);
+        let spans = a.tokens.spans();
         let got: Vec<(u32, String)> = d
             .match_article(&a)
             .into_iter()
             .map(|(s, m)| {
-                let r = a.tokens[m.start].start as usize..a.tokens[m.end - 1].end as usize;
+                let r = spans[m.start].start as usize..spans[m.end - 1].end as usize;
                 (s, a.text[r].to_string())
             })
             .collect();
@@ -1057,8 +1059,9 @@ mod bench {
             t.chars().next().is_some_and(char::is_uppercase) && t.chars().all(char::is_alphabetic)
         };
         for a in &docs {
+            let spans = a.tokens.spans();
             for s in &a.sentences {
-                let toks = &a.tokens[s.first_token as usize..(s.first_token + s.n_tokens) as usize];
+                let toks = &spans[s.first_token as usize..(s.first_token + s.n_tokens) as usize];
                 for (j, t) in toks.iter().enumerate() {
                     let w = &a.text[t.range()];
                     if cap(w) {
@@ -1097,7 +1100,7 @@ mod bench {
                 let t = Instant::now();
                 ntok = 0;
                 for a in &docs {
-                    for tok in &a.tokens {
+                    for tok in a.tokens.iter() {
                         x ^= xxh3_64_with_seed(a.text[tok.range()].as_bytes(), 0);
                         ntok += 1;
                     }
@@ -1127,12 +1130,13 @@ mod bench {
                     let (mut scratch, mut out) = (Scratch::default(), Vec::new());
                     n = 0;
                     for a in &docs {
+                        let spans = a.tokens.spans();
                         for s in &a.sentences {
                             let f = s.first_token as usize;
                             out.clear();
                             d.find_into(
                                 &a.text,
-                                &a.tokens[f..f + s.n_tokens as usize],
+                                &spans[f..f + s.n_tokens as usize],
                                 &mut scratch,
                                 &mut out,
                             );

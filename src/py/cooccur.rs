@@ -39,18 +39,16 @@ fn token_range(tokens: &[Span], start: i64, end: i64) -> (u32, u32) {
 }
 
 /// The tokens of an article as character spans. Most news text is ASCII, where byte
-/// and character offsets agree: then the article's own table serves, uncopied.
-fn token_chars(a: &Article) -> std::borrow::Cow<'_, [Span]> {
+/// and character offsets agree: then the decoded byte spans serve as they are.
+fn token_chars(a: &Article) -> Vec<Span> {
     if a.text.is_ascii() {
-        return std::borrow::Cow::Borrowed(&a.tokens);
+        return a.tokens.spans();
     }
     let mut conv = CharOffsets::new(&a.text);
-    let spans = a
-        .tokens
+    a.tokens
         .iter()
         .map(|t| Span::new(conv.get(t.start as usize), conv.get(t.end as usize)))
-        .collect();
-    std::borrow::Cow::Owned(spans)
+        .collect()
 }
 
 fn to_u32(name: &str, i: usize, x: i64) -> CoreResult<u32> {
@@ -481,10 +479,11 @@ mod tests {
     #[test]
     fn token_chars_count_characters_not_bytes() {
         let ascii = parse_article("Kyiv said so.").expect("parses");
-        assert!(matches!(token_chars(&ascii), std::borrow::Cow::Borrowed(_)));
+        assert_eq!(token_chars(&ascii), ascii.tokens.spans());
         let a = parse_article("Zelenskyy’s aide spoke.").expect("parses");
         let chars = token_chars(&a);
         let text: Vec<char> = a.text.chars().collect();
+        assert_eq!(chars.len(), a.tokens.len());
         for (t, c) in a.tokens.iter().zip(chars.iter()) {
             let by_char: String = text[c.start as usize..c.end as usize].iter().collect();
             assert_eq!(by_char, &a.text[t.range()]);

@@ -64,13 +64,16 @@ struct Found {
 fn doc_matches(dict: &Dictionary, a: &crate::core::Article) -> Vec<Found> {
     let mut conv = CharOffsets::new(&a.text);
     let mut last: Option<(usize, usize, i64, i64)> = None;
-    dict.match_article(a)
+    let found = dict.match_article(a);
+    let spans = if found.is_empty() {
+        Vec::new()
+    } else {
+        a.tokens.spans()
+    };
+    found
         .into_iter()
         .map(|(s, m)| {
-            let (b0, b1) = (
-                a.tokens[m.start].start as usize,
-                a.tokens[m.end - 1].end as usize,
-            );
+            let (b0, b1) = (spans[m.start].start as usize, spans[m.end - 1].end as usize);
             // Several keys on one span repeat it: reuse rather than walk back.
             let (c0, c1) = match last {
                 Some((x0, x1, c0, c1)) if (x0, x1) == (b0, b1) => (c0, c1),

@@ -288,7 +288,7 @@ impl Articles {
         let mut conv = CharOffsets::new(&a.text);
         let mut starts = Vec::with_capacity(a.tokens.len());
         let mut ends = Vec::with_capacity(a.tokens.len());
-        for t in &a.tokens {
+        for t in a.tokens.iter() {
             starts.push(conv.get(t.start as usize) as i64);
             ends.push(conv.get(t.end as usize) as i64);
         }

@@ -174,11 +174,17 @@ fn tag_articles<'py>(
                 p.check()?;
                 p.tick(1);
                 let mut conv = CharOffsets::new(&a.text);
-                Ok(ner::tag_article(&model, a)
+                let found = ner::tag_article(&model, a);
+                let spans = if found.is_empty() {
+                    Vec::new()
+                } else {
+                    a.tokens.spans()
+                };
+                Ok(found
                     .into_iter()
                     .map(|m| {
-                        let s = a.tokens[m.start_token as usize].start as usize;
-                        let e = a.tokens[m.end_token as usize - 1].end as usize;
+                        let s = spans[m.start_token as usize].start as usize;
+                        let e = spans[m.end_token as usize - 1].end as usize;
                         let row = [
                             d as i64,
                             a.sentences[m.sentence as usize].paragraph as i64,

@@ -28,12 +28,13 @@ pub struct Mention {
 /// Tag every sentence of a parsed article (the article is one document for the
 /// document-level features).
 pub fn tag_article(model: &Model, a: &Article) -> Vec<Mention> {
+    let spans = a.tokens.spans();
     let words: Vec<Vec<&str>> = a
         .sentences
         .iter()
         .map(|s| {
             let r = s.first_token as usize..(s.first_token + s.n_tokens) as usize;
-            a.tokens[r].iter().map(|t| &a.text[t.range()]).collect()
+            spans[r].iter().map(|t| &a.text[t.range()]).collect()
         })
         .collect();
     let tagged = model.tag_document(&words);
