@@ -174,12 +174,8 @@ fn tag_articles<'py>(
                 p.check()?;
                 p.tick(1);
                 let mut conv = CharOffsets::new(&a.text);
-                let found = ner::tag_article(&model, a);
-                let spans = if found.is_empty() {
-                    Vec::new()
-                } else {
-                    a.tokens.spans()
-                };
+                let spans = a.tokens.spans();
+                let found = ner::tag_article_spans(&model, a, &spans);
                 Ok(found
                     .into_iter()
                     .map(|m| {

@@ -206,16 +206,17 @@ pub struct DocInfo {
 }
 
 /// Prepare a document's sentences (tokens as strings).
-pub fn prepare<S: AsRef<str>>(
+pub fn prepare<S: AsRef<str>, W: AsRef<[S]>>(
     lexicon: &Lexicon,
     starters: &IdSet,
-    sents: &[Vec<S>],
+    sents: &[W],
 ) -> (Vec<Sent>, DocInfo) {
     let mut info = DocInfo::default();
     let mut out = Vec::with_capacity(sents.len());
     let mut lower = Vec::new();
     let mut need = Vec::new();
     for words in sents {
+        let words = words.as_ref();
         let mut atoms: Vec<Atoms> = words.iter().map(|w| atoms(w.as_ref())).collect();
         if let Some(a) = atoms.first_mut() {
             a.flags |= INIT;

@@ -11,7 +11,7 @@ pub mod train;
 
 pub use model::Model;
 
-use crate::core::Article;
+use crate::core::{Article, Span};
 
 /// One entity mention found by the tagger: a token range within a sentence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,14 +28,19 @@ pub struct Mention {
 /// Tag every sentence of a parsed article (the article is one document for the
 /// document-level features).
 pub fn tag_article(model: &Model, a: &Article) -> Vec<Mention> {
-    let spans = a.tokens.spans();
-    let words: Vec<Vec<&str>> = a
+    tag_article_spans(model, a, &a.tokens.spans())
+}
+
+/// [`tag_article`] given the article's decoded token spans (`a.tokens.spans()`), for
+/// callers that need them too.
+pub fn tag_article_spans(model: &Model, a: &Article, spans: &[Span]) -> Vec<Mention> {
+    // One vector of words for the article, sliced by sentence: an allocation per
+    // sentence is a measurable part of tagging.
+    let all: Vec<&str> = spans.iter().map(|t| &a.text[t.range()]).collect();
+    let words: Vec<&[&str]> = a
         .sentences
         .iter()
-        .map(|s| {
-            let r = s.first_token as usize..(s.first_token + s.n_tokens) as usize;
-            spans[r].iter().map(|t| &a.text[t.range()]).collect()
-        })
+        .map(|s| &all[s.first_token as usize..(s.first_token + s.n_tokens) as usize])
         .collect();
     let tagged = model.tag_document(&words);
     let mut out = Vec::new();

@@ -186,7 +186,7 @@ impl Model {
     }
 
     /// BILOU labels for each token of each sentence of one document.
-    pub fn tag_document<S: AsRef<str>>(&self, sents: &[Vec<S>]) -> Vec<Vec<u8>> {
+    pub fn tag_document<S: AsRef<str>, W: AsRef<[S]>>(&self, sents: &[W]) -> Vec<Vec<u8>> {
         let (prepared, info) = features::prepare(&self.lexicon, &self.starters, sents);
         self.tag_prepared(&prepared, &info)
     }
