@@ -652,6 +652,8 @@ fn count_contexts(
             },
         )
         .collect();
+    // The matrices are built next: free the contexts first, the largest tables here.
+    drop((entries, starts, ctx_ptr, ctx_group, order));
     let n = contexts_per_group(docs, n_groups, opts.scope);
     let mut out: Vec<Matrix> = (0..n_groups)
         .map(|g| Matrix {
