@@ -99,11 +99,16 @@ def resolve_frame(
     label_codes, label_values = codes_of(mentions["label"])
     texts = [str(t) for t in text_values]
     labels = [str(x) for x in label_values]
+
+    def rows(a: np.ndarray) -> np.ndarray:
+        # Every row, the common case, needs no copy.
+        return a if len(idx) == len(a) else a[idx]
+
     out = _core.resolve_mentions(
-        np.ascontiguousarray(doc_pos[idx], dtype=np.int64),
-        np.ascontiguousarray(text_codes[idx]),
+        np.ascontiguousarray(rows(doc_pos), dtype=np.int64),
+        np.ascontiguousarray(rows(text_codes)),
         texts,
-        np.ascontiguousarray(label_codes[idx]),
+        np.ascontiguousarray(rows(label_codes)),
         labels,
         threads=threads,
         **_options(opts),
