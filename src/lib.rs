@@ -7,3 +7,11 @@ pub mod core;
 
 #[cfg(feature = "python")]
 mod py;
+
+/// The extension's Rust allocations go to mimalloc. A corpus keeps millions of small
+/// per-document vectors alive while the next documents are processed, and glibc's
+/// malloc slows down as its heaps fragment: tagging 1 GB of news spent 16% of its time
+/// in `_int_malloc`, against 7% for 200 MB. Python's own allocations are not affected.
+#[cfg(feature = "python")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
