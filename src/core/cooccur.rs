@@ -547,14 +547,15 @@ fn doc_contexts(occ: &[Occurrence], scope: Scope) -> DocContexts {
 }
 
 /// Bits per entity id when the default counts (contexts, unordered) can go through
-/// [`count_context_pairs`]: (group, entity, entity) must fit one u64 key.
+/// [`count_context_pairs`]: (group, entity, entity) must fit one u64 key, with every
+/// shift below 64.
 fn pair_key_bits(n_entities: usize, n_groups: usize, opts: &Options) -> Option<u32> {
     if opts.count != Count::Contexts || opts.ordered {
         return None;
     }
     let bits = |n: usize| usize::BITS - n.saturating_sub(1).leading_zeros();
     let eb = bits(n_entities).max(1);
-    (2 * eb + bits(n_groups) <= 64).then_some(eb)
+    (2 * eb + bits(n_groups) < 64).then_some(eb)
 }
 
 /// Unordered context counts, context by context: every context emits a key (group,
@@ -1307,6 +1308,8 @@ mod tests {
         let o = opts(Scope::Sentence, Count::Contexts, false, false);
         assert_eq!(pair_key_bits(1 << 20, 1, &o), Some(20));
         assert_eq!(pair_key_bits(1 << 31, 8, &o), None);
+        assert_eq!(pair_key_bits(1 << 31, 1, &o), Some(31));
+        assert_eq!(pair_key_bits((1 << 31) + 1, 1, &o), None);
         let ordered = opts(Scope::Sentence, Count::Contexts, true, false);
         assert_eq!(pair_key_bits(10, 1, &ordered), None);
     }

@@ -11,22 +11,43 @@ use crate::core::cooccur::{self, Count, DocInput, Measure, Occurrence, Options, 
 use crate::core::offsets::CharOffsets;
 use crate::core::{Article, Error, Result as CoreResult, Span};
 
+/// A column of non-negative int64 values, copied; `n`: the length it must have.
 fn column(name: &str, a: &PyReadonlyArray1<'_, i64>, n: Option<usize>) -> CoreResult<Vec<i64>> {
-    let v = a.as_array().to_vec();
+    column_as(name, a, n, Some)
+}
+
+/// [`column`] as u32, half the memory; a value above `u32::MAX` is an error.
+fn column_u32(name: &str, a: &PyReadonlyArray1<'_, i64>, n: Option<usize>) -> CoreResult<Vec<u32>> {
+    column_as(name, a, n, |x| u32::try_from(x).ok())
+}
+
+/// The checked copy behind [`column`]: errors name the column and the first bad row.
+fn column_as<T>(
+    name: &str,
+    a: &PyReadonlyArray1<'_, i64>,
+    n: Option<usize>,
+    convert: impl Fn(i64) -> Option<T>,
+) -> CoreResult<Vec<T>> {
+    let a = a.as_array();
     if let Some(n) = n {
-        if v.len() != n {
+        if a.len() != n {
             return Err(Error::input(format!(
                 "{name} has {} values, but doc has {n}",
-                v.len()
+                a.len()
             )));
         }
     }
-    if let Some((i, x)) = v.iter().enumerate().find(|(_, x)| **x < 0) {
-        return Err(Error::input(format!(
-            "{name}[{i}] is {x}: {name} values must not be negative"
-        )));
-    }
-    Ok(v)
+    a.iter()
+        .enumerate()
+        .map(|(i, &x)| {
+            if x < 0 {
+                return Err(Error::input(format!(
+                    "{name}[{i}] is {x}: {name} values must not be negative"
+                )));
+            }
+            convert(x).ok_or_else(|| Error::input(format!("{name}[{i}] is {x}, out of range")))
+        })
+        .collect()
 }
 
 /// Token index range `[first, last)` of the tokens overlapping character span
@@ -213,30 +234,6 @@ struct Columns {
     start: Vec<u32>,
     end: Vec<u32>,
     entity: Vec<u32>,
-}
-
-/// [`column`] as u32: values above `u32::MAX` are an error naming the first.
-fn column_u32(name: &str, a: &PyReadonlyArray1<'_, i64>, n: Option<usize>) -> CoreResult<Vec<u32>> {
-    let a = a.as_array();
-    if let Some(n) = n {
-        if a.len() != n {
-            return Err(Error::input(format!(
-                "{name} has {} values, but doc has {n}",
-                a.len()
-            )));
-        }
-    }
-    a.iter()
-        .enumerate()
-        .map(|(i, &x)| {
-            if x < 0 {
-                return Err(Error::input(format!(
-                    "{name}[{i}] is {x}: {name} values must not be negative"
-                )));
-            }
-            to_u32(name, i, x)
-        })
-        .collect()
 }
 
 impl Columns {
