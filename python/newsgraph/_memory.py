@@ -27,9 +27,10 @@ _TRIM = _malloc_trim()
 def release_memory() -> None:
     """Hand memory freed by the last batch back to the system.
 
-    Parsing and tagging a batch on several threads leaves freed blocks in per-thread
-    glibc heaps, which glibc keeps mapped: over a long scan they add up to more than
-    the data kept. ``malloc_trim`` returns them (a few ms); elsewhere this does nothing.
+    Python, numpy and pandas allocate through glibc, which keeps freed blocks mapped:
+    over a long scan the temporaries of each batch add up to more than the data kept.
+    ``malloc_trim`` returns them (a few ms); elsewhere this does nothing. (The core's
+    own allocations go through mimalloc, which returns freed memory by itself.)
     """
     if _TRIM is not None:
         _TRIM()
