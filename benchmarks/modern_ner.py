@@ -149,12 +149,12 @@ def newsgraph_spans(records: list[dict], **mention_kw) -> tuple[dict[str, list[S
     df = pd.DataFrame({k: [r[k] for r in records] for k in ("id", "title", "text", "source")})
     corpus = newsgraph.Corpus.from_pandas(df, text="text", id="id")
     m = corpus.mentions(**mention_kw)
-    in_title = (
-        m["in_title"].to_numpy() if "in_title" in m.columns else [False] * len(m)
-    )
+    in_title = m["in_title"].to_numpy() if "in_title" in m.columns else [False] * len(m)
     maps = {r["id"]: align(r["text"], corpus.text(r["id"])) for r in records}
     out: dict[str, list[Span]] = {r["id"]: [] for r in records}
-    for d, s, e, label, t in zip(m["doc_id"], m["start"], m["end"], m["label"], in_title):
+    for d, s, e, label, t in zip(
+        m["doc_id"], m["start"], m["end"], m["label"], in_title, strict=True
+    ):
         if t:
             out[d].append(("title", int(s), int(e), str(label)))
             continue

@@ -235,7 +235,12 @@ def test_mention_table_columns_and_dtypes(seeds):
     for col in ("text", "label", "entity"):
         assert isinstance(m[col].dtype, pd.CategoricalDtype), col
     # Codes point at the right strings: every text is the document's slice.
-    texts = [seeds.text(d)[a:b] for d, a, b in zip(m["doc_id"], m["start"], m["end"], strict=True)]
+    titles = seeds.documents().set_index("doc_id")["title"]
+    texts = [
+        (titles[d] if h else seeds.text(d))[a:b]
+        for d, a, b, h in zip(m["doc_id"], m["start"], m["end"], m["in_title"], strict=True)
+    ]
+    assert m["in_title"].dtype == bool
     assert m["text"].astype(str).tolist() == texts
     assert m["label"].isin(["PER", "ORG", "LOC", "MISC"]).all()
     # They compare and group like strings.

@@ -92,10 +92,17 @@ def test_mentions_table_is_consistent(seeds, seed_mentions):
         "label",
         "entity_id",
         "entity",
+        "in_title",
     ]
     assert set(m["label"]) <= set(newsgraph.ENTITY_TYPES)
     sents = seeds.sentences().set_index(["doc_id", "sentence"])
-    for r in m.itertuples():
+    titles = seeds.documents().set_index("doc_id")["title"]
+    head = m[m["in_title"]]
+    # Headline mentions: offsets into the title, no paragraph or sentence of the body.
+    assert len(head) and (head[["paragraph", "sentence"]] == -1).all().all()
+    for r in head.itertuples():
+        assert titles[r.doc_id][r.start : r.end] == r.text
+    for r in m[~m["in_title"]].itertuples():
         assert seeds.text(r.doc_id)[r.start : r.end] == r.text
         s = sents.loc[(r.doc_id, r.sentence)]
         assert s.start <= r.start < r.end <= s.end and s.paragraph == r.paragraph

@@ -247,7 +247,10 @@ def test_tokens_are_token_indexes(seed_files):
     c = newsgraph.read_jsonl(seed_files["jsonl"])
     s = scan(seed_files["jsonl"], batch_size=2, progress=False)
     m, t = s.mentions(), s.tokens()
+    assert m["in_title"].any()
     for k in range(0, len(m), 17):
+        if m["in_title"][k]:
+            continue  # token indexes into the headline's own tokens
         toks = c.tokens(m["doc_id"][k])
         a, b = t["token_start"][k], t["token_end"][k]
         assert toks["start"][a] <= m["start"][k] < toks["end"][b - 1]

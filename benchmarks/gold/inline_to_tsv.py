@@ -73,7 +73,7 @@ def main() -> int:
             original = records[doc_id][field]
             if plain.rstrip("\n") != original.rstrip("\n"):
                 i = next(
-                    (k for k, (a, b) in enumerate(zip(plain, original)) if a != b),
+                    (k for k, (a, b) in enumerate(zip(plain, original, strict=False)) if a != b),
                     min(len(plain), len(original)),
                 )
                 print(

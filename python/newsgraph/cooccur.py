@@ -672,20 +672,49 @@ def count_from_tokens(
 ) -> Any:
     """Count with ``_core.cooccur_counts_tokens``: mentions ``m`` (paragraph and
     sentence columns) with their token spans, and ``docs`` giving every document's
-    ``n_paragraphs`` and ``n_sentences``; ``kw`` as for a ``_cooccurrence_with``
-    counter."""
+    ``n_paragraphs``, ``n_sentences`` and ``n_tokens``; ``kw`` as for a
+    ``_cooccurrence_with`` counter.
+
+    A headline with mentions (paragraph -1) is a paragraph and sentence of its own,
+    after the body's, and its tokens lie far beyond the body's, so no window joins
+    the two.
+    """
+    doc_pos = np.ascontiguousarray(doc_pos, dtype=np.int64)
+    para = np.array(m["paragraph"], dtype=np.int64)
+    sent = np.array(m["sentence"], dtype=np.int64)
+    ts = np.array(token_start, dtype=np.int64)
+    te = np.array(token_end, dtype=np.int64)
+    n_par = np.array(docs["n_paragraphs"], dtype=np.int64)
+    n_sent = np.array(docs["n_sentences"], dtype=np.int64)
+    head = para < 0
+    if head.any():
+        d = doc_pos[head]
+        para[head] = n_par[d]
+        sent[head] = n_sent[d]
+        shift = np.asarray(docs["n_tokens"], dtype=np.int64)[d] + _HEADLINE_GAP
+        ts[head] += shift
+        te[head] += shift
+        titled = np.zeros(len(n_par), dtype=bool)
+        titled[d] = True
+        n_par += titled
+        n_sent += titled
     return _core.cooccur_counts_tokens(
-        np.ascontiguousarray(doc_pos, dtype=np.int64),
-        np.ascontiguousarray(m["paragraph"], dtype=np.int64),
-        np.ascontiguousarray(m["sentence"], dtype=np.int64),
-        np.ascontiguousarray(token_start, dtype=np.int64),
-        np.ascontiguousarray(token_end, dtype=np.int64),
+        doc_pos,
+        para,
+        sent,
+        ts,
+        te,
         np.ascontiguousarray(index, dtype=np.int64),
         kw.pop("n_entities"),
-        np.ascontiguousarray(docs["n_paragraphs"], dtype=np.int64),
-        np.ascontiguousarray(docs["n_sentences"], dtype=np.int64),
+        n_par,
+        n_sent,
         **kw,
     )
+
+
+#: Token distance between a document's body and its headline in window counting:
+#: more than any window anyone asks for, and within u32 with any article's tokens.
+_HEADLINE_GAP = 1 << 30
 
 
 def _ids_first_counts(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -216,7 +216,7 @@ class Corpus:
         >>> m.query("text == 'Lavrov'")["entity"].unique().tolist()
         ['Sergei Lavrov']
         """
-        return frame.visible(self._resolved(dictionary, model, threads, progress)[0])
+        return frame.mention_table(self._resolved(dictionary, model, threads, progress)[0])
 
     def _mention_table(
         self,
@@ -267,7 +267,13 @@ class Corpus:
         if external is not None:
             parts.append(external.assign(_dict=False))
         if tagger is not None:
-            cols = _core.tag_articles(self._articles, tagger, threads=threads, progress=progress)
+            titles = frame.titles(
+                self._articles.meta()["title"],
+                self._meta["title"] if "title" in self._meta.columns else None,
+            )
+            cols = _core.tag_articles(
+                self._articles, tagger, threads=threads, progress=progress, titles=titles
+            )
             parts.append(frame.mentions_frame(self, cols, ner.ENTITY_TYPES).assign(_dict=False))
             del cols
             release_memory()
@@ -356,7 +362,7 @@ class Corpus:
         >>> c.entity_counts(label="PER").head(2)[["entity", "count"]]
                   entity  count
         0         Li Hui     15
-        1  Sergei Lavrov     11
+        1  Sergei Lavrov     12
         """
         mentions = self._resolved(dictionary, model, None)[0]
         from .entities import entity_counts
@@ -366,11 +372,13 @@ class Corpus:
     def kwic(
         self, pattern: Any, window: int = 10, *, dictionary: Any = None, model: Any = None
     ) -> pd.DataFrame:
-        """Keyword in context: ``doc_id, start, end, left, match, right``.
+        """Keyword in context: ``doc_id, start, end, left, match, right, in_title``.
 
         ``pattern`` is an entity name or id (every mention of that entity, whatever
         its surface form) or else a token pattern with globs ("Zelensk*", "peace
-        talks"); ``window`` tokens of context on each side.
+        talks"); ``window`` tokens of context on each side. Headline mentions come
+        first (``in_title``), with the headline's words as context and offsets into
+        the title; token patterns match the body only.
         """
         mentions, ents = self._resolved(dictionary, model, None)
         from .entities import kwic

@@ -110,7 +110,8 @@ def _partition(
     missing: list[Any] = []
     texts = _text_values(df[text].tolist(), list(ids), 0, where, missing)
     dictionary = None if dict_spec is None else Dictionary(dict_spec[0], dict_spec[1])
-    records, found = extract(texts, 0, dictionary, _tagger(model_spec), threads)
+    titles = df["title"].tolist() if "title" in df.columns else None
+    records, found = extract(texts, 0, dictionary, _tagger(model_spec), threads, titles)
     coll = Collected()
     coll.add(records, found, len(texts))
     meta = df.drop(columns=[c for c in (text, id) if c is not None]).reset_index(drop=True)

@@ -652,7 +652,18 @@ def kwic(
             f"pattern must be an entity name, id or token pattern, got {type(pattern).__name__}"
         )
     rows = []
-    for doc_id, g in hits.groupby("doc_id", sort=False):
+    head = hits["paragraph"].to_numpy() < 0 if "paragraph" in hits else np.zeros(len(hits), bool)
+    if head.any():
+        # Headline mentions: the headline's words around them (offsets into the title).
+        titles = corpus.documents().set_index("doc_id")["title"]
+        for d, a, b in zip(
+            hits["doc_id"][head], hits["start"][head], hits["end"][head], strict=True
+        ):
+            t = titles[d]
+            left = " ".join(t[:a].split()[-window:]) if window else ""
+            right = " ".join(t[b:].split()[:window]) if window else ""
+            rows.append((d, int(a), int(b), left, t[a:b], right, True))
+    for doc_id, g in hits[~head].groupby("doc_id", sort=False):
         toks = corpus.tokens(doc_id)
         text = corpus.text(doc_id)
         starts = toks["start"].to_numpy()
@@ -665,6 +676,16 @@ def kwic(
             left = text[starts[lo] : a].strip() if lo < i else ""
             right = text[b : ends[hi - 1]].strip() if hi > j + 1 else ""
             rows.append(
-                (doc_id, int(a), int(b), " ".join(left.split()), text[a:b], " ".join(right.split()))
+                (
+                    doc_id,
+                    int(a),
+                    int(b),
+                    " ".join(left.split()),
+                    text[a:b],
+                    " ".join(right.split()),
+                    False,
+                )
             )
-    return pd.DataFrame(rows, columns=["doc_id", "start", "end", "left", "match", "right"])
+    return pd.DataFrame(
+        rows, columns=["doc_id", "start", "end", "left", "match", "right", "in_title"]
+    )

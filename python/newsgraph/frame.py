@@ -69,6 +69,22 @@ def documents_frame(
     return pd.DataFrame(cols)
 
 
+def titles(found: list[Any], given: Any = None) -> list[str | None]:
+    """Each document's headline for the tagger: the given title where there is one
+    (as in :func:`documents_frame`), else the one the parser found in the text."""
+    if given is None:
+        return list(found)
+    out = []
+    for f, g in zip(found, given, strict=True):
+        if isinstance(g, str):
+            out.append(g)
+        elif g is None or (isinstance(g, float) and g != g) or g is pd.NA or g is pd.NaT:
+            out.append(f)
+        else:
+            out.append(str(g))
+    return out
+
+
 def sentences_frame(ids: pd.Index, cols: dict[str, Any]) -> pd.DataFrame:
     """One row per sentence, keyed by document id."""
     return pd.DataFrame(
@@ -197,6 +213,14 @@ def visible(df: pd.DataFrame) -> pd.DataFrame:
     return df.drop(columns=[c for c in df.columns if str(c).startswith("_")])
 
 
+def mention_table(df: pd.DataFrame) -> pd.DataFrame:
+    """Mentions as users see them: no hidden columns, and ``in_title`` marking those
+    in the headline (whose paragraph and sentence are -1, offsets into the title)."""
+    out = visible(df)
+    out["in_title"] = df["paragraph"].to_numpy() < 0
+    return out
+
+
 def _as_categories(df: pd.DataFrame) -> pd.DataFrame:
     for c in CATEGORICAL_COLUMNS:
         if not isinstance(df[c].dtype, pd.CategoricalDtype):
@@ -242,7 +266,10 @@ def merge_mentions(
         keep = np.ones(len(tagged), dtype=bool)
         # Within each document, walk spans by priority and drop any that overlaps a
         # span already kept from a higher-priority source.
-        for _, idx in tagged.groupby("_doc", sort=False).indices.items():
+        # Headline and body offsets are in different texts: only spans in the same
+        # one can overlap.
+        part = tagged["paragraph"].to_numpy() < 0
+        for _, idx in tagged.groupby([tagged["_doc"], part], sort=False).indices.items():
             sub = tagged.iloc[idx]
             taken: list[tuple[int, int, int]] = []
             for j, (a, b, r) in zip(
@@ -254,13 +281,18 @@ def merge_mentions(
                     taken.append((a, b, r))
         out = tagged[keep].drop(columns="_rank")
     d = out["_doc"].to_numpy()
+    # Headline mentions (paragraph -1) come before the body's in each document.
+    h = (out["paragraph"].to_numpy() >= 0).astype(np.int64)
     a = out["start"].to_numpy()
     b = out["end"].to_numpy()
     # Taggers emit corpus order already; sort only when the parts interleave.
-    same_doc, same_start = d[1:] == d[:-1], a[1:] == a[:-1]
-    in_order = (d[1:] > d[:-1]) | (same_doc & ((a[1:] > a[:-1]) | (same_start & (b[1:] >= b[:-1]))))
+    same_doc, same_part, same_start = d[1:] == d[:-1], h[1:] == h[:-1], a[1:] == a[:-1]
+    in_order = (d[1:] > d[:-1]) | (
+        same_doc
+        & ((h[1:] > h[:-1]) | (same_part & ((a[1:] > a[:-1]) | (same_start & (b[1:] >= b[:-1])))))
+    )
     if not in_order.all():
-        out = out.iloc[np.lexsort((b, a, d))]
+        out = out.iloc[np.lexsort((b, a, h, d))]
     return _as_categories(out.reset_index(drop=True))
 
 
@@ -273,6 +305,13 @@ def validate_spans(corpus: Any, spans: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in ("doc_id", "start", "end", "label") if c not in spans.columns]
     if missing:
         raise InputError(f"spans lack column(s) {missing}; they have {list(spans.columns)}")
+    if "in_title" in spans.columns and spans["in_title"].fillna(False).astype(bool).any():
+        pos = int(np.flatnonzero(spans["in_title"].fillna(False).astype(bool).to_numpy())[0])
+        raise InputError(
+            f"row {pos} (index {spans.index[pos]!r}) is a headline span (in_title is True): "
+            "spans from other tools must refer to the body, corpus.text(doc_id); drop "
+            "the headline rows (spans[~spans.in_title])"
+        )
     sents = sentences_frame(corpus._ids, corpus._articles.sentences())
     by_doc = {d: g for d, g in sents.groupby("doc_id", sort=False)}
     rows = []

@@ -122,8 +122,12 @@ def extract(
     dictionary: Any,
     tagger: Any,
     threads: int | None = None,
+    titles: Any = None,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Parse a batch of texts and find its mentions.
+
+    ``titles`` are the batch's given titles (missing values: the ones found in the
+    text), tagged with their articles as :meth:`Corpus.mentions` does.
 
     Returns the mention records (:data:`RECORD_COLUMNS`; ``doc`` is ``offset`` plus the
     position in the batch, ``_dict`` marks dictionary matches) after the same merging
@@ -142,7 +146,8 @@ def extract(
     if tagger is not None:
         from . import ner
 
-        cols = _core.tag_articles(articles, tagger, threads=threads)
+        found = frame.titles(articles.meta()["title"], titles)
+        cols = _core.tag_articles(articles, tagger, threads=threads, titles=found)
         parts.append(frame.mentions_frame(corpus, cols, ner.ENTITY_TYPES).assign(_dict=False))
     merged = frame.merge_mentions(parts, corpus.doc_ids, extra=["_dict"])
     doc = merged["doc_id"].to_numpy(dtype=np.int64)
@@ -433,7 +438,9 @@ class Scan:
             doc = cols["doc"].astype(np.int64)
             out = {
                 "doc_id": frame.doc_column(self._ids, doc),
-                **{c: cols[c].astype(np.int64) for c in ("paragraph", "sentence", "start", "end")},
+                # Headline mentions' -1 is stored as 2**32 - 1.
+                **{c: cols[c].view(np.int32).astype(np.int64) for c in ("paragraph", "sentence")},
+                **{c: cols[c].astype(np.int64) for c in ("start", "end")},
             }
             for c in frame.CATEGORICAL_COLUMNS:
                 dtype, rank = dtypes[c]
@@ -467,12 +474,13 @@ class Scan:
         may only repeat those given to :func:`scan`). This builds one table of every
         mention: on a corpus larger than memory, use the counting methods instead."""
         self._check_same(dictionary, model)
-        parts = [frame.visible(m) for _, m in self._frames()]
+        parts = [frame.mention_table(m) for _, m in self._frames()]
         return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
     def tokens(self) -> pd.DataFrame:
         """Token spans of the mentions: ``token_start, token_end`` (token indexes
-        within the document, half-open), aligned with :meth:`mentions`."""
+        within the document, half-open; for headline mentions, within the headline),
+        aligned with :meth:`mentions`."""
         parts = [
             pd.DataFrame(
                 {
@@ -954,10 +962,10 @@ def scan(
     missing_frames: list[str] = []
     base = 0
 
-    def step(texts: list[str | None], batch_ids: Any) -> None:
+    def step(texts: list[str | None], batch_ids: Any, titles: Any) -> None:
         if batch_ids is not None:
             _check_new_ids(batch_ids, seen, where)
-        records, meta = extract(texts, coll.n, dictionary, tagger, threads)
+        records, meta = extract(texts, coll.n, dictionary, tagger, threads, titles)
         coll.add(records, meta, len(texts))
         del records, meta
         release_memory()
@@ -976,7 +984,8 @@ def scan(
                     path, text, id, batch_size, errors == "skip", st, report
                 ):
                     new = [x for x in st.ids[st.n - len(texts) :] if x is not _MISSING]
-                    step(texts, new or None)
+                    given = st.columns.get("title")
+                    step(texts, new or None, given and given[st.n - len(texts) : st.n])
                 _finish_jsonl(st, path, id)
             else:
                 first = True
@@ -1010,7 +1019,7 @@ def scan(
                             drop=True
                         )
                     )
-                    step(texts, list(ids))
+                    step(texts, list(ids), df["title"].tolist() if "title" in df else None)
             base += path.stat().st_size
             bar.to(base, 0, coll.n)
     finally:

@@ -11,13 +11,28 @@ use pyo3::types::{PyBytes, PyDict, PyList};
 use super::{bar, run, run_with_progress, Articles};
 use crate::core::ner::{self, labels, lexicon::Lexicon, train, Model};
 use crate::core::offsets::CharOffsets;
-use crate::core::Error;
+use crate::core::{Error, Span};
 
 /// A mention the tagger found, with its character and byte offsets in the article.
 struct Found {
     m: ner::Mention,
     chars: (u32, u32),
     bytes: (u32, u32),
+}
+
+/// Append `mentions` (token ranges into `tokens`, byte spans into `text`) with their
+/// character and byte offsets.
+fn found_in(text: &str, tokens: &[Span], mentions: Vec<ner::Mention>, out: &mut Vec<Found>) {
+    let mut conv = CharOffsets::new(text);
+    out.extend(mentions.into_iter().map(|m| {
+        let s = tokens[m.start_token as usize].start;
+        let e = tokens[m.end_token as usize - 1].end;
+        Found {
+            m,
+            chars: (conv.get(s as usize) as u32, conv.get(e as usize) as u32),
+            bytes: (s, e),
+        }
+    }));
 }
 
 /// Per type, (true positives, predicted, gold).
@@ -158,50 +173,65 @@ fn load_tagger(py: Python<'_>, data: &[u8]) -> PyResult<Tagger> {
 }
 
 /// Entity mentions in parsed articles: columns doc, paragraph, sentence, start, end
-/// (character offsets), label (index into TYPES), and text.
+/// (character offsets), label (index into TYPES), token_start, token_end, and text.
+///
+/// `titles` gives each article's headline (`None`: the one the parser found in the
+/// text). Headline mentions come first in their document, with paragraph and sentence
+/// -1, offsets into the headline, and token indexes into the headline's tokens.
 #[pyfunction]
-#[pyo3(signature = (articles, tagger, threads=None, progress=false))]
+#[pyo3(signature = (articles, tagger, threads=None, progress=false, titles=None))]
 fn tag_articles<'py>(
     py: Python<'py>,
     articles: &Articles,
     tagger: &Tagger,
     threads: Option<usize>,
     progress: bool,
+    titles: Option<Vec<Option<String>>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let model = Arc::clone(&tagger.model);
     let docs = &articles.docs;
+    if let Some(t) = &titles {
+        if t.len() != docs.len() {
+            return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "titles has {} values for {} articles",
+                t.len(),
+                docs.len()
+            )));
+        }
+    }
+    let title_of = |d: usize| -> &str {
+        match &titles {
+            Some(t) => t[d].as_deref().unwrap_or(""),
+            None => docs[d].meta.title.as_deref().unwrap_or(""),
+        }
+    };
     let (out, form, forms) =
         run_with_progress(py, threads, bar(progress, docs.len(), "entities"), |p| {
             use rayon::prelude::*;
             // Per document, its mentions with character and byte offsets: 32 bytes a
-            // mention, as a large corpus has tens of millions.
-            let per_doc: Vec<Vec<Found>> = docs
+            // mention, as a large corpus has tens of millions. Headline mentions first.
+            let per_doc: Vec<(Vec<Found>, usize)> = docs
                 .par_iter()
-                .map(|a| -> crate::core::Result<Vec<Found>> {
+                .enumerate()
+                .map(|(d, a)| -> crate::core::Result<(Vec<Found>, usize)> {
                     p.check()?;
                     p.tick(1);
-                    let mut conv = CharOffsets::new(&a.text);
                     let spans = a.tokens.spans();
-                    Ok(ner::tag_article_spans(&model, a, &spans)
-                        .into_iter()
-                        .map(|m| {
-                            let s = spans[m.start_token as usize].start;
-                            let e = spans[m.end_token as usize - 1].end;
-                            Found {
-                                m,
-                                chars: (conv.get(s as usize) as u32, conv.get(e as usize) as u32),
-                                bytes: (s, e),
-                            }
-                        })
-                        .collect())
+                    let title = title_of(d);
+                    let tagged = ner::tag_article_titled(&model, a, &spans, Some(title));
+                    let mut out = Vec::with_capacity(tagged.title.len() + tagged.body.len());
+                    found_in(title, &tagged.title_tokens, tagged.title, &mut out);
+                    let n_title = out.len();
+                    found_in(&a.text, &spans, tagged.body, &mut out);
+                    Ok((out, n_title))
                 })
                 .collect::<crate::core::Result<_>>()?;
             // The columns, each document filling its own slice of them in parallel.
-            let n: usize = per_doc.iter().map(Vec::len).sum();
+            let n: usize = per_doc.iter().map(|(f, _)| f.len()).sum();
             let mut out: [Vec<i64>; 8] = std::array::from_fn(|_| vec![0i64; n]);
             let mut rest: [&mut [i64]; 8] = out.each_mut().map(Vec::as_mut_slice);
             let mut parts: Vec<[&mut [i64]; 8]> = Vec::with_capacity(per_doc.len());
-            for found in &per_doc {
+            for (found, _) in &per_doc {
                 parts.push(std::array::from_fn(|c| {
                     let (head, tail) = std::mem::take(&mut rest[c]).split_at_mut(found.len());
                     rest[c] = tail;
@@ -212,13 +242,21 @@ fn tag_articles<'py>(
                 .into_par_iter()
                 .zip(per_doc.par_iter())
                 .enumerate()
-                .for_each(|(d, (mut cols, found))| {
+                .for_each(|(d, (mut cols, (found, n_title)))| {
                     let a = &docs[d];
                     for (k, f) in found.iter().enumerate() {
+                        let (para, sent) = if k < *n_title {
+                            (-1, -1)
+                        } else {
+                            (
+                                a.sentences[f.m.sentence as usize].paragraph as i64,
+                                f.m.sentence as i64,
+                            )
+                        };
                         let row = [
                             d as i64,
-                            a.sentences[f.m.sentence as usize].paragraph as i64,
-                            f.m.sentence as i64,
+                            para,
+                            sent,
                             f.chars.0 as i64,
                             f.chars.1 as i64,
                             f.m.label as i64,
@@ -230,12 +268,19 @@ fn tag_articles<'py>(
                         }
                     }
                 });
-            let (form, forms) =
-                super::intern(docs.iter().zip(&per_doc).flat_map(|(doc, found)| {
-                    found
-                        .iter()
-                        .map(|f| &doc.text[f.bytes.0 as usize..f.bytes.1 as usize])
-                }));
+            let (form, forms) = super::intern(docs.iter().zip(&per_doc).enumerate().flat_map(
+                |(d, (doc, (found, n_title)))| {
+                    let title = title_of(d);
+                    found.iter().enumerate().map(move |(k, f)| {
+                        let src = if k < *n_title {
+                            title
+                        } else {
+                            doc.text.as_str()
+                        };
+                        &src[f.bytes.0 as usize..f.bytes.1 as usize]
+                    })
+                },
+            ));
             Ok((out, form, forms))
         })?;
     let d = PyDict::new(py);

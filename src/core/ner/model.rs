@@ -137,6 +137,7 @@ impl Model {
             }
         });
         self.split_titles(sents, &mut labels);
+        super::repair::repair(&self.lexicon, sents, &mut labels);
         labels
     }
 
