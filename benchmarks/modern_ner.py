@@ -232,13 +232,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--shared", type=Path, default=HERE.parent.parent / "shared")
     ap.add_argument("--no-spacy", action="store_true")
     ap.add_argument("--errors", type=int, default=0, help="print the N commonest errors")
+    ap.add_argument("--model", help="a tagger model file (default: the bundled one)")
     args = ap.parse_args(argv)
     if not (args.shared / ALLSIDES).exists():
         print(f"needs {args.shared / ALLSIDES}", file=sys.stderr)
         return 2
     gold = load_gold()
     records = load_records(args.shared, gold)
-    pred, corpus = newsgraph_spans(records)
+    kw = {}
+    if args.model:
+        import newsgraph
+
+        kw["model"] = newsgraph.load_tagger(args.model)
+    pred, corpus = newsgraph_spans(records, **kw)
     kept = kept_chars(records, corpus.text)
     sc, fields, og, op = score_spans(gold, pred, kept)
     rows = [("newsgraph", sc, fields)]

@@ -105,12 +105,18 @@ class Tagger:
 
 def load_tagger(data: bytes) -> Tagger: ...
 def tag_articles(
-    articles: Articles, tagger: Tagger, threads: int | None = None, progress: bool = False
+    articles: Articles,
+    tagger: Tagger,
+    threads: int | None = None,
+    progress: bool = False,
+    titles: list[str | None] | None = None,
 ) -> dict[str, Any]:
     """Mention columns: doc, paragraph, sentence, start, end (character offsets), label
     (index into ENTITY_TYPES), form (index into forms), token_start and token_end
     (token span within the document), all int64 arrays, and forms (the distinct mention
-    texts, sorted, list of str)."""
+    texts, sorted, list of str). ``titles`` are the articles' headlines (default: those
+    the parser found); headline mentions come first in their document, with paragraph
+    and sentence -1 and offsets and token indexes into the headline."""
 
 def train_tagger(
     train_text: str,

@@ -509,7 +509,8 @@ fn merge(text: &str, first: usize, out: &mut Vec<Span>) {
                     last_dot = true;
                 } else if (is_byte(text, out, r, b'-')
                     && starts_alnum(at(out, r + 1))
-                    && (last_dot || ends_alnum(last)))
+                    && (last_dot || ends_alnum(last))
+                    && !party_tag(last, at(out, r + 1)))
                     // Times and scores: `10:30`.
                     || (is_byte(text, out, r, b':')
                         && !last_dot
@@ -529,6 +530,14 @@ fn merge(text: &str, first: usize, out: &mut Vec<Span>) {
         w += 1;
     }
     out.truncate(w);
+}
+
+/// A US party-and-state tag, "(R-Iowa)", "D-Calif.", "I-Vt.": the party letter and
+/// the state are two names, so the hyphen does not join them ("D-Day" stays whole).
+fn party_tag(letter: &str, next: &str) -> bool {
+    matches!(letter, "R" | "D" | "I")
+        && next.starts_with(|c: char| c.is_ascii_uppercase())
+        && next != "Day"
 }
 
 /// How a token may end a sentence.
@@ -835,6 +844,12 @@ mod tests {
             ("war--peace war -- peace", "war -- peace war -- peace"),
             ("war—peace – now", "war — peace – now"),
             ("pre- and post-war", "pre - and post-war"),
+            // Party-and-state tags are two names; other letter compounds stay whole.
+            (
+                "Sen. Joni Ernst (R-Iowa) and Rep. Ro Khanna (D-Calif.) on D-Day",
+                "Sen. Joni Ernst ( R - Iowa ) and Rep. Ro Khanna ( D - Calif. ) on D-Day",
+            ),
+            ("T-Mobile X-ray A-list", "T-Mobile X-ray A-list"),
         ]);
     }
 

@@ -12,6 +12,8 @@ pub mod train;
 
 pub use model::Model;
 
+use std::borrow::Cow;
+
 use crate::core::{Article, Span};
 
 /// One entity mention found by the tagger: a token range within a sentence.
@@ -52,6 +54,139 @@ pub struct Tagged {
     pub title_tokens: Vec<Span>,
 }
 
+/// Whether a headline is in Title Case (or ALL CAPS): at least two words with
+/// letters, and at most one in five of the words not capitalised, leaving out short
+/// lowercase words ("to", "of", "for"), which Title Case keeps lowercase.
+fn title_case<S: AsRef<str>>(words: &[S]) -> bool {
+    let (mut alpha, mut caps) = (0, 0);
+    for w in words {
+        let w = w.as_ref();
+        if let Some(c) = w.chars().find(|c| c.is_alphabetic()) {
+            if c.is_lowercase() && w.chars().count() <= 3 {
+                continue;
+            }
+            alpha += 1;
+            caps += usize::from(c.is_uppercase());
+        }
+    }
+    alpha >= 2 && caps * 5 >= alpha * 4
+}
+
+/// A heading inside the body: a sentence in Title Case without the punctuation that
+/// ends a sentence ("Position Paper", "Key Takeaways From the Summit").
+fn heading<S: AsRef<str>>(words: &[S]) -> bool {
+    let ends = |w: &str| {
+        matches!(
+            w,
+            "." | "!" | "?" | "…" | "\"" | "”" | "'" | "’" | ":" | ")"
+        )
+    };
+    words.last().is_some_and(|w| !ends(w.as_ref())) && title_case(words)
+}
+
+/// Closed-class words that a headline capitalises and running text does not ("us",
+/// "may" and "will" are left out: in a headline they are as often names or modals).
+const FUNCTION_WORDS: &[&str] = &[
+    "a", "about", "above", "after", "against", "along", "amid", "among", "an", "and", "are",
+    "around", "as", "at", "be", "been", "before", "behind", "below", "between", "beyond", "but",
+    "by", "despite", "did", "do", "does", "during", "for", "from", "had", "has", "have", "he",
+    "her", "his", "how", "if", "in", "inside", "into", "is", "it", "its", "near", "nor", "not",
+    "of", "off", "on", "onto", "or", "our", "out", "over", "she", "since", "so", "than", "that",
+    "the", "their", "them", "these", "they", "this", "those", "through", "to", "toward", "towards",
+    "under", "until", "up", "upon", "via", "vs", "was", "we", "were", "what", "when", "where",
+    "which", "while", "who", "whom", "why", "with", "within", "without", "yet", "you", "your",
+];
+
+/// How the body of an article writes the words of its headline and headings in
+/// mid-sentence, for truecasing them: "Scholz Hosts Macron" is tagged as "Scholz hosts
+/// Macron" when the body writes "hosts". A word the body never writes falls back on
+/// the word clusters, which know whether a form is common in lowercase.
+struct BodyCase {
+    /// Lowercase words to look for, and the forms the body writes each in, counted.
+    targets: Vec<(String, Vec<(String, u32)>)>,
+}
+
+impl BodyCase {
+    fn new(
+        all: &[Cow<str>],
+        sentences: &[crate::core::Sentence],
+        skip: &[std::ops::Range<usize>],
+        words: &[&[Cow<str>]],
+    ) -> Self {
+        let mut targets: Vec<(String, Vec<(String, u32)>)> = Vec::new();
+        for w in words.iter().flat_map(|ws| ws.iter()) {
+            let lower = w.to_lowercase();
+            if w.chars().next().is_some_and(char::is_uppercase)
+                && !targets.iter().any(|(t, _)| *t == lower)
+            {
+                targets.push((lower, Vec::new()));
+            }
+        }
+        for s in sentences {
+            let r = s.first_token as usize..(s.first_token + s.n_tokens) as usize;
+            if skip.contains(&r) {
+                continue;
+            }
+            for w in &all[r.start + 1..r.end] {
+                // Most tokens match no target: compare lengths and ASCII case first.
+                let hit = targets.iter_mut().find(|(t, _)| {
+                    t.len() == w.len()
+                        && (t.eq_ignore_ascii_case(w) || (!w.is_ascii() && *t == w.to_lowercase()))
+                });
+                if let Some((_, seen)) = hit {
+                    match seen.iter_mut().find(|(f, _)| f == w.as_ref()) {
+                        Some((_, n)) => *n += 1,
+                        None => seen.push((w.to_string(), 1)),
+                    }
+                }
+            }
+        }
+        BodyCase { targets }
+    }
+
+    /// Rewrite capitalised words: the body's commonest form; else lowercase when only
+    /// the lowercase form is a known word; an ALL CAPS word known as a name becomes
+    /// that name ("MACRON" -> "Macron"); else as written.
+    fn apply(&self, words: &mut [Cow<str>], lexicon: &lexicon::Lexicon) {
+        use hash::hash_str;
+        for w in words.iter_mut() {
+            if !w.chars().next().is_some_and(char::is_uppercase) {
+                continue;
+            }
+            let lower = w.to_lowercase();
+            let seen = self
+                .targets
+                .iter()
+                .find(|(t, _)| *t == lower)
+                .map(|(_, s)| s);
+            if let Some((f, _)) = seen.and_then(|s| s.iter().max_by_key(|(_, n)| *n)) {
+                *w = Cow::Owned(f.clone());
+                continue;
+            }
+            if FUNCTION_WORDS.contains(&lower.as_str()) {
+                *w = Cow::Owned(lower);
+                continue;
+            }
+            let known = |f: &str| lexicon.clusters.contains_key(&hash_str(f));
+            let capital: String = {
+                let mut c = lower.chars();
+                c.next()
+                    .map(|h| h.to_uppercase().chain(c).collect())
+                    .unwrap_or_default()
+            };
+            let all_caps = w.chars().filter(|c| c.is_alphabetic()).count() > 1
+                && w.chars()
+                    .filter(|c| c.is_alphabetic())
+                    .all(char::is_uppercase);
+            if known(&lower) && !known(&capital) && !known(w) {
+                *w = Cow::Owned(lower);
+            } else if all_caps && known(&capital) && !known(w) {
+                *w = Cow::Owned(capital);
+            }
+        }
+    }
+}
+
 /// [`tag_article_spans`] with the article's headline (`None` or blank: none).
 pub fn tag_article_titled(
     model: &Model,
@@ -66,11 +201,41 @@ pub fn tag_article_titled(
     if !title_tokens.is_empty() {
         crate::core::segment::split_sentences(title, &title_tokens, &mut bounds);
     }
-    let title_words: Vec<&str> = title_tokens.iter().map(|t| &title[t.range()]).collect();
+    let mut title_words: Vec<Cow<str>> = title_tokens
+        .iter()
+        .map(|t| Cow::Borrowed(&title[t.range()]))
+        .collect();
     // One vector of words for the article, sliced by sentence: an allocation per
     // sentence is a measurable part of tagging.
-    let all: Vec<&str> = spans.iter().map(|t| &a.text[t.range()]).collect();
-    let words: Vec<&[&str]> = bounds
+    let mut all: Vec<Cow<str>> = spans
+        .iter()
+        .map(|t| Cow::Borrowed(&a.text[t.range()]))
+        .collect();
+    // A headline or a heading in Title Case or ALL CAPS capitalises every word, so
+    // its case tells names from other words no better than a coin: its words are
+    // written as the body writes them (truecasing) before tagging. Offsets still come
+    // from the original text.
+    let headings: Vec<std::ops::Range<usize>> = a
+        .sentences
+        .iter()
+        .map(|s| s.first_token as usize..(s.first_token + s.n_tokens) as usize)
+        .filter(|r| heading(&all[r.clone()]))
+        .collect();
+    let headline = title_case(&title_words);
+    if headline || !headings.is_empty() {
+        let mut looked: Vec<&[Cow<str>]> = headings.iter().map(|r| &all[r.clone()]).collect();
+        if headline {
+            looked.push(&title_words);
+        }
+        let cased = BodyCase::new(&all, &a.sentences, &headings, &looked);
+        if headline {
+            cased.apply(&mut title_words, &model.lexicon);
+        }
+        for r in headings {
+            cased.apply(&mut all[r], &model.lexicon);
+        }
+    }
+    let words: Vec<&[Cow<str>]> = bounds
         .iter()
         .map(|r| &title_words[r.clone()])
         .chain(

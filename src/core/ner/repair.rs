@@ -31,6 +31,8 @@ struct Words {
     brackets: IdSet,
     /// Weekdays: never the last word of a person, place or organisation.
     days: IdSet,
+    /// Last words of the names of laws, which CoNLL labels MISC ("Patriot Act").
+    laws: IdSet,
 }
 
 fn words() -> &'static Words {
@@ -65,6 +67,7 @@ fn words() -> &'static Words {
             .iter()
             .map(|x| hash_str(x))
             .collect(),
+            laws: ["act", "amendment"].iter().map(|x| hash_str(x)).collect(),
         }
     })
 }
@@ -75,6 +78,7 @@ fn gaz_bits(g: u64, cat: Option<usize>) -> u64 {
 }
 
 const PER: usize = 0;
+const LOC: usize = 2;
 const MISC: usize = 3;
 /// A phrase that starts (B) or is (U) at this token.
 const STARTS: u64 = 0b1001;
@@ -89,6 +93,8 @@ pub(super) fn repair(lexicon: &Lexicon, sents: &[Sent], labels: &mut [Vec<u8>]) 
         surname: cat("PER.surname"),
         title: cat("PER.title"),
         demonym: cat("MISC.demonym"),
+        city: cat("LOC.city"),
+        country: cat("LOC.country"),
     };
     let w = words();
     for (s, ls) in sents.iter().zip(labels.iter_mut()) {
@@ -113,6 +119,8 @@ struct Cats {
     surname: Option<usize>,
     title: Option<usize>,
     demonym: Option<usize>,
+    city: Option<usize>,
+    country: Option<usize>,
 }
 
 type Spans = Vec<(usize, usize, usize)>;
@@ -168,20 +176,30 @@ fn strip_honorifics(s: &Sent, w: &Words, cats: &Cats, spans: Spans) -> Spans {
 ///   ("Trump Donald John", "Bernie Sanders Will"), unless the span is just two words
 ///   (East Asian order: "Xi Jinping");
 /// - a weekday never ends a person, place or organisation ("Union Tuesday");
-/// - a demonym never ends a place or organisation ("Paris French": two entities).
+/// - a demonym never ends a place or organisation ("Paris French": two entities);
+/// - a name of several words ending in "Act" or "Amendment" with a capital is a law,
+///   MISC, whatever type the words before suggest ("Affordable Care Act").
 fn split_run_ons(s: &Sent, w: &Words, cats: &Cats, spans: Spans) -> Spans {
     let mut out = Vec::with_capacity(spans.len());
     for (b, mut e, t) in spans {
         while e > b + 1 && t != MISC && w.days.contains(&s.atoms[e - 1].lower) {
             e -= 1;
         }
-        if t != MISC && t != PER && e > b + 1 && gaz_bits(s.gaz[e - 1], cats.demonym) & UNIT != 0 {
-            out.push((b, e - 1, t));
-            out.push((e - 1, e, MISC));
-            continue;
+        if t != PER && e > b + 1 && gaz_bits(s.gaz[e - 1], cats.demonym) & UNIT != 0 {
+            // "Paris French": a place, then a demonym. A MISC span is split only when
+            // what comes before the demonym is a place on its own ("Anglo French" stays).
+            let place = e == b + 2
+                && (gaz_bits(s.gaz[b], cats.city) | gaz_bits(s.gaz[b], cats.country)) & UNIT != 0;
+            if t != MISC || place {
+                out.push((b, e - 1, if t == MISC { LOC } else { t }));
+                out.push((e - 1, e, MISC));
+                continue;
+            }
         }
         if t != PER {
-            out.push((b, e, t));
+            let last = &s.atoms[e - 1];
+            let law = e > b + 1 && last.flags & CAP != 0 && w.laws.contains(&last.lower);
+            out.push((b, e, if law { MISC } else { t }));
             continue;
         }
         let mut start = b;
