@@ -175,3 +175,36 @@ def test_a_heading_of_common_words_is_not_a_name():
     m = corpus(text, "").mentions()
     assert "Policy Review" not in set(m["text"].astype(str))
     assert "Brussels" in set(m["text"].astype(str))
+
+
+# -- 5. names 1996 newswire never taught -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        (
+            "Shares of Netflix and Spotify fell after Airbnb reported weaker bookings .",
+            [("Netflix", "ORG"), ("Spotify", "ORG"), ("Airbnb", "ORG")],
+        ),
+        (
+            "Ryanair and Lufthansa cut flights , while Siemens and Volkswagen warned on profits .",
+            [("Ryanair", "ORG"), ("Lufthansa", "ORG"), ("Siemens", "ORG"), ("Volkswagen", "ORG")],
+        ),
+        (
+            "Fans of Game of Thrones bought the new iPhone and downloaded Microsoft Teams .",
+            [("Game of Thrones", "MISC"), ("iPhone", "MISC"), ("Microsoft Teams", "MISC")],
+        ),
+        (
+            "The Medicaid expansion under the Affordable Care Act was upheld , Politico reported .",
+            [("Medicaid", "MISC"), ("Affordable Care Act", "MISC"), ("Politico", "ORG")],
+        ),
+    ],
+)
+def test_modern_companies_outlets_products_and_laws(sentence, expected):
+    assert spans(sentence) == expected
+
+
+@pytest.mark.xfail(strict=True, reason="known miss: a broadcaster named like a person")
+def test_broadcaster_named_like_a_person():
+    assert ("Al Jazeera", "ORG") in spans("Al Jazeera and the BBC reported the strike .")

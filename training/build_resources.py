@@ -350,9 +350,13 @@ def gazetteer_sources() -> dict[str, set[str]]:
         "PER.surname": surname_phrases(),
         "PER.title": set(read_list("person_titles.txt")),
         "ORG.suffix": set(read_list("org_suffixes.txt")),
-        "ORG.name": set(read_list("org_names.txt")),
+        "ORG.name": set(
+            read_list("org_names.txt")
+            + read_list("org_names_more.txt")
+            + read_list("org_names_extra.txt")
+        ),
         "MISC.demonym": demonym_phrases(),
-        "MISC.other": set(read_list("misc_other.txt")),
+        "MISC.other": set(read_list("misc_other.txt") + read_list("misc_more.txt")),
     }
 
 

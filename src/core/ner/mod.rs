@@ -84,17 +84,22 @@ fn heading<S: AsRef<str>>(words: &[S]) -> bool {
     words.last().is_some_and(|w| !ends(w.as_ref())) && title_case(words)
 }
 
-/// Closed-class words that a headline capitalises and running text does not ("us",
-/// "may" and "will" are left out: in a headline they are as often names or modals).
+/// Closed-class words (and "says"/"said") that a headline capitalises and running
+/// text does not ("us", "may" and "will" are left out: in a headline they are as often
+/// a country, a name or a month).
 const FUNCTION_WORDS: &[&str] = &[
-    "a", "about", "above", "after", "against", "along", "amid", "among", "an", "and", "are",
-    "around", "as", "at", "be", "been", "before", "behind", "below", "between", "beyond", "but",
-    "by", "despite", "did", "do", "does", "during", "for", "from", "had", "has", "have", "he",
-    "her", "his", "how", "if", "in", "inside", "into", "is", "it", "its", "near", "nor", "not",
-    "of", "off", "on", "onto", "or", "our", "out", "over", "she", "since", "so", "than", "that",
-    "the", "their", "them", "these", "they", "this", "those", "through", "to", "toward", "towards",
-    "under", "until", "up", "upon", "via", "vs", "was", "we", "were", "what", "when", "where",
-    "which", "while", "who", "whom", "why", "with", "within", "without", "yet", "you", "your",
+    "a", "about", "above", "after", "again", "against", "all", "along", "also", "amid", "among",
+    "an", "and", "any", "are", "around", "as", "at", "be", "been", "before", "behind", "below",
+    "between", "beyond", "both", "but", "by", "can", "could", "despite", "did", "do", "does",
+    "during", "each", "even", "ever", "every", "few", "for", "from", "had", "has", "have", "he",
+    "her", "here", "his", "how", "if", "in", "inside", "into", "is", "it", "its", "just", "many",
+    "might", "more", "most", "much", "must", "near", "never", "no", "nor", "not", "now", "of",
+    "off", "on", "once", "only", "onto", "or", "other", "our", "out", "over", "said", "says",
+    "she", "should", "since", "so", "some", "still", "such", "than", "that", "the", "their",
+    "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "toward",
+    "towards", "under", "until", "up", "upon", "very", "via", "vs", "was", "we", "were", "what",
+    "when", "where", "which", "while", "who", "whom", "why", "with", "within", "without", "would",
+    "yet", "you", "your",
 ];
 
 /// How the body of an article writes the words of its headline and headings in
@@ -187,6 +192,24 @@ impl BodyCase {
     }
 }
 
+/// The sentences of a document: the headline's, then the body's.
+fn document<'w, S>(
+    title: &'w [S],
+    bounds: &[std::ops::Range<usize>],
+    body: &'w [S],
+    a: &Article,
+) -> Vec<&'w [S]> {
+    bounds
+        .iter()
+        .map(|r| &title[r.clone()])
+        .chain(
+            a.sentences
+                .iter()
+                .map(|s| &body[s.first_token as usize..(s.first_token + s.n_tokens) as usize]),
+        )
+        .collect()
+}
+
 /// [`tag_article_spans`] with the article's headline (`None` or blank: none).
 pub fn tag_article_titled(
     model: &Model,
@@ -201,16 +224,10 @@ pub fn tag_article_titled(
     if !title_tokens.is_empty() {
         crate::core::segment::split_sentences(title, &title_tokens, &mut bounds);
     }
-    let mut title_words: Vec<Cow<str>> = title_tokens
-        .iter()
-        .map(|t| Cow::Borrowed(&title[t.range()]))
-        .collect();
+    let title_words: Vec<&str> = title_tokens.iter().map(|t| &title[t.range()]).collect();
     // One vector of words for the article, sliced by sentence: an allocation per
     // sentence is a measurable part of tagging.
-    let mut all: Vec<Cow<str>> = spans
-        .iter()
-        .map(|t| Cow::Borrowed(&a.text[t.range()]))
-        .collect();
+    let all: Vec<&str> = spans.iter().map(|t| &a.text[t.range()]).collect();
     // A headline or a heading in Title Case or ALL CAPS capitalises every word, so
     // its case tells names from other words no better than a coin: its words are
     // written as the body writes them (truecasing) before tagging. Offsets still come
@@ -222,7 +239,11 @@ pub fn tag_article_titled(
         .filter(|r| heading(&all[r.clone()]))
         .collect();
     let headline = title_case(&title_words);
-    if headline || !headings.is_empty() {
+    let tagged = if !headline && headings.is_empty() {
+        model.tag_document(&document(&title_words, &bounds, &all, a))
+    } else {
+        let mut title_words: Vec<Cow<str>> = title_words.into_iter().map(Cow::Borrowed).collect();
+        let mut all: Vec<Cow<str>> = all.into_iter().map(Cow::Borrowed).collect();
         let mut looked: Vec<&[Cow<str>]> = headings.iter().map(|r| &all[r.clone()]).collect();
         if headline {
             looked.push(&title_words);
@@ -234,17 +255,8 @@ pub fn tag_article_titled(
         for r in headings {
             cased.apply(&mut all[r], &model.lexicon);
         }
-    }
-    let words: Vec<&[Cow<str>]> = bounds
-        .iter()
-        .map(|r| &title_words[r.clone()])
-        .chain(
-            a.sentences
-                .iter()
-                .map(|s| &all[s.first_token as usize..(s.first_token + s.n_tokens) as usize]),
-        )
-        .collect();
-    let tagged = model.tag_document(&words);
+        model.tag_document(&document(&title_words, &bounds, &all, a))
+    };
     let (head, body) = tagged.split_at(bounds.len());
     let mut out = Tagged {
         title_tokens,

@@ -33,6 +33,8 @@ struct Words {
     days: IdSet,
     /// Last words of the names of laws, which CoNLL labels MISC ("Patriot Act").
     laws: IdSet,
+    /// All of the above: a word some rule looks for.
+    special: IdSet,
 }
 
 fn words() -> &'static Words {
@@ -44,7 +46,7 @@ fn words() -> &'static Words {
                 .map(|x| hash_str(&x))
                 .collect()
         };
-        Words {
+        let mut w = Words {
             personal: set(&["mr", "mrs", "ms", "miss", "mx", "messrs", "mmes"]),
             honorific: set(&[
                 "dr", "prof", "sir", "dame", "lord", "lady", "rev", "revd", "fr", "sen", "rep",
@@ -68,7 +70,14 @@ fn words() -> &'static Words {
             .map(|x| hash_str(x))
             .collect(),
             laws: ["act", "amendment"].iter().map(|x| hash_str(x)).collect(),
-        }
+            special: IdSet::default(),
+        };
+        w.special = [&w.personal, &w.honorific, &w.brackets, &w.days, &w.laws]
+            .into_iter()
+            .flatten()
+            .copied()
+            .collect();
+        w
     })
 }
 
@@ -98,13 +107,19 @@ pub(super) fn repair(lexicon: &Lexicon, sents: &[Sent], labels: &mut [Vec<u8>]) 
     };
     let w = words();
     for (s, ls) in sents.iter().zip(labels.iter_mut()) {
-        // Most sentences have nothing to repair: no span, and no "Mr" to name after.
-        if ls.iter().all(|&l| l == labels::O)
-            && !s.atoms.iter().any(|a| w.personal.contains(&a.lower))
-        {
+        // Most sentences have nothing to repair, and this runs on every sentence
+        // tagged: rule them out cheaply first. An honorific is capitalised.
+        let personal = s
+            .atoms
+            .iter()
+            .any(|a| a.flags & CAP != 0 && w.personal.contains(&a.lower));
+        if !personal && ls.iter().all(|&l| l == labels::O) {
             continue;
         }
         let mut spans = labels::spans(ls);
+        if !personal && !spans.iter().any(|&sp| suspicious(s, w, &cats, sp)) {
+            continue;
+        }
         spans = split_brackets(s, w, spans);
         spans = strip_honorifics(s, w, &cats, spans);
         spans = split_run_ons(s, w, &cats, spans);
@@ -112,6 +127,17 @@ pub(super) fn repair(lexicon: &Lexicon, sents: &[Sent], labels: &mut [Vec<u8>]) 
         let fixed = labels::from_spans(ls.len(), &spans);
         ls.copy_from_slice(&fixed);
     }
+}
+
+/// Whether any repair could change this span: it holds a word one of the rules looks
+/// for, starts with a title, ends with a demonym, or is a person of three words or more.
+fn suspicious(s: &Sent, w: &Words, cats: &Cats, (b, e, t): (usize, usize, usize)) -> bool {
+    if e == b + 1 {
+        return false;
+    }
+    (t == PER && (e - b >= 3 || gaz_bits(s.gaz[b], cats.title) != 0))
+        || gaz_bits(s.gaz[e - 1], cats.demonym) != 0
+        || s.atoms[b..e].iter().any(|a| w.special.contains(&a.lower))
 }
 
 struct Cats {
