@@ -163,6 +163,18 @@ def test_a_weekday_or_demonym_never_ends_a_place_or_organisation():
                 assert words[-1] not in ("Portuguese", "Thursday"), (sentence, text)
 
 
+def test_party_and_state_tags_give_the_state_only():
+    # US style "(R-Iowa)" and "(D)": the state is a place, the party letter nothing.
+    c = corpus(
+        "Sen. Joni Ernst (R-Iowa) spoke after Gov. Gavin Newsom (D) and Rep. Ro Khanna "
+        "(D-Calif.) left.",
+        "",
+    )
+    found = set(zip(c.mentions()["text"].astype(str), c.mentions()["label"].astype(str)))
+    assert {("Iowa", "LOC"), ("Calif.", "LOC"), ("Joni Ernst", "PER")} <= found
+    assert not {t for t, _ in found} & {"R", "D", "R-Iowa", "D-Calif."}
+
+
 # -- 6. headings -----------------------------------------------------------------------
 
 

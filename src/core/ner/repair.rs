@@ -35,6 +35,11 @@ struct Words {
     laws: IdSet,
     /// All of the above: a word some rule looks for.
     special: IdSet,
+    /// US party letters, as in "(D-Calif.)", and the hyphen after them.
+    party: IdSet,
+    hyphen: u64,
+    open: u64,
+    close: u64,
 }
 
 fn words() -> &'static Words {
@@ -71,6 +76,10 @@ fn words() -> &'static Words {
             .collect(),
             laws: ["act", "amendment"].iter().map(|x| hash_str(x)).collect(),
             special: IdSet::default(),
+            party: ["r", "d", "i"].iter().map(|x| hash_str(x)).collect(),
+            hyphen: hash_str("-"),
+            open: hash_str("("),
+            close: hash_str(")"),
         };
         w.special = [&w.personal, &w.honorific, &w.brackets, &w.days, &w.laws]
             .into_iter()
@@ -123,6 +132,7 @@ pub(super) fn repair(lexicon: &Lexicon, sents: &[Sent], labels: &mut [Vec<u8>]) 
         spans = split_brackets(s, w, spans);
         spans = strip_honorifics(s, w, &cats, spans);
         spans = split_run_ons(s, w, &cats, spans);
+        spans.retain(|&(b, e, _)| !(e == b + 1 && party_letter(s, w, b)));
         name_after_honorific(s, w, &mut spans);
         let fixed = labels::from_spans(ls.len(), &spans);
         ls.copy_from_slice(&fixed);
@@ -133,7 +143,7 @@ pub(super) fn repair(lexicon: &Lexicon, sents: &[Sent], labels: &mut [Vec<u8>]) 
 /// for, starts with a title, ends with a demonym, or is a person of three words or more.
 fn suspicious(s: &Sent, w: &Words, cats: &Cats, (b, e, t): (usize, usize, usize)) -> bool {
     if e == b + 1 {
-        return false;
+        return party_letter(s, w, b);
     }
     (t == PER && (e - b >= 3 || gaz_bits(s.gaz[b], cats.title) != 0))
         || gaz_bits(s.gaz[e - 1], cats.demonym) != 0
@@ -262,6 +272,16 @@ fn initial_shapes() -> (u64, u64) {
         let b = super::features::atoms("J");
         (a.shape, b.shape)
     })
+}
+
+/// "D" in "(D-Calif.)" or "(D)": the party of a US politician (tokenised apart from
+/// the state, see `segment::party_tag`) is not a place or a person.
+fn party_letter(s: &Sent, w: &Words, k: usize) -> bool {
+    let is = |i: usize, h: u64| s.atoms.get(i).is_some_and(|a| a.lower == h);
+    s.atoms[k].flags & CAP != 0
+        && w.party.contains(&s.atoms[k].lower)
+        && ((is(k + 1, w.hyphen) && s.atoms.get(k + 2).is_some_and(|a| a.flags & CAP != 0))
+            || (k > 0 && is(k - 1, w.open) && is(k + 1, w.close)))
 }
 
 /// The capitalised word after "Mr"/"Mrs"/"Ms" is a person's name, even where the
