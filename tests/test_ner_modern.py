@@ -170,7 +170,8 @@ def test_party_and_state_tags_give_the_state_only():
         "(D-Calif.) left.",
         "",
     )
-    found = set(zip(c.mentions()["text"].astype(str), c.mentions()["label"].astype(str)))
+    m = c.mentions()
+    found = set(zip(m["text"].astype(str), m["label"].astype(str), strict=True))
     assert {("Iowa", "LOC"), ("Calif.", "LOC"), ("Joni Ernst", "PER")} <= found
     assert not {t for t, _ in found} & {"R", "D", "R-Iowa", "D-Calif."}
 
