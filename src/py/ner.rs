@@ -22,6 +22,7 @@ struct Found {
 
 /// Append `mentions` (token ranges into `tokens`, byte spans into `text`) with their
 /// character and byte offsets.
+#[inline]
 fn found_in(text: &str, tokens: &[Span], mentions: Vec<ner::Mention>, out: &mut Vec<Found>) {
     let mut conv = CharOffsets::new(text);
     out.extend(mentions.into_iter().map(|m| {

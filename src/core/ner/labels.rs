@@ -59,6 +59,12 @@ pub fn name(l: u8) -> String {
 /// Tolerates invalid sequences (an unclosed B, a stray I) so no entity is lost.
 pub fn spans(labels: &[u8]) -> Vec<(usize, usize, usize)> {
     let mut out = Vec::new();
+    spans_into(labels, &mut out);
+    out
+}
+
+/// [`spans`] appended to `out`, for callers that reuse one vector.
+pub fn spans_into(labels: &[u8], out: &mut Vec<(usize, usize, usize)>) {
     let mut open: Option<(usize, usize)> = None;
     for (i, &l) in labels.iter().enumerate() {
         let t = type_of(l);
@@ -85,7 +91,6 @@ pub fn spans(labels: &[u8]) -> Vec<(usize, usize, usize)> {
     if let Some((s, t)) = open {
         out.push((s, labels.len(), t));
     }
-    out
 }
 
 /// BILOU labels for `n` tokens carrying the given spans.

@@ -127,13 +127,31 @@ impl BodyCase {
                 targets.push((lower, Vec::new()));
             }
         }
+        let mut lens = 0u64;
+        let mut firsts = [false; 256];
+        for (t, _) in &targets {
+            // A target of 64 bytes or more is looked up with the long words.
+            lens |= 1 << t.len().min(63);
+            // Non-ASCII first letters: any non-ASCII first byte may match.
+            if t.as_bytes()[0] < 0x80 {
+                firsts[t.as_bytes()[0] as usize] = true;
+            } else {
+                firsts[0x80..].fill(true);
+            }
+        }
         for s in sentences {
             let r = s.first_token as usize..(s.first_token + s.n_tokens) as usize;
             if skip.contains(&r) {
                 continue;
             }
             for w in &all[r.start + 1..r.end] {
-                // Most tokens match no target: compare lengths and ASCII case first.
+                // Most tokens match no target: rule them out by length and first byte
+                // (case-folded) before comparing strings. This runs over the whole body
+                // of every article with a Title Case headline.
+                let (len, first) = (w.len(), w.as_bytes()[0].to_ascii_lowercase());
+                if lens & (1 << len.min(63)) == 0 || !firsts[first as usize] {
+                    continue;
+                }
                 let hit = targets.iter_mut().find(|(t, _)| {
                     t.len() == w.len()
                         && (t.eq_ignore_ascii_case(w) || (!w.is_ascii() && *t == w.to_lowercase()))

@@ -115,6 +115,7 @@ pub(super) fn repair(lexicon: &Lexicon, sents: &[Sent], labels: &mut [Vec<u8>]) 
         country: cat("LOC.country"),
     };
     let w = words();
+    let mut found = Vec::new();
     for (s, ls) in sents.iter().zip(labels.iter_mut()) {
         // Most sentences have nothing to repair, and this runs on every sentence
         // tagged: rule them out cheaply first. An honorific is capitalised.
@@ -125,10 +126,12 @@ pub(super) fn repair(lexicon: &Lexicon, sents: &[Sent], labels: &mut [Vec<u8>]) 
         if !personal && ls.iter().all(|&l| l == labels::O) {
             continue;
         }
-        let mut spans = labels::spans(ls);
-        if !personal && !spans.iter().any(|&sp| suspicious(s, w, &cats, sp)) {
+        found.clear();
+        labels::spans_into(ls, &mut found);
+        if !personal && !found.iter().any(|&sp| suspicious(s, w, &cats, sp)) {
             continue;
         }
+        let mut spans = found.clone();
         spans = split_brackets(s, w, spans);
         spans = strip_honorifics(s, w, &cats, spans);
         spans = split_run_ons(s, w, &cats, spans);
