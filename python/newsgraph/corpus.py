@@ -190,7 +190,7 @@ class Corpus:
         progress: bool = True,
     ) -> pd.DataFrame:
         """Entity mentions: ``doc_id, paragraph, sentence, start, end, text, label,
-        entity_id, entity``.
+        entity_id, entity, in_title``.
 
         ``model`` is ``True`` for the bundled tagger (labels PER, ORG, LOC, MISC), a
         :class:`newsgraph.Tagger` from :func:`newsgraph.load_tagger`, or ``False`` for
@@ -203,6 +203,10 @@ class Corpus:
 
         ``start``/``end`` are character offsets into :meth:`text`; ``sentence`` and
         ``paragraph`` number from 0 within the document, as in :meth:`sentences`.
+        The headline (the given ``title`` column, else the title found in the text) is
+        tagged with its article: its mentions come first in their document, with
+        ``in_title`` True, ``paragraph`` and ``sentence`` -1, and ``start``/``end``
+        offsets into the title (``documents()["title"]``).
         A progress bar shows on large corpora unless ``progress=False``; Ctrl-C stops
         the work within a moment and leaves the corpus as it was.
         ``entity_id``/``entity`` name the canonical entity (see :meth:`entities` and
