@@ -1,7 +1,7 @@
 .DEFAULT_GOAL := help
 PY ?= python
 # The training seed of the bundled model: of seeds 1-8, the best on CoNLL-2003 dev.
-SEED ?= 7
+SEED ?= 2
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
