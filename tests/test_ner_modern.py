@@ -218,6 +218,5 @@ def test_modern_companies_outlets_products_and_laws(sentence, expected):
     assert spans(sentence) == expected
 
 
-@pytest.mark.xfail(strict=True, reason="known miss: a broadcaster named like a person")
 def test_broadcaster_named_like_a_person():
     assert ("Al Jazeera", "ORG") in spans("Al Jazeera and the BBC reported the strike .")

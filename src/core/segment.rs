@@ -908,7 +908,7 @@ mod tests {
                 "J. K. Rowling and George W. Bush",
                 "J. K. Rowling and George W. Bush",
             ),
-            ("King v. Burwell (R-Ky.)", "King v. Burwell ( R-Ky. )"),
+            ("King v. Burwell (R-Ky.)", "King v. Burwell ( R - Ky. )"),
             ("The answer was No.", "The answer was No ."),
             ("He left. plan a.", "He left . plan a ."),
             ("reuters.com Ph.D. NATO.Int", "reuters.com Ph.D. NATO.Int"),
