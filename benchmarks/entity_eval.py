@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import resolution_key
 from _common import REPO, RESULTS, git_state, machine, write_section
 
 SECTION = "## Entity resolution (issue: resolution)"
@@ -122,6 +123,17 @@ def main(argv: list[str] | None = None) -> int:
         f"| dictionary only | {t_dict:.2f} | {mb / t_dict:.1f} | {len(dm):,} "
         f"| {t_model / t_dict:.1f}× faster |",
     ]
+    figures = resolution_key.evaluate(args.shared)
+    if figures:
+        lines += [
+            "",
+            "Against the hand-made resolution keys of `benchmarks/gold/` (which surface "
+            "forms belong to each of the 100 most-mentioned entities; "
+            "`benchmarks/resolution_key.py`): B-cubed over the mentions whose text is a "
+            "keyed form, and the share of one-word forms resolved to their bearer's entity.",
+            "",
+            resolution_key.table(figures),
+        ]
     lines += [
         "",
         "A tagged surname counts when any PER entity of the article has it as a word, so a "
