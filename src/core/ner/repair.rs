@@ -7,13 +7,16 @@
 //! Nancy", "Paris French", "Union Tuesday"). CoNLL-2003 keeps all of these out of a
 //! span, so they are cut here, in one place that every caller of the tagger shares
 //! (corpus mentions, `newsgraph.tag`, evaluation). Each rule only removes tokens from
-//! spans, splits spans, or labels the word after an honorific; none invents a span
-//! elsewhere.
+//! spans, splits spans, relabels a span (a law ending in "Act" is MISC, as in CoNLL),
+//! drops a US party letter ("(D)", "(R-Iowa)"), or labels the word after an
+//! honorific; none invents a span elsewhere.
 //!
 //! Known failure modes: a person whose name repeats a token ("Boutros Boutros Ghali"
 //! written without the hyphen) is split; a trailing weekday that is part of a name
 //! ("Black Friday" as ORG) is cut (MISC spans are left alone, which covers the usual
-//! case); a capitalised word after "Mr" that is not a name ("Mr Right") is tagged PER.
+//! case); a capitalised word after "Mr" that is not a name ("Mr Right") is tagged PER;
+//! an organisation whose name ends in "Act" (a band, a theatre) becomes MISC; a lone
+//! "(D)" or "(I)" that is a person's initial is dropped.
 
 use std::sync::OnceLock;
 
