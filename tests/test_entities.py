@@ -195,10 +195,21 @@ def test_property_no_cross_label_merges(docs):
             rows.append((i, pos, pos + len(name), label))
             pos += len(name) + 3
     spans = pd.DataFrame(rows, columns=["doc_id", "start", "end", "label"])
-    m = c.with_mentions(spans).mentions()
+    m = c.with_mentions(spans).resolve(strict=True).mentions()
     assert len(m) == len(rows)
     per_entity = m.groupby("entity_id")["label"].nunique()
     assert (per_entity == 1).all()
+    # With the label votes on, a mention joins another label's entity only when its
+    # own name is written with that label somewhere in the corpus.
+    m = c.with_mentions(spans).mentions()
+    assert len(m) == len(rows)
+    ents = c.with_mentions(spans).entities().set_index("entity_id")["label"]
+    seen = set(zip(m["text"].astype(str), m["label"].astype(str), strict=True))
+    for text, own, entity_id in zip(
+        m["text"].astype(str), m["label"].astype(str), m["entity_id"], strict=True
+    ):
+        label = ents[entity_id]
+        assert own == label or (text, label) in seen, (text, own, label)
 
 
 def test_reuters_people_found_and_merged(reuters):

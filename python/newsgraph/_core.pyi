@@ -167,6 +167,7 @@ def resolve_mentions(
     split: list[str] = ...,
     demonyms: list[tuple[str, str]] = ...,
     fuzzy: bool = True,
+    strict: bool = False,
     threads: int | None = None,
 ) -> dict[str, Any]:
     """Resolve mentions (grouped by document) to entities. Mention ``i`` is in document
@@ -185,6 +186,7 @@ def link_mentions(
     split: list[str] = ...,
     demonyms: list[tuple[str, str]] = ...,
     fuzzy: bool = True,
+    strict: bool = False,
     threads: int | None = None,
 ) -> npt.NDArray[np.int64]:
     """Within-document links of a batch of whole documents (arguments as for
@@ -203,6 +205,7 @@ def resolve_tally(
     split: list[str] = ...,
     demonyms: list[tuple[str, str]] = ...,
     fuzzy: bool = True,
+    strict: bool = False,
     threads: int | None = None,
 ) -> dict[str, Any]:
     """Entities from the tally of linked mentions: distinct forms (``texts[f]``,

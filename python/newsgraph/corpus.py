@@ -308,6 +308,7 @@ class Corpus:
         split: list[str] | None = None,
         demonyms: bool = False,
         fuzzy: bool = True,
+        strict: bool = False,
     ) -> Corpus:
         """A copy of this corpus that resolves entities with these options.
 
@@ -324,7 +325,7 @@ class Corpus:
         """
         other = self._copy()
         other._external = self._external
-        other._resolve_opts = ResolveOptions.build(aliases, merge, split, demonyms, fuzzy)
+        other._resolve_opts = ResolveOptions.build(aliases, merge, split, demonyms, fuzzy, strict)
         return other
 
     def _copy(self) -> Corpus:

@@ -31,6 +31,7 @@ class ResolveOptions:
     split: tuple[str, ...] = ()
     demonyms: bool = False
     fuzzy: bool = True
+    strict: bool = False
 
     @classmethod
     def build(
@@ -40,6 +41,7 @@ class ResolveOptions:
         split: Iterable[str] | None = None,
         demonyms: bool = False,
         fuzzy: bool = True,
+        strict: bool = False,
     ) -> ResolveOptions:
         if aliases is not None and not isinstance(aliases, Mapping):
             raise InputTypeError(
@@ -64,7 +66,7 @@ class ResolveOptions:
         for n in names:
             if not isinstance(n, str) or not n.strip():
                 raise InputError(f"split names must be non-empty strings, got {n!r}")
-        return cls(tuple(pairs), tuple(groups), names, bool(demonyms), bool(fuzzy))
+        return cls(tuple(pairs), tuple(groups), names, bool(demonyms), bool(fuzzy), bool(strict))
 
 
 def _demonym_table() -> list[tuple[str, str]]:
@@ -175,6 +177,7 @@ def _options(opts: ResolveOptions) -> dict[str, Any]:
         "split": list(opts.split),
         "demonyms": _demonym_table() if opts.demonyms else [],
         "fuzzy": opts.fuzzy,
+        "strict": opts.strict,
     }
 
 

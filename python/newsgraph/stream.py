@@ -556,6 +556,7 @@ class Scan:
         split: list[str] | None = None,
         demonyms: bool = False,
         fuzzy: bool = True,
+        strict: bool = False,
     ) -> Scan:
         """A copy resolving entities with these options, as :meth:`Corpus.resolve`
         (no re-reading: the mentions are kept)."""
@@ -567,7 +568,7 @@ class Scan:
             tagger=self._tagger,
             threads=self._threads,
             origin=self._origin,
-            resolve_options=ResolveOptions.build(aliases, merge, split, demonyms, fuzzy),
+            resolve_options=ResolveOptions.build(aliases, merge, split, demonyms, fuzzy, strict),
         )
         other.skipped = self.skipped
         return other

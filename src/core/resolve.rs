@@ -55,6 +55,11 @@ pub struct Options {
     pub demonyms: Vec<(String, String)>,
     /// Merge spelling variants across documents (on by default).
     pub fuzzy: bool,
+    /// Only the rules that need no corpus-wide evidence: no label votes, no name
+    /// variants, no dominant bearers, and one-word places and organisations link
+    /// within a document as they did before those rules (the resolver of newsgraph
+    /// 0.1; for comparison and for users who want no merge a vote could get wrong).
+    pub strict: bool,
 }
 
 /// A canonical entity.
@@ -350,6 +355,145 @@ fn is_acronym(display: &str) -> Option<String> {
         .then(|| letters.to_lowercase())
 }
 
+/// Given-name pairs (familiar, formal) that name one person when the surname agrees
+/// in one article: "Joe Biden" and "Joseph R. Biden", "Bernie" and "Bernard Sanders".
+/// Short on purpose: each pair only ever links names an article itself puts together.
+const NICKNAMES: &[(&str, &str)] = &[
+    ("al", "albert"),
+    ("al", "alan"),
+    ("alex", "alexander"),
+    ("andy", "andrew"),
+    ("ben", "benjamin"),
+    ("bernie", "bernard"),
+    ("beto", "robert"),
+    ("bill", "william"),
+    ("billy", "william"),
+    ("bob", "robert"),
+    ("bobby", "robert"),
+    ("charlie", "charles"),
+    ("chris", "christopher"),
+    ("chuck", "charles"),
+    ("dan", "daniel"),
+    ("danny", "daniel"),
+    ("dave", "david"),
+    ("dick", "richard"),
+    ("don", "donald"),
+    ("doug", "douglas"),
+    ("ed", "edward"),
+    ("fred", "frederick"),
+    ("greg", "gregory"),
+    ("hank", "henry"),
+    ("jack", "john"),
+    ("jeff", "jeffrey"),
+    ("jerry", "gerald"),
+    ("jim", "james"),
+    ("jimmy", "james"),
+    ("joe", "joseph"),
+    ("jon", "jonathan"),
+    ("ken", "kenneth"),
+    ("larry", "lawrence"),
+    ("matt", "matthew"),
+    ("mike", "michael"),
+    ("mitch", "mitchell"),
+    ("nick", "nicholas"),
+    ("pat", "patrick"),
+    ("pete", "peter"),
+    ("phil", "philip"),
+    ("ron", "ronald"),
+    ("sam", "samuel"),
+    ("steve", "stephen"),
+    ("steve", "steven"),
+    ("ted", "edward"),
+    ("ted", "theodore"),
+    ("tim", "timothy"),
+    ("tom", "thomas"),
+    ("tony", "anthony"),
+    ("vince", "vincent"),
+    ("beth", "elizabeth"),
+    ("betsy", "elizabeth"),
+    ("cathy", "catherine"),
+    ("jen", "jennifer"),
+    ("kate", "katherine"),
+    ("kathy", "kathleen"),
+    ("liz", "elizabeth"),
+    ("maggie", "margaret"),
+    ("peggy", "margaret"),
+    ("sue", "susan"),
+];
+
+/// Whether two different given names are one person's, familiar and formal.
+fn nickname_of(a: &str, b: &str) -> bool {
+    NICKNAMES
+        .iter()
+        .any(|&(n, f)| (a == n && b == f) || (a == f && b == n))
+}
+
+/// Words after a surname that tell a son from his father: part of who a name is.
+const SUFFIXES: &[&str] = &["jr", "sr", "ii", "iii", "iv"];
+
+/// A person's name key in parts, as the name-variant rules compare them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Person<'a> {
+    first: &'a str,
+    middle: &'a [String],
+    last: &'a str,
+    suffix: &'a str,
+}
+
+/// The parts of a multi-word person key; `None` for one word. A scraped link widget
+/// that repeats the given name after the name ("Nancy Pelosi Nancy", "Hillary Clinton
+/// Hillary Diane") reads as the name before the repeat.
+fn person_parts(key: &[String]) -> Option<Person<'_>> {
+    let (mut k, mut suffix) = (key, "");
+    if let Some((last, rest)) = k.split_last() {
+        if rest.len() >= 2 && SUFFIXES.contains(&last.as_str()) {
+            (k, suffix) = (rest, last.as_str());
+        }
+    }
+    if k.len() < 2 || k.iter().any(|w| w.chars().any(|c| c.is_numeric())) {
+        return None;
+    }
+    if k.len() >= 3 && k[2] == k[0] {
+        return Some(Person {
+            first: &k[0],
+            middle: &[],
+            last: &k[1],
+            suffix,
+        });
+    }
+    Some(Person {
+        first: &k[0],
+        middle: &k[1..k.len() - 1],
+        last: &k[k.len() - 1],
+        suffix,
+    })
+}
+
+/// Whether two middle-name sequences can be one person's: one is empty, or the shorter
+/// matches words of the longer in order, a letter standing for a word it begins
+/// ("J" = "John"), where the longer may have extra whole words ("Hillary Diane Rodham
+/// Clinton") but never an extra initial: "W" and "H W" (or "HW") are two Bushes.
+fn middles_agree(a: &[String], b: &[String]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let one = |x: &str| x.chars().count() == 1;
+    let same =
+        |x: &str, y: &str| x == y || (one(x) && y.starts_with(x)) || (one(y) && x.starts_with(y));
+    let mut at = 0;
+    for w in short {
+        loop {
+            let Some(v) = long.get(at) else { return false };
+            at += 1;
+            if same(w, v) {
+                break;
+            }
+            if one(v) {
+                return false;
+            }
+        }
+    }
+    long[at..].iter().all(|v| !one(v))
+}
+
 struct Dsu {
     parent: Vec<u32>,
 }
@@ -613,7 +757,7 @@ impl Prepared {
         let split: std::collections::HashSet<String> =
             opts.split.iter().map(|x| fold_phrase(x)).collect();
         let joined: Vec<String> = normed.iter().map(|((n, _), _)| n.key.join(" ")).collect();
-        let links = FormLinks::build(&normed, &joined, &split);
+        let links = FormLinks::build(&normed, &joined, &split, opts.strict);
         let mut alias_targets: Vec<String> = alias.values().map(|t| fold_phrase(t)).collect();
         alias_targets.sort();
         alias_targets.dedup();
@@ -683,7 +827,28 @@ impl Prepared {
         if opts.fuzzy {
             merge_spelling_variants(&nodes, &protected, &mut dsu);
         }
-        join_lone_names(&nodes, &acronym_nodes, &protected, &mut dsu);
+        let evidence = (!opts.strict).then(|| NodeTally::count(tally, &form_node, nodes.len()));
+        if let Some(ev) = &evidence {
+            let names = merge_name_variants(&nodes, ev, &protected, &mut dsu);
+            let v = |x: Option<&[u32]>, dsu: &mut Dsu| {
+                vote_labels(&nodes, &node_key, ev, &acronym_nodes, x, &protected, dsu)
+            };
+            v(None, &mut dsu);
+            let lone = Lone {
+                nodes: &nodes,
+                acronym_nodes: &acronym_nodes,
+                protected: &protected,
+            };
+            let expanded = lone.join(Some((ev, &names)), &mut dsu);
+            v(Some(&expanded), &mut dsu);
+        } else {
+            let lone = Lone {
+                nodes: &nodes,
+                acronym_nodes: &acronym_nodes,
+                protected: &protected,
+            };
+            lone.join(None, &mut dsu);
+        }
         // What the user merged: alias targets whatever their labels, and merge groups.
         let mut by_name: HashMap<&str, Vec<u32>> = HashMap::default();
         if !self.alias_targets.is_empty() || !opts.merge.is_empty() {
@@ -713,56 +878,350 @@ impl Prepared {
     }
 }
 
-/// A lone surname joins the only multi-word person with that last word, and a lone
-/// acronym the only multi-word name of its label with those initials.
-fn join_lone_names(nodes: &[Node], acronym_nodes: &[bool], protected: &Protected, dsu: &mut Dsu) {
-    // (Across documents only the last word: a lone "Paul" is not "Paul Volcker".)
-    let mut by_part: HashMap<&str, Vec<u32>> = HashMap::default();
-    for (i, &(label, key)) in nodes.iter().enumerate() {
-        if label == "PER" && key.len() > 1 {
-            by_part
-                .entry(key[key.len() - 1].as_str())
-                .or_default()
-                .push(i as u32);
+/// What step 3 reads off the tally, per node: how many mentions stand for it, and
+/// how many mentions of one node an article linked to another.
+struct NodeTally {
+    count: Vec<u64>,
+    /// (own node, node stood for, mentions), own != stood for, sorted.
+    links: Vec<(u32, u32, u64)>,
+}
+
+impl NodeTally {
+    fn count(tally: &Tally, form_node: &[u32], n: usize) -> Self {
+        let mut count = vec![0u64; n];
+        let mut links: Vec<(u32, u32, u64)> = Vec::new();
+        for &(t, f, c) in &tally.pairs {
+            let (to, own) = (form_node[t as usize], form_node[f as usize]);
+            count[to as usize] += u64::from(c);
+            if to != own {
+                links.push((own, to, u64::from(c)));
+            }
+        }
+        links.sort_unstable();
+        let mut summed: Vec<(u32, u32, u64)> = Vec::with_capacity(links.len());
+        for (own, to, c) in links {
+            match summed.last_mut() {
+                Some(l) if l.0 == own && l.1 == to => l.2 += c,
+                _ => summed.push((own, to, c)),
+            }
+        }
+        NodeTally {
+            count,
+            links: summed,
         }
     }
-    for (i, &(label, key)) in nodes.iter().enumerate() {
-        if label != "PER" || key.len() != 1 || protected(key) {
+}
+
+/// A one-word name joins a bearer when most of its mentions that an article tied to
+/// a fuller name went to that bearer: this share of them, and at least
+/// [`MIN_EVIDENCE`] mentions.
+const DOMINANCE: f64 = 0.8;
+const MIN_EVIDENCE: u64 = 3;
+/// A name tagged with several labels across the corpus takes the majority label when
+/// the majority holds this share of its mentions (any majority for an acronym that is
+/// never a person's: "GOP" as ORG and as MISC is one party).
+const LABEL_MAJORITY: f64 = 0.9;
+
+/// Person names that differ only in middle names or initials ("Donald J. Trump",
+/// "Donald Trump"; "Hillary Rodham Clinton", "Hillary Clinton"), scraped run-ons of
+/// them ("Trump Donald John", "Nancy Pelosi Nancy"), and nickname pairs an article put
+/// together (the links of step 2) are one node. Names with the same given name and
+/// surname but middles that disagree ("George W. Bush", "George H.W. Bush") stay
+/// apart, and so does the bare "George Bush" between them; a suffix ("Jr.") is part
+/// of the name.
+///
+/// Returns each person node's (given name, surname) as read here: what a lone name
+/// must match to count as evidence for its bearer.
+fn merge_name_variants<'a>(
+    nodes: &[Node<'a>],
+    ev: &NodeTally,
+    protected: &Protected,
+    dsu: &mut Dsu,
+) -> Vec<GivenAndSurname<'a>> {
+    let is_person = |i: u32| {
+        let (label, key) = nodes[i as usize];
+        label == "PER" && key.len() > 1 && !protected(key)
+    };
+    for &(own, to, _) in &ev.links {
+        if is_person(own) && is_person(to) {
+            dsu.union(own, to);
+        }
+    }
+    type Name<'a> = (&'a str, &'a str, &'a str);
+    // (node, middle names) of the nodes that share a Name.
+    type Members<'a> = Vec<(u32, &'a [String])>;
+    let parts: Vec<Option<Person>> = (0..nodes.len() as u32)
+        .map(|i| {
+            is_person(i)
+                .then(|| person_parts(nodes[i as usize].1))
+                .flatten()
+        })
+        .collect();
+    let mut groups: HashMap<Name, Members> = HashMap::default();
+    for (i, p) in parts.iter().enumerate() {
+        if let Some(p) = p {
+            groups
+                .entry((p.first, p.last, p.suffix))
+                .or_default()
+                .push((i as u32, p.middle));
+        }
+    }
+    // Surname first ("Trump Donald John", from a "Trump, Donald John" byline widget):
+    // a name nobody else shares whose first two words, swapped, name someone who is
+    // in the corpus.
+    let mut moved: Vec<(Name, u32, &[String])> = Vec::new();
+    for (i, p) in parts.iter().enumerate() {
+        let Some(p) = p else { continue };
+        let key = nodes[i].1;
+        let base = &key[..key.len() - usize::from(!p.suffix.is_empty())];
+        if base.len() < 3 || p.last != base[base.len() - 1].as_str() {
             continue;
         }
-        if let Some(c) = by_part.get(key[0].as_str()) {
-            let mut roots: Vec<u32> = c.iter().map(|&x| dsu.find(x)).collect();
-            roots.sort_unstable();
-            roots.dedup();
-            if roots.len() == 1 {
-                dsu.union(i as u32, roots[0]);
+        let alt = (base[1].as_str(), base[0].as_str(), p.suffix);
+        if groups[&(p.first, p.last, p.suffix)].len() == 1 && groups.contains_key(&alt) {
+            moved.push((alt, i as u32, &base[2..]));
+        }
+    }
+    let mut names: Vec<GivenAndSurname> =
+        parts.iter().map(|p| p.map(|p| (p.first, p.last))).collect();
+    for (alt, i, middle) in moved {
+        if let Some(g) = groups.get_mut(&alt) {
+            g.push((i, middle));
+            names[i as usize] = Some((alt.0, alt.1));
+        }
+    }
+    let mut shared: Vec<(&Name, &Members)> = groups.iter().filter(|(_, g)| g.len() > 1).collect();
+    shared.sort_unstable_by_key(|(k, _)| **k);
+    for (_, group) in shared {
+        let mut middles: Vec<&[String]> = group
+            .iter()
+            .map(|g| g.1)
+            .filter(|m| !m.is_empty())
+            .collect();
+        middles.sort_unstable();
+        middles.dedup();
+        // Many distinct middles mean many people (or noise): leave them.
+        if middles.len() > 16 {
+            continue;
+        }
+        let agree = middles
+            .iter()
+            .enumerate()
+            .all(|(x, a)| middles[x + 1..].iter().all(|b| middles_agree(a, b)));
+        if agree {
+            for w in group.windows(2) {
+                dsu.union(w[0].0, w[1].0);
             }
         }
     }
-    // ("US" in one article, "United States" in another.)
-    let mut by_initials: HashMap<(&str, String), Vec<u32>> = HashMap::default();
-    for (i, &(label, key)) in nodes.iter().enumerate() {
-        if label != "PER" && key.len() > 1 {
-            by_initials
-                .entry((label, key_initials(key)))
-                .or_default()
-                .push(i as u32);
-        }
+    names
+}
+
+/// One name, several labels across the corpus: the minority joins the majority when
+/// the majority is strong ([`LABEL_MAJORITY`]). A one-word person's name that is the
+/// surname of a person in the corpus never joins a place or organisation
+/// ("Washington" the man is not Washington the city). Acronyms that are never a
+/// person's are voted on in a second call, with `expanded` (which acronym nodes
+/// joined an expansion): they take the label of any majority, unless they have an
+/// expansion of their own: "GOP" as MISC joins "GOP" as ORG (the Grand Old Party),
+/// but "S.C." the state (LOC) never joins "SC" the court (ORG).
+fn vote_labels(
+    nodes: &[Node],
+    node_key: &[&str],
+    ev: &NodeTally,
+    acronym_nodes: &[bool],
+    expanded: Option<&[u32]>,
+    protected: &Protected,
+    dsu: &mut Dsu,
+) {
+    let mut by_key: HashMap<&str, Vec<u32>> = HashMap::default();
+    for (i, k) in node_key.iter().enumerate() {
+        by_key.entry(k).or_default().push(i as u32);
     }
-    for (i, &(label, key)) in nodes.iter().enumerate() {
-        let w = key[0].as_str();
-        let short = (2..=6).contains(&w.chars().count()) && w.chars().all(char::is_alphabetic);
-        if label == "PER" || key.len() != 1 || !short || protected(key) || !acronym_nodes[i] {
+    let surnames: std::collections::HashSet<&str> = nodes
+        .iter()
+        .filter(|(label, _)| *label == "PER")
+        .filter_map(|(_, key)| person_parts(key))
+        .map(|p| p.last)
+        .collect();
+    let count = |i: u32| ev.count[i as usize];
+    let mut keys: Vec<(&str, &Vec<u32>)> = by_key
+        .iter()
+        .filter(|(_, ids)| ids.len() > 1)
+        .map(|(k, ids)| (*k, ids))
+        .collect();
+    keys.sort_unstable_by_key(|(k, _)| *k);
+    for (_, ids) in keys {
+        let total: u64 = ids.iter().map(|&i| count(i)).sum();
+        let Some(&top) = ids.iter().max_by(|&&a, &&b| {
+            count(a)
+                .cmp(&count(b))
+                .then(nodes[b as usize].0.cmp(nodes[a as usize].0))
+        }) else {
+            continue;
+        };
+        let acronym = ids
+            .iter()
+            .all(|&i| nodes[i as usize].0 != "PER" && acronym_nodes[i as usize]);
+        // Acronyms wait for the second call, when their expansions are known.
+        if acronym != expanded.is_some() {
             continue;
         }
-        if let Some(c) = by_initials.get(&(label, w.to_string())) {
-            let mut roots: Vec<u32> = c.iter().map(|&x| dsu.find(x)).collect();
-            roots.sort_unstable();
-            roots.dedup();
-            if roots.len() == 1 {
-                dsu.union(i as u32, roots[0]);
+        let strong = count(top) as f64 >= LABEL_MAJORITY * total as f64;
+        if total == 0 || !(strong || acronym && count(top) * 2 > total) {
+            continue;
+        }
+        for &i in ids {
+            let (label, key) = nodes[i as usize];
+            if i == top || count(i) == 0 || protected(key) {
+                continue;
+            }
+            // An acronym with an expansion of its own under its label is that one
+            // ("SC" the court as ORG, "S.C." the state as LOC), unless the majority's
+            // expansion has the same name ("Grand Old Party" under both labels).
+            if let Some(e) = expanded {
+                let (mine, theirs) = (e[i as usize], e[top as usize]);
+                if mine != u32::MAX
+                    && (theirs == u32::MAX || node_key[mine as usize] != node_key[theirs as usize])
+                {
+                    continue;
+                }
+            }
+            if label == "PER" && key.len() == 1 && surnames.contains(key[0].as_str()) {
+                continue;
+            }
+            dsu.union(top, i);
+        }
+    }
+}
+
+/// A lone surname joins the only multi-word person with that surname, and a lone
+/// acronym the only multi-word name of its label with those initials. With corpus
+/// evidence (not in strict mode), a one-word name or acronym with several candidates
+/// joins the one that dominates it: the one most of its mentions linked to in the
+/// articles that gave a fuller name ([`DOMINANCE`]).
+/// A person node's (given name, surname), as [`merge_name_variants`] reads it.
+type GivenAndSurname<'a> = Option<(&'a str, &'a str)>;
+
+/// The nodes [`Lone::join`] looks at.
+struct Lone<'a, 'b> {
+    nodes: &'a [Node<'a>],
+    acronym_nodes: &'a [bool],
+    protected: &'a Protected<'b>,
+}
+
+impl Lone<'_, '_> {
+    /// Returns, per node, the node of the expansion an acronym joined (`u32::MAX`
+    /// for none). `evidence` comes with each node's (given name, surname) as
+    /// [`merge_name_variants`] read it.
+    fn join(&self, evidence: Option<(&NodeTally, &[GivenAndSurname])>, dsu: &mut Dsu) -> Vec<u32> {
+        let (nodes, acronym_nodes, protected) = (self.nodes, self.acronym_nodes, self.protected);
+        let mut expanded = vec![u32::MAX; nodes.len()];
+        // (Across documents only the surname: a lone "Paul" is not "Paul Volcker" unless
+        // the articles that say "Paul" mostly mean him.)
+        let mut by_part: HashMap<&str, Vec<u32>> = HashMap::default();
+        for (i, &(label, key)) in nodes.iter().enumerate() {
+            if label == "PER" && key.len() > 1 {
+                let last = match evidence.and_then(|(_, n)| n[i]) {
+                    Some((_, last)) => last,
+                    None => key[key.len() - 1].as_str(),
+                };
+                by_part.entry(last).or_default().push(i as u32);
             }
         }
+        // Dominant bearers, decided on the roots as they stand before any lone name
+        // joins, so the order of the nodes does not matter.
+        let mut dominant: Vec<(u32, u32, u32)> = Vec::new();
+        // Nodes with enough evidence: dominance decides for them, whatever it decides.
+        let mut decided = vec![false; nodes.len()];
+        if let Some((ev, names)) = evidence {
+            let mut at = 0;
+            while at < ev.links.len() {
+                let own = ev.links[at].0;
+                let end = at + ev.links[at..].partition_point(|l| l.0 == own);
+                let (label, key) = nodes[own as usize];
+                let lone = key.len() == 1 && (label == "PER" || acronym_nodes[own as usize]);
+                if lone && !protected(key) {
+                    // A person's one-word name counts where it is the given name or
+                    // surname of the name it linked to, not a middle name or the tail of
+                    // a run-on ("John" in "Trump Donald John").
+                    let w = key[0].as_str();
+                    let named = |to: u32| {
+                        label != "PER" || names[to as usize].is_some_and(|(f, l)| f == w || l == w)
+                    };
+                    let mut to: Vec<(u32, u64, u32)> = ev.links[at..end]
+                        .iter()
+                        .filter(|l| nodes[l.1 as usize].0 == label && named(l.1))
+                        .map(|l| (dsu.find(l.1), l.2, l.1))
+                        .collect();
+                    to.sort_unstable_by_key(|x| (x.0, std::cmp::Reverse(x.1), x.2));
+                    let mut best = (0u64, 0u32, 0u32);
+                    let mut total = 0u64;
+                    for run in to.chunk_by(|a, b| a.0 == b.0) {
+                        let c: u64 = run.iter().map(|x| x.1).sum();
+                        total += c;
+                        if c > best.0 {
+                            best = (c, run[0].0, run[0].2);
+                        }
+                    }
+                    decided[own as usize] = total >= MIN_EVIDENCE;
+                    if best.0 >= MIN_EVIDENCE && best.0 as f64 >= DOMINANCE * total as f64 {
+                        dominant.push((own, best.1, best.2));
+                    }
+                }
+                at = end;
+            }
+        }
+        for (i, &(label, key)) in nodes.iter().enumerate() {
+            if label != "PER" || key.len() != 1 || protected(key) || decided[i] {
+                continue;
+            }
+            if let Some(c) = by_part.get(key[0].as_str()) {
+                let mut roots: Vec<u32> = c.iter().map(|&x| dsu.find(x)).collect();
+                roots.sort_unstable();
+                roots.dedup();
+                if roots.len() == 1 {
+                    dsu.union(i as u32, roots[0]);
+                }
+            }
+        }
+        // ("US" in one article, "United States" in another.)
+        let mut by_initials: HashMap<(&str, String), Vec<u32>> = HashMap::default();
+        for (i, &(label, key)) in nodes.iter().enumerate() {
+            if label != "PER" && key.len() > 1 {
+                by_initials
+                    .entry((label, key_initials(key)))
+                    .or_default()
+                    .push(i as u32);
+            }
+        }
+        for (i, &(label, key)) in nodes.iter().enumerate() {
+            let w = key[0].as_str();
+            let short = (2..=6).contains(&w.chars().count()) && w.chars().all(char::is_alphabetic);
+            if label == "PER"
+                || key.len() != 1
+                || !short
+                || protected(key)
+                || !acronym_nodes[i]
+                || decided[i]
+            {
+                continue;
+            }
+            if let Some(c) = by_initials.get(&(label, w.to_string())) {
+                let mut roots: Vec<u32> = c.iter().map(|&x| dsu.find(x)).collect();
+                roots.sort_unstable();
+                roots.dedup();
+                if roots.len() == 1 {
+                    dsu.union(i as u32, roots[0]);
+                    expanded[i] = c[0];
+                }
+            }
+        }
+        for (own, root, node) in dominant {
+            dsu.union(own, root);
+            expanded[own as usize] = node;
+        }
+        expanded
     }
 }
 
@@ -910,6 +1369,12 @@ struct FormLinks {
     wants: Vec<Option<(bool, u32)>>,
     /// The display looks like an acronym ("EU", "U.S."), whatever the label.
     acronym_shape: Vec<bool>,
+    /// The whole key, for the vote among a document's labels of one name; `None` for
+    /// aliased or split names and in strict mode.
+    vote: Vec<Option<u32>>,
+    /// A multi-word person's (surname id, suffix, given name), for the nickname link
+    /// ("Joseph R. Biden" after "Joe Biden"); `None` otherwise and in strict mode.
+    person: Vec<Option<(u32, String, String)>>,
 }
 
 impl FormLinks {
@@ -917,6 +1382,7 @@ impl FormLinks {
         normed: &[((Normalised, String), bool)],
         joined: &[String],
         split: &std::collections::HashSet<String>,
+        strict: bool,
     ) -> Self {
         let mut ids: HashMap<String, u32> = HashMap::default();
         let mut intern = |s: &str| -> u32 {
@@ -934,13 +1400,27 @@ impl FormLinks {
             initials: Vec::with_capacity(n),
             wants: Vec::with_capacity(n),
             acronym_shape: Vec::with_capacity(n),
+            vote: Vec::with_capacity(n),
+            person: Vec::with_capacity(n),
         };
         for (((m, label), told), key) in normed.iter().zip(joined) {
             let acronym = is_acronym(&m.display);
             out.acronym_shape.push(acronym.is_some());
             out.label.push(intern(label));
             let full = m.key.len() >= 2 && !told;
-            let mut words: Vec<u32> = if full {
+            let open = !told && !split.contains(key) && !strict;
+            out.vote.push(open.then(|| intern(key)));
+            out.person.push(
+                (open && label == "PER")
+                    .then(|| person_parts(&m.key))
+                    .flatten()
+                    .map(|p| (intern(p.last), p.suffix.to_string(), p.first.to_string())),
+            );
+            // A one-word place or organisation is rarely short for a longer name that
+            // contains it: "China" is not the "South China Sea", "House" not the "House
+            // Judiciary Committee". Only people's names are found inside longer ones.
+            let contains = full && (strict || label == "PER");
+            let mut words: Vec<u32> = if contains {
                 m.key.iter().map(|w| intern(w)).collect()
             } else {
                 Vec::new()
@@ -969,6 +1449,15 @@ impl FormLinks {
 /// document of the mention whose form it stands for: itself, or the fuller form it
 /// links to (the nearest one before it, else the first after).
 fn link_in_document(forms: &[usize], links: &FormLinks) -> Vec<usize> {
+    let mut out = link_short_forms(forms, links);
+    link_nicknames(forms, links, &mut out);
+    vote_labels_in_document(forms, links, &mut out);
+    out
+}
+
+/// A one-word name (or acronym) to the fuller form in the document that contains it
+/// (or has those initials), the nearest one before it, else the first after.
+fn link_short_forms(forms: &[usize], links: &FormLinks) -> Vec<usize> {
     let mut out: Vec<usize> = (0..forms.len()).collect();
     if forms.iter().all(|&f| links.wants[f].is_none()) {
         return out;
@@ -1008,6 +1497,64 @@ fn link_in_document(forms: &[usize], links: &FormLinks) -> Vec<usize> {
         }
     }
     out
+}
+
+/// A person's full name to an earlier one in the document with the same surname and
+/// a familiar or formal form of the same given name ("Joseph R. Biden" after "Joe
+/// Biden"). The link is the corpus's evidence that the two forms are one person:
+/// step 3 merges forms an article has put together this way.
+fn link_nicknames(forms: &[usize], links: &FormLinks, out: &mut [usize]) {
+    let people: Vec<(usize, &(u32, String, String))> = forms
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &f)| links.person[f].as_ref().map(|p| (i, p)))
+        .collect();
+    for (x, &(i, (last, suffix, first))) in people.iter().enumerate() {
+        let earlier = people[..x].iter().rev().find(|(j, (l, s, g))| {
+            l == last && forms[*j] != forms[i] && s == suffix && g != first && nickname_of(g, first)
+        });
+        if let Some(&(j, _)) = earlier {
+            out[i] = out[j];
+        }
+    }
+}
+
+/// Within a document, a name tagged with more than one label takes the label most of
+/// its mentions there have: a minority mention (one that did not link to a fuller
+/// form) stands for the nearest majority mention's form. Ties change nothing.
+fn vote_labels_in_document(forms: &[usize], links: &FormLinks, out: &mut [usize]) {
+    let mut keyed: Vec<(u32, u32, usize)> = forms
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &f)| links.vote[f].map(|k| (k, links.label[f], i)))
+        .collect();
+    if keyed.len() < 2 {
+        return;
+    }
+    keyed.sort_unstable();
+    for run in keyed.chunk_by(|a, b| a.0 == b.0) {
+        if run[0].1 == run[run.len() - 1].1 {
+            continue;
+        }
+        let mut best = (0usize, 0u32);
+        for same in run.chunk_by(|a, b| a.1 == b.1) {
+            if same.len() > best.0 {
+                best = (same.len(), same[0].1);
+            }
+        }
+        if best.0 * 2 <= run.len() {
+            continue;
+        }
+        let majority: Vec<usize> = run.iter().filter(|e| e.1 == best.1).map(|e| e.2).collect();
+        for &(_, label, i) in run {
+            if label == best.1 || out[i] != i {
+                continue;
+            }
+            let k = majority.partition_point(|&j| j < i);
+            let j = if k > 0 { majority[k - 1] } else { majority[k] };
+            out[i] = out[j];
+        }
+    }
 }
 
 /// Counts of `(group, value)` pairs, sorted by group then value.
@@ -1104,13 +1651,17 @@ fn build_entities(
             *cur = (c, name);
         }
     }
-    let words = |f: &str| f.split(' ').count().min(3);
+    // Any name of two words or more beats a one-word one; among those the most
+    // frequent wins, so "Donald Trump" names the entity its variants
+    // ("Donald J. Trump", "Trump Donald John") joined.
+    let words = |f: &str| f.split(' ').count().min(2);
     let mut ents: Vec<(u32, u32, Entity)> = forms
         .into_par_iter()
         .enumerate()
         .map(|(s, mut ranked)| {
-            // Canonical name: the most frequent form among the longest ones (full names
-            // over surnames), ties broken by the form itself so the choice is stable.
+            // Canonical name: the most frequent form among the multi-word ones (full
+            // names over surnames), ties broken by the form itself so the choice is
+            // stable.
             ranked.sort_by(|a, b| {
                 words(b.0)
                     .cmp(&words(a.0))
@@ -1303,6 +1854,7 @@ mod tests {
             split: vec!["Mishustin".into()],
             demonyms: vec![("Chinese".into(), "China".into())],
             fuzzy: true,
+            strict: false,
         };
         let r = resolve(&ms, &o);
         let e = &r.entity_of;
@@ -1371,6 +1923,7 @@ mod tests {
             split: vec!["Mishustin".into()],
             demonyms: vec![("Chinese".into(), "China".into())],
             fuzzy: true,
+            strict: false,
         };
         for o in [opts(), user] {
             let whole = resolve(&ms, &o);

@@ -16,6 +16,7 @@ fn options(
     split: Vec<String>,
     demonyms: Vec<(String, String)>,
     fuzzy: bool,
+    strict: bool,
 ) -> Options {
     Options {
         aliases,
@@ -23,6 +24,7 @@ fn options(
         split,
         demonyms,
         fuzzy,
+        strict,
     }
 }
 
@@ -141,7 +143,8 @@ fn entity_columns<'py>(py: Python<'py>, ents: &[Entity]) -> PyResult<Bound<'py, 
 /// columns `name`, `label`, `aliases` (list of lists), `mentions`, `documents`.
 #[pyfunction]
 #[pyo3(signature = (doc, text, texts, label, labels, aliases=Vec::new(), merge=Vec::new(),
-                    split=Vec::new(), demonyms=Vec::new(), fuzzy=true, threads=None))]
+                    split=Vec::new(), demonyms=Vec::new(), fuzzy=true, strict=false,
+                    threads=None))]
 #[allow(clippy::too_many_arguments)]
 fn resolve_mentions<'py>(
     py: Python<'py>,
@@ -155,10 +158,11 @@ fn resolve_mentions<'py>(
     split: Vec<String>,
     demonyms: Vec<(String, String)>,
     fuzzy: bool,
+    strict: bool,
     threads: Option<usize>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let c = coded(py, &doc, &text, &texts, &label, &labels)?;
-    let opts = options(aliases, merge, split, demonyms, fuzzy);
+    let opts = options(aliases, merge, split, demonyms, fuzzy, strict);
     let r = run(py, threads, || {
         Ok(resolve::resolve_forms(&c.doc, &c.form, &c.forms, &opts))
     })?;
@@ -174,7 +178,8 @@ fn resolve_mentions<'py>(
 /// stands for (itself unless linked to a fuller form), as an int64 array.
 #[pyfunction]
 #[pyo3(signature = (doc, text, texts, label, labels, aliases=Vec::new(), merge=Vec::new(),
-                    split=Vec::new(), demonyms=Vec::new(), fuzzy=true, threads=None))]
+                    split=Vec::new(), demonyms=Vec::new(), fuzzy=true, strict=false,
+                    threads=None))]
 #[allow(clippy::too_many_arguments)]
 fn link_mentions<'py>(
     py: Python<'py>,
@@ -188,10 +193,11 @@ fn link_mentions<'py>(
     split: Vec<String>,
     demonyms: Vec<(String, String)>,
     fuzzy: bool,
+    strict: bool,
     threads: Option<usize>,
 ) -> PyResult<Bound<'py, numpy::PyArray1<i64>>> {
     let c = coded(py, &doc, &text, &texts, &label, &labels)?;
-    let opts = options(aliases, merge, split, demonyms, fuzzy);
+    let opts = options(aliases, merge, split, demonyms, fuzzy, strict);
     let linked = run(py, threads, || {
         Ok(resolve::link_mentions(&c.doc, &c.form, &c.forms, &opts))
     })?;
@@ -207,7 +213,7 @@ fn link_mentions<'py>(
 /// does, with `documents` 0.
 #[pyfunction]
 #[pyo3(signature = (texts, labels, unlinked, target, form, count, aliases=Vec::new(),
-                    merge=Vec::new(), split=Vec::new(), demonyms=Vec::new(), fuzzy=true,
+                    merge=Vec::new(), split=Vec::new(), demonyms=Vec::new(), fuzzy=true, strict=false,
                     threads=None))]
 #[allow(clippy::too_many_arguments)]
 fn resolve_tally<'py>(
@@ -223,6 +229,7 @@ fn resolve_tally<'py>(
     split: Vec<String>,
     demonyms: Vec<(String, String)>,
     fuzzy: bool,
+    strict: bool,
     threads: Option<usize>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let n = texts.len();
@@ -259,7 +266,7 @@ fn resolve_tally<'py>(
             .map(|((&t, &f), &c)| (t as u32, f as u32, c as u32))
             .collect(),
     };
-    let opts = options(aliases, merge, split, demonyms, fuzzy);
+    let opts = options(aliases, merge, split, demonyms, fuzzy, strict);
     let merged = run(py, threads, || {
         Ok(resolve::resolve_tally(&forms, &tally, &opts))
     })?;
