@@ -143,6 +143,16 @@ def test_brackets_never_inside_a_span():
                 assert t == "O", (words, tags)
 
 
+def test_a_person_never_ends_on_a_middle_initial():
+    for sentence, name in (
+        ("According to the count , Donald J. Trump carried the county .", "Donald J. Trump"),
+        ("On Labor Day , Joseph R. Biden spoke in Scranton .", "Joseph R. Biden"),
+        ("Lawyers for Ruth B. Ginsburg declined to comment .", "Ruth B. Ginsburg"),
+    ):
+        found = spans(sentence)
+        assert (name, "PER") in found, found
+
+
 # -- 4. run-on names -------------------------------------------------------------------
 
 

@@ -8,8 +8,9 @@
 //! span, so they are cut here, in one place that every caller of the tagger shares
 //! (corpus mentions, `newsgraph.tag`, evaluation). Each rule only removes tokens from
 //! spans, splits spans, relabels a span (a law ending in "Act" is MISC, as in CoNLL),
-//! drops a US party letter ("(D)", "(R-Iowa)"), or labels the word after an
-//! honorific; none invents a span elsewhere.
+//! drops a US party letter ("(D)", "(R-Iowa)"), labels the word after an honorific,
+//! or carries a person span that stops on a middle initial ("Donald J." before
+//! "Trump") over the capitalised word after it; none invents a span elsewhere.
 //!
 //! Known failure modes: a person whose name repeats a token ("Boutros Boutros Ghali"
 //! written without the hyphen) is split; a trailing weekday that is part of a name
@@ -140,6 +141,7 @@ pub(super) fn repair(lexicon: &Lexicon, sents: &[Sent], labels: &mut [Vec<u8>]) 
         spans = split_run_ons(s, w, &cats, spans);
         spans.retain(|&(b, e, _)| !(e == b + 1 && party_letter(s, w, b)));
         name_after_honorific(s, w, &mut spans);
+        spans = extend_past_initial(s, spans);
         let fixed = labels::from_spans(ls.len(), &spans);
         ls.copy_from_slice(&fixed);
     }
@@ -151,7 +153,7 @@ fn suspicious(s: &Sent, w: &Words, cats: &Cats, (b, e, t): (usize, usize, usize)
     if e == b + 1 {
         return party_letter(s, w, b);
     }
-    (t == PER && (e - b >= 3 || gaz_bits(s.gaz[b], cats.title) != 0))
+    (t == PER && (e - b >= 3 || gaz_bits(s.gaz[b], cats.title) != 0 || open_initial(s, e)))
         || gaz_bits(s.gaz[e - 1], cats.demonym) != 0
         || s.atoms[b..e].iter().any(|a| w.special.contains(&a.lower))
 }
@@ -267,6 +269,41 @@ fn split_run_ons(s: &Sent, w: &Words, cats: &Cats, spans: Spans) -> Spans {
 }
 
 /// "J." and "J" (a capital alone, with or without a full stop): middle initials.
+/// A person span ending at `e` stops on a dotted initial with a capitalised word
+/// after it: "Donald J." before "Trump".
+fn open_initial(s: &Sent, e: usize) -> bool {
+    e < s.atoms.len()
+        && s.atoms[e - 1].shape == initial_shapes().0
+        && s.atoms[e].flags & CAP != 0
+        && s.atoms[e].flags & ALPHA != 0
+}
+
+/// A person's name never ends on a middle initial: "Donald J." followed by "Trump"
+/// takes the surname in (a person span after it joins; a span of another type after
+/// it is left alone).
+fn extend_past_initial(s: &Sent, spans: Spans) -> Spans {
+    let mut out: Spans = Vec::with_capacity(spans.len());
+    let mut it = spans.into_iter().peekable();
+    while let Some((b, e, t)) = it.next() {
+        if t != PER || !open_initial(s, e) {
+            out.push((b, e, t));
+            continue;
+        }
+        match it.peek() {
+            Some(&(nb, ne, nt)) if nb == e => {
+                if nt == PER {
+                    it.next();
+                    out.push((b, ne, t));
+                } else {
+                    out.push((b, e, t));
+                }
+            }
+            _ => out.push((b, e + 1, t)),
+        }
+    }
+    out
+}
+
 fn is_initial_shape(s: &Sent, k: usize) -> bool {
     s.atoms[k].shape == initial_shapes().0 || s.atoms[k].shape == initial_shapes().1
 }
