@@ -89,3 +89,19 @@ def test_errors(articles):
     dup = pd.concat([articles.head(3), articles.head(3)], ignore_index=True)
     with pytest.raises(newsgraph.DuplicateIdError):
         ngd.analyze(dd.from_pandas(dup, npartitions=2), scheduler="sync")
+
+
+def test_corpus_evidence_crosses_partitions(client):
+    """Short forms and name variants resolve from evidence in other partitions, as in
+    one process (the global pass carries the corpus-level evidence)."""
+    from test_resolution import ARTICLES
+
+    df = pd.DataFrame(
+        {"id": [f"a{i:02d}" for i in range(len(ARTICLES))], "text": ARTICLES, "source": "x"}
+    )
+    corpus = newsgraph.Corpus.from_pandas(df, id="id")
+    result = ngd.analyze(dd.from_pandas(df, npartitions=6), split_every=2)
+    _check(result, corpus)
+    m = result.mentions()
+    j = m[m["text"].astype(str) == "Donald J. Trump"]
+    assert j["entity"].astype(str).tolist() == ["Donald Trump"]

@@ -316,12 +316,18 @@ class Corpus:
         names, across labels; ``merge=[["Kiev", "Kyiv"]]`` makes each group one entity;
         ``split=["Li"]`` keeps names out of automatic merging; ``demonyms=True`` maps
         MISC mentions like "Chinese" to the country ("China", as LOC); ``fuzzy=False``
-        turns off merging of spelling variants across documents.
+        turns off merging of spelling variants across documents; ``strict=True`` turns
+        off the rules that use evidence from the whole corpus (a lone "Trump" joining
+        the Trump most articles mean, "Donald J. Trump" joining "Donald Trump", label
+        votes), leaving a surname to join a full name only when one person has it.
 
         >>> import newsgraph
         >>> c = newsgraph.load_seeds().resolve(aliases={"Kremlin": "Russia"})
         >>> c.mentions().query("text == 'Kremlin'")["entity"].tolist()
         ['Russia']
+        >>> strict = newsgraph.load_seeds().resolve(strict=True)
+        >>> int(strict.entities().set_index("entity").loc["Sergei Lavrov", "documents"])
+        5
         """
         other = self._copy()
         other._external = self._external

@@ -3,9 +3,12 @@
 Resolution runs in Rust (``src/core/resolve.rs`` documents the rules and their known
 failure modes): titles, possessives and articles are stripped, "Lavrov" links to
 "Sergei Lavrov" in the same article, acronyms to their expansions, and spelling
-variants ("Zelensky", "Zelenskiy", "Zelenskyy") merge across articles, while different
-people with similar names ("Li Hui", "Li Keqiang") stay apart. Dictionary matches are
-not resolved: their key is the entity.
+variants ("Zelensky", "Zelenskiy", "Zelenskyy") and middle names ("Donald J. Trump")
+merge across articles, while different people with similar names ("Li Hui", "Li
+Keqiang"; "George W. Bush", "George H.W. Bush") stay apart. A lone surname joins the
+bearer the corpus's other articles mostly mean by it; ``strict=True`` turns that and
+the other corpus-wide rules off. Dictionary matches are not resolved: their key is
+the entity.
 """
 
 from __future__ import annotations

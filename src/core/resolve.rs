@@ -1,33 +1,75 @@
 //! Entity resolution: mentions -> canonical entities.
 //!
-//! Three steps, each conservative, because a wrong merge silently corrupts every count
-//! downstream while a missed merge shows up as two rows a researcher can merge by hand:
+//! Three steps. A wrong merge silently corrupts every count downstream while a missed
+//! merge shows up as two rows a researcher can merge by hand, so each rule is guarded,
+//! and the rules that lean on corpus-wide evidence can be turned off
+//! ([`Options::strict`]).
 //!
 //! 1. **Normalise** each mention: strip titles and roles before a person's name
 //!    ("Russian Foreign Minister Sergei Lavrov" -> "Sergei Lavrov"), possessives
 //!    ("Lavrov's"), leading articles ("The Wall Street Journal"), quote and dash
 //!    variants and extra whitespace. The matching key is also lowercased and stripped
 //!    of diacritics and of the dots in abbreviations ("U.S." = "US").
-//! 2. **Within a document**, a one-word mention links to a longer mention of the same
-//!    label that contains it as a whole word ("Lavrov" -> "Sergei Lavrov", "Xi" ->
-//!    "Xi Jinping"), preferring the nearest one before it; an acronym links to a
-//!    longer mention of the same label with those initials ("WSJ" -> "Wall Street
-//!    Journal", "EU" -> "European Union").
-//! 3. **Across documents**, equal keys merge; so do spelling variants: keys equal after
-//!    folding transliteration endings ("Zelenskiy", "Zelenskyy" -> "zelensky"), or
-//!    equal but for one word of at least six letters with the same first letter and
-//!    an edit distance of one (two for words of ten letters or more) while another
-//!    word agrees ("Volodymyr Zelenskiy" = "Volodymyr Zelenskyy"; one-word names merge
-//!    only by the transliteration rule). A one-word person left over ("Lavrov" in an
-//!    article that never gives the full name) joins the one multi-word person whose
-//!    last word it is, if there is exactly one.
+//! 2. **Within a document** (documents are independent, so a corpus read in batches
+//!    links batch by batch):
+//!    - a one-word person's name links to a longer person's name of the document that
+//!      contains it as a whole word ("Lavrov" -> "Sergei Lavrov", "Xi" -> "Xi
+//!      Jinping"), the nearest one before it, else the first after; an acronym links
+//!      to a longer name of its label with those initials ("WSJ" -> "Wall Street
+//!      Journal"). A one-word place or organisation does not link to a longer name
+//!      containing it: "China" is not the "South China Sea", "House" not the "House
+//!      Judiciary Committee";
+//!    - a person's full name links to an earlier one with the same surname and suffix
+//!      whose given name is its familiar or formal form (`NICKNAMES`: "Joseph R.
+//!      Biden" after "Joe Biden"); the link is the evidence step 3 merges them on;
+//!    - a name tagged with several labels in the document takes the label most of its
+//!      mentions there have ("Obama" once as LOC among PER mentions).
+//! 3. **Across documents**, over one node per (label, key), summed from a [`Tally`]
+//!    of the links so that batches, threads and dask partitions give the same result:
+//!    - equal keys merge; so do spelling variants: keys equal after folding
+//!      transliteration endings ("Zelenskiy", "Zelenskyy" -> "zelensky"), or equal but
+//!      for one word of at least six letters with the same first letter and an edit
+//!      distance of one (two from ten letters) while another word agrees;
+//!    - name variants of one person (`merge_name_variants`): the same given name,
+//!      surname and suffix with middles that agree ("Donald J. Trump", "Donald John
+//!      Trump", "Donald Trump"; "Hillary Rodham Clinton"); scraped run-ons read as the
+//!      name they repeat ("Nancy Pelosi Nancy", "Hillary Clinton Hillary Diane") or,
+//!      surname first, as the name that exists ("Trump Donald John"); full names an
+//!      article linked by nickname;
+//!    - label votes (`vote_labels`): a name written with several labels takes the
+//!      label of `LABEL_MAJORITY` of its mentions; an acronym never a person's takes
+//!      any majority unless it expands to a different name under its own label;
+//!    - lone names (`Lone::join`): a one-word person's name (or acronym) left over in
+//!      articles that never give a fuller form joins the bearer it linked to in
+//!      `DOMINANCE` of its mentions in the articles that do (at least
+//!      `MIN_EVIDENCE` mentions; only links where it is the bearer's given name or
+//!      surname count). With less evidence it joins the one person with that surname
+//!      (the one name of its label with those initials) if there is exactly one.
 //!
-//! Merges never cross labels, except where the user asks (aliases, demonyms, merge).
-//! Known failure modes: two people sharing a rare surname in one corpus stay apart
-//! only if both appear with full names (a bare surname then stays on its own); short
-//! names (under six letters) are never merged by spelling, so "Kiev"/"Kyiv" need an
-//! alias; a tagger error that labels a name differently in two places yields two
-//! entities.
+//! User options (aliases, merges, splits, demonyms) apply on top; a split name takes
+//! part in no automatic rule. In strict mode step 2 keeps only the first rule (with
+//! containment links for every label, as before) and step 3 only equal keys,
+//! spelling variants and the one-bearer rule for lone names.
+//!
+//! Known failure modes:
+//! - A lone surname is decided once for the whole corpus: in a corpus where "Trump"
+//!   means Donald in 90% of the articles that say, an article about Melania that calls
+//!   her only "Trump" counts for Donald; a period when the dominant bearer changed
+//!   (two presidents Bush) is not seen. Split the name or alias it when it matters.
+//! - Given names count as short forms too: "Robert" joins Robert Mueller in a corpus
+//!   where most articles that say "Robert" give his full name.
+//! - A name without a middle joins the variant with a middle only when that variant
+//!   holds 90% of the mentions written with a middle; different people who share a
+//!   given name and surname and are never written with a middle ("John Smith") merge,
+//!   as they always did.
+//! - The label vote cannot tell a place named like a much more frequent person
+//!   ("Lincoln", Nebraska, in a corpus about Abraham Lincoln) from a tagging error:
+//!   it joins the person when the person holds 90% of the name's mentions, unless the
+//!   place is the more frequent.
+//! - Two people sharing a rare surname with no full name in the corpus stay one
+//!   entity; short names (under six letters) never merge by spelling ("Kiev"/"Kyiv"
+//!   needs an alias); a one-word place that is short for a longer one ("Korea" for
+//!   South Korea) stays on its own.
 
 use foldhash::HashMap;
 
@@ -475,6 +517,11 @@ fn person_parts(key: &[String]) -> Option<Person<'_>> {
 /// Clinton") but never an extra initial: "W" and "H W" (or "HW") are two Bushes.
 fn middles_agree(a: &[String], b: &[String]) -> bool {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    // Initials written together or apart: "H.W." (folded "hw") is "H. W.".
+    let initials = |m: &[String]| m.iter().all(|w| w.chars().count() <= 2);
+    if initials(a) && initials(b) && a.concat() == b.concat() {
+        return true;
+    }
     let one = |x: &str| x.chars().count() == 1;
     let same =
         |x: &str, y: &str| x == y || (one(x) && y.starts_with(x)) || (one(y) && x.starts_with(y));
@@ -878,8 +925,9 @@ impl Prepared {
     }
 }
 
-/// What step 3 reads off the tally, per node: how many mentions stand for it, and
-/// how many mentions of one node an article linked to another.
+/// What step 3 reads off the tally, per node: how many mentions are written as it
+/// (linked or not: how a name is labelled is what a label vote counts), and how many
+/// mentions of one node an article linked to another.
 struct NodeTally {
     count: Vec<u64>,
     /// (own node, node stood for, mentions), own != stood for, sorted.
@@ -892,7 +940,7 @@ impl NodeTally {
         let mut links: Vec<(u32, u32, u64)> = Vec::new();
         for &(t, f, c) in &tally.pairs {
             let (to, own) = (form_node[t as usize], form_node[f as usize]);
-            count[to as usize] += u64::from(c);
+            count[own as usize] += u64::from(c);
             if to != own {
                 links.push((own, to, u64::from(c)));
             }
@@ -921,14 +969,18 @@ const MIN_EVIDENCE: u64 = 3;
 /// the majority holds this share of its mentions (any majority for an acronym that is
 /// never a person's: "GOP" as ORG and as MISC is one party).
 const LABEL_MAJORITY: f64 = 0.9;
+/// A name without a middle joins the middle-name variant holding this share of the
+/// mentions written with one.
+const MIDDLE_MAJORITY: f64 = 0.9;
 
 /// Person names that differ only in middle names or initials ("Donald J. Trump",
 /// "Donald Trump"; "Hillary Rodham Clinton", "Hillary Clinton"), scraped run-ons of
 /// them ("Trump Donald John", "Nancy Pelosi Nancy"), and nickname pairs an article put
 /// together (the links of step 2) are one node. Names with the same given name and
 /// surname but middles that disagree ("George W. Bush", "George H.W. Bush") stay
-/// apart, and so does the bare "George Bush" between them; a suffix ("Jr.") is part
-/// of the name.
+/// apart, and so does the bare "George Bush" between them unless one of them holds
+/// [`MIDDLE_MAJORITY`] of the mentions written with a middle; a suffix ("Jr.") is
+/// part of the name.
 ///
 /// Returns each person node's (given name, surname) as read here: what a lone name
 /// must match to count as evidence for its bearer.
@@ -1004,13 +1056,61 @@ fn merge_name_variants<'a>(
         if middles.len() > 16 {
             continue;
         }
-        let agree = middles
-            .iter()
-            .enumerate()
-            .all(|(x, a)| middles[x + 1..].iter().all(|b| middles_agree(a, b)));
-        if agree {
-            for w in group.windows(2) {
-                dsu.union(w[0].0, w[1].0);
+        // Middles that agree form classes; a class whose members all agree pairwise is
+        // one person ("H.W." and "H. W."). A name without a middle joins only when
+        // there is one such class: "George Bush" is either Bush if both are there.
+        let n = middles.len();
+        let mut class = Dsu::new(n);
+        for x in 0..n {
+            for y in x + 1..n {
+                if middles_agree(middles[x], middles[y]) {
+                    class.union(x as u32, y as u32);
+                }
+            }
+        }
+        let of: Vec<u32> = (0..n as u32).map(|x| class.find(x)).collect();
+        let clique = |c: u32| {
+            (0..n).all(|x| {
+                of[x] != c
+                    || (x + 1..n).all(|y| of[y] != c || middles_agree(middles[x], middles[y]))
+            })
+        };
+        let mut classes: Vec<u32> = of.clone();
+        classes.sort_unstable();
+        classes.dedup();
+        // The class the bare name joins: the only one, or one holding nearly all the
+        // mentions written with a middle (a stray "Donald F. Trump" does not make
+        // "Donald Trump" ambiguous; Jeb's father and brother do).
+        let mut weight: HashMap<u32, u64> = HashMap::default();
+        for &(node, middle) in group.iter() {
+            if let Ok(x) = middles.binary_search(&middle) {
+                *weight.entry(of[x]).or_default() += ev.count[node as usize];
+            }
+        }
+        let total: u64 = weight.values().sum();
+        let bare_joins = if classes.is_empty() {
+            Some(u32::MAX)
+        } else {
+            classes.iter().copied().filter(|&c| clique(c)).find(|&c| {
+                classes.len() == 1 || weight[&c] as f64 >= MIDDLE_MAJORITY * total as f64
+            })
+        };
+        let mut first_of_class: HashMap<u32, u32> = HashMap::default();
+        for &(node, middle) in group.iter() {
+            let c = match middles.binary_search(&middle) {
+                Ok(x) if clique(of[x]) => of[x],
+                Ok(_) => continue,
+                // No middle: the bare name.
+                Err(_) => match bare_joins {
+                    Some(c) => c,
+                    None => continue,
+                },
+            };
+            match first_of_class.get(&c) {
+                Some(&first) => dsu.union(first, node),
+                None => {
+                    first_of_class.insert(c, node);
+                }
             }
         }
     }
@@ -1887,6 +1987,247 @@ mod tests {
         assert_eq!(one, two);
     }
 
+    /// Documents of (text, label) mentions, numbered in order.
+    fn docs(ds: &[&[(&str, &str)]]) -> Vec<MentionIn> {
+        ds.iter()
+            .enumerate()
+            .flat_map(|(d, ms)| ms.iter().map(move |&(t, l)| m(d as u32, t, l)))
+            .collect()
+    }
+
+    /// The entity of the first mention written `text` with `label`.
+    fn entity(ms: &[MentionIn], r: &Resolution, text: &str, label: &str) -> u32 {
+        let i = ms
+            .iter()
+            .position(|x| x.text == text && x.label == label)
+            .unwrap_or_else(|| panic!("no mention {text:?} {label:?}"));
+        r.entity_of[i]
+    }
+
+    #[test]
+    fn a_lone_surname_joins_its_dominant_bearer_and_families_stay_apart() {
+        let (dt, t) = (("Donald Trump", "PER"), ("Trump", "PER"));
+        let ms = docs(&[
+            &[dt, t, t],
+            &[dt, t],
+            &[t, dt, t],
+            &[("Melania Trump", "PER"), t],
+            &[dt, t, ("Ivanka Trump", "PER")],
+            &[("Eric Trump", "PER"), ("Donald Trump Jr.", "PER")],
+            &[t, t], // an article that never gives a full name
+            &[("Jeb Bush", "PER"), ("Bush", "PER")],
+            &[("Jeb Bush", "PER"), ("Bush", "PER")],
+            &[("George W. Bush", "PER"), ("Bush", "PER")],
+            &[("George W. Bush", "PER"), ("Bush", "PER"), ("Bush", "PER")],
+            &[("Bush", "PER")],
+            &[
+                ("Cherie Blair", "PER"),
+                ("Tony Blair", "PER"),
+                ("Blair", "PER"),
+            ],
+        ]);
+        let r = resolve(&ms, &opts());
+        let e = |text: &str| entity(&ms, &r, text, "PER");
+        let lone = r.entity_of[ms.iter().rposition(|x| x.doc == 6).expect("doc 6")];
+        assert_eq!(lone, e("Donald Trump"), "the Trump the corpus talks about");
+        let family = [
+            "Donald Trump",
+            "Melania Trump",
+            "Ivanka Trump",
+            "Eric Trump",
+            "Donald Trump Jr.",
+            "Cherie Blair",
+            "Tony Blair",
+        ];
+        for (i, a) in family.iter().enumerate() {
+            for b in &family[i + 1..] {
+                assert_ne!(e(a), e(b), "{a} and {b}");
+            }
+        }
+        // The article's own full name still wins.
+        let melania_doc = ms.iter().position(|x| x.doc == 3).expect("doc 3");
+        assert_eq!(r.entity_of[melania_doc + 1], e("Melania Trump"));
+        // Jeb and George W. share "Bush" about evenly: a lone "Bush" stays apart.
+        let lone_bush = r.entity_of[ms.iter().position(|x| x.doc == 11).expect("doc 11")];
+        assert_ne!(lone_bush, e("Jeb Bush"));
+        assert_ne!(lone_bush, e("George W. Bush"));
+        // Strict mode: several bearers, so the lone surname stays on its own.
+        let strict = resolve(
+            &ms,
+            &Options {
+                strict: true,
+                ..opts()
+            },
+        );
+        let lone = strict.entity_of[ms.iter().rposition(|x| x.doc == 6).expect("doc 6")];
+        assert_ne!(lone, entity(&ms, &strict, "Donald Trump", "PER"));
+    }
+
+    #[test]
+    fn name_variants_and_run_ons_merge_but_not_other_people() {
+        let one = |t: &'static str| -> &'static [(&'static str, &'static str)] {
+            Box::leak(Box::new([(t, "PER")]))
+        };
+        let names = [
+            "Donald Trump",
+            "Donald J. Trump",
+            "Donald John Trump",
+            "Trump Donald John",
+            "Donald Trump Donald",
+            "Hillary Clinton",
+            "Hillary Rodham Clinton",
+            "Hillary Clinton Hillary Diane",
+            "Hillary Diane Rodham Clinton",
+            "Bill Clinton",
+            "George W. Bush",
+            "George H.W. Bush",
+            "George H. W. Bush",
+            "George Bush",
+            "Donald Trump Jr.",
+            "Nancy Pelosi",
+            "Nancy Pelosi Nancy",
+            "John F. Kennedy",
+            "John Fitzgerald Kennedy",
+        ];
+        let mut ds: Vec<&[(&str, &str)]> = names.iter().map(|n| one(n)).collect();
+        // The most frequent full name names the entity.
+        ds.push(one("Donald Trump"));
+        let ms = docs(&ds);
+        let r = resolve(&ms, &opts());
+        let e = |text: &str| entity(&ms, &r, text, "PER");
+        for v in &names[1..5] {
+            assert_eq!(e(v), e("Donald Trump"), "{v}");
+        }
+        assert_eq!(r.entities[e("Donald Trump") as usize].name, "Donald Trump");
+        for v in &names[6..9] {
+            assert_eq!(e(v), e("Hillary Clinton"), "{v}");
+        }
+        assert_ne!(e("Bill Clinton"), e("Hillary Clinton"));
+        assert_eq!(e("Nancy Pelosi Nancy"), e("Nancy Pelosi"));
+        assert_eq!(e("John F. Kennedy"), e("John Fitzgerald Kennedy"));
+        assert_eq!(e("George H.W. Bush"), e("George H. W. Bush"));
+        let bushes = ["George W. Bush", "George H.W. Bush", "George Bush"];
+        for (i, a) in bushes.iter().enumerate() {
+            for b in &bushes[i + 1..] {
+                assert_ne!(e(a), e(b), "{a} and {b}: father and son");
+            }
+        }
+        assert_ne!(e("Donald Trump Jr."), e("Donald Trump"));
+    }
+
+    #[test]
+    fn a_stray_middle_initial_does_not_split_a_name_but_two_bushes_do() {
+        let mut ds: Vec<&[(&str, &str)]> = vec![&[("Donald J. Trump", "PER")]; 20];
+        ds.push(&[("Donald F. Trump", "PER")]);
+        ds.extend(vec![&[("Donald Trump", "PER")][..]; 5]);
+        ds.extend(vec![&[("George W. Bush", "PER")][..]; 10]);
+        ds.extend(vec![&[("George H.W. Bush", "PER")][..]; 5]);
+        ds.push(&[("George Bush", "PER")]);
+        let ms = docs(&ds);
+        let r = resolve(&ms, &opts());
+        let e = |text: &str| entity(&ms, &r, text, "PER");
+        assert_eq!(e("Donald Trump"), e("Donald J. Trump"));
+        assert_ne!(e("Donald F. Trump"), e("Donald J. Trump"));
+        assert_ne!(e("George Bush"), e("George W. Bush"));
+        assert_ne!(e("George Bush"), e("George H.W. Bush"));
+    }
+
+    #[test]
+    fn nicknames_merge_where_an_article_puts_them_together() {
+        let ms = docs(&[
+            &[
+                ("Joe Biden", "PER"),
+                ("Joseph R. Biden", "PER"),
+                ("Hunter Biden", "PER"),
+            ],
+            &[("Joseph R. Biden", "PER")],
+            &[("Bob Smith", "PER")],
+            &[("Robert Smith", "PER")],
+            &[("Don Trump", "PER"), ("Donald Trump Jr.", "PER")],
+        ]);
+        let r = resolve(&ms, &opts());
+        let e = |text: &str| entity(&ms, &r, text, "PER");
+        assert_eq!(e("Joseph R. Biden"), e("Joe Biden"));
+        assert_eq!(r.entity_of[3], e("Joe Biden"), "in another article too");
+        assert_ne!(e("Hunter Biden"), e("Joe Biden"));
+        assert_ne!(e("Bob Smith"), e("Robert Smith"), "never seen together");
+        assert_ne!(
+            e("Don Trump"),
+            e("Donald Trump Jr."),
+            "a suffix is part of a name"
+        );
+    }
+
+    #[test]
+    fn labels_vote_without_merging_a_place_and_a_person() {
+        const VP: (&str, &str) = ("Vladimir Putin", "PER");
+        const P: (&str, &str) = ("Putin", "PER");
+        const W: (&str, &str) = ("Washington", "LOC");
+        let mut ds: Vec<&[(&str, &str)]> = vec![&[VP, P, P]; 10];
+        ds.extend([
+            &[("Putin", "LOC")][..],
+            &[P, P, ("Putin", "LOC")],
+            &[("Obama", "PER"), ("Obama", "PER"), ("Obama", "LOC")],
+            &[("Barack Obama", "PER")],
+            &[("George Washington", "PER"), ("Washington", "PER")],
+            &[("Washington", "PER")],
+            &[W, W],
+            &[W],
+            &[W, ("Washington State", "LOC")],
+            &[("South China Sea", "LOC"), ("China", "LOC")],
+            &[("China", "LOC")],
+        ]);
+        for _ in 0..20 {
+            ds.push(&[W]);
+        }
+        let ms = docs(&ds);
+        let r = resolve(&ms, &opts());
+        let e = |text: &str, label: &str| entity(&ms, &r, text, label);
+        assert_eq!(e("Putin", "LOC"), e("Vladimir Putin", "PER"), "corpus vote");
+        assert_eq!(r.entities[e("Putin", "LOC") as usize].label, "PER");
+        let obama_loc = ms
+            .iter()
+            .position(|x| x.text == "Obama" && x.label == "LOC");
+        assert_eq!(
+            r.entity_of[obama_loc.expect("Obama as LOC")],
+            e("Obama", "PER"),
+            "document vote"
+        );
+        assert_ne!(e("Washington", "PER"), e("Washington", "LOC"));
+        assert_ne!(e("George Washington", "PER"), e("Washington", "LOC"));
+        assert_ne!(e("Washington State", "LOC"), e("Washington", "LOC"));
+        assert_ne!(e("China", "LOC"), e("South China Sea", "LOC"));
+        let china = ms.iter().rposition(|x| x.text == "China").expect("China");
+        assert_eq!(r.entity_of[china], e("China", "LOC"));
+    }
+
+    #[test]
+    fn acronyms_join_their_dominant_expansion_across_labels() {
+        let us = ("U.S.", "LOC");
+        let ms = docs(&[
+            &[("United States", "LOC"), us],
+            &[("United States", "LOC"), ("US", "LOC")],
+            &[("United States", "LOC"), us, us],
+            &[("Union Station", "LOC"), us],
+            &[us],
+            &[("Grand Old Party", "ORG"), ("GOP", "ORG")],
+            &[("GOP", "ORG")],
+            &[("GOP", "ORG")],
+            &[("GOP", "MISC")],
+            &[("Supreme Court", "ORG"), ("SC", "ORG")],
+            &[("SC", "ORG")],
+            &[("SC", "ORG")],
+            &[("South Carolina", "LOC"), ("S.C.", "LOC")],
+        ]);
+        let r = resolve(&ms, &opts());
+        let e = |text: &str, label: &str| entity(&ms, &r, text, label);
+        assert_eq!(r.entity_of[9], e("United States", "LOC"), "a lone U.S.");
+        assert_ne!(e("Union Station", "LOC"), e("United States", "LOC"));
+        assert_eq!(e("GOP", "MISC"), e("Grand Old Party", "ORG"));
+        assert_ne!(e("S.C.", "LOC"), e("SC", "ORG"));
+        assert_ne!(e("South Carolina", "LOC"), e("Supreme Court", "ORG"));
+    }
+
     #[test]
     fn batches_resolve_like_one_pass() {
         let texts = [
@@ -1908,6 +2249,18 @@ mod tests {
             ("Mikhail Mishustin", "PER"),
             ("Li Hui", "PER"),
             ("Li", "PER"),
+            ("Donald Trump", "PER"),
+            ("Trump", "PER"),
+            ("Melania Trump", "PER"),
+            ("Donald J. Trump", "PER"),
+            ("Trump Donald John", "PER"),
+            ("Putin", "LOC"),
+            ("Putin", "PER"),
+            ("GOP", "MISC"),
+            ("GOP", "ORG"),
+            ("Grand Old Party", "ORG"),
+            ("Joe Biden", "PER"),
+            ("Joseph R. Biden", "PER"),
         ];
         // Documents mix the forms in different orders, so links, first mentions and
         // lone names fall in different batches.
