@@ -1,16 +1,24 @@
-"""Entity resolution on Reuters-21578, checked against its ``people`` index tags.
+"""Entity resolution: Reuters-21578's ``people`` tags, the hand-made keys, both resolvers.
 
     python benchmarks/entity_eval.py [--shared ../shared] [--out benchmarks/RESULTS.md]
 
-Reuters-21578 (1987) tags each article with the people it is about ("james-baker").
-Two figures, written to RESULTS.md under "## Entity resolution (issue: resolution)":
+Written to RESULTS.md under "## Entity resolution (issue: resolution)":
 
-- recall of tagged people: the share of (article, tagged person) pairs where the
+- Reuters-21578 (1987) tags each article with the people it is about ("james-baker").
+  Recall of tagged people: the share of (article, tagged person) pairs where the
   article has a PER entity whose canonical name contains the tagged surname (the last
   part of the tag), so a bare "Baker" resolved to "James Baker" counts, and so does a
-  resolution that merged the right surface forms;
-- how much resolution consolidates: distinct PER surface forms (lowercased) against
-  distinct canonical PER entities, with the largest merged entities as examples.
+  resolution that merged the right surface forms. How much resolution consolidates:
+  distinct PER surface forms (lowercased) against distinct canonical PER entities, with
+  the largest merged entities as examples. Dictionary-only mode against the tagger.
+- The previous resolver (``Corpus.resolve(strict=True)``) against the default one, in
+  the same run: B-cubed against the keys of ``benchmarks/gold/`` on AllSides and
+  Reuters-21578, and issue 13's acceptance figures on AllSides
+  (``benchmarks/resolution_key.py`` says what each measures).
+- Resolution time on AllSides, previous against default: the median of
+  :data:`TIMING_RUNS` calls of ``newsgraph._core.resolve_mentions`` on the already-tagged
+  mentions, with :data:`TIMING_THREADS` threads (tagging and building the tables are
+  not timed).
 
 Research-only data is read from ../shared, never copied.
 """
@@ -19,15 +27,65 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import resolution_key
 from _common import REPO, RESULTS, git_state, machine, write_section
 
 SECTION = "## Entity resolution (issue: resolution)"
+TIMING_RUNS = 3
+TIMING_THREADS = 2
+
+
+def same_partition(a: Any, b: Any) -> bool:
+    """Whether two labelings of the same rows group them alike (the ids may differ).
+
+    >>> same_partition([0, 0, 1], [5, 5, 2]), same_partition([0, 0, 1], [5, 2, 2])
+    (True, False)
+    """
+    import pandas as pd
+
+    pairs = pd.DataFrame({"a": a, "b": b}).drop_duplicates()
+    return len(pairs) == pairs["a"].nunique() == pairs["b"].nunique()
+
+
+def time_resolution(m: Any) -> dict[bool, tuple[float, Any]]:
+    """For ``strict`` True (previous rules) and False (default): the median seconds of
+    :data:`TIMING_RUNS` calls of ``newsgraph._core.resolve_mentions`` on the mention
+    table ``m`` (in document order, no dictionary matches) with :data:`TIMING_THREADS`
+    threads, and the ``entity_of`` of the last call. The runs alternate between the two
+    so that load on the shared machine falls on both; only the core call is timed, not
+    building its arguments (document positions, text and label codes) from ``m``.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from newsgraph import _core
+    from newsgraph.frame import codes_of
+
+    text_codes, texts = codes_of(m["text"])
+    label_codes, labels = codes_of(m["label"])
+    args = (
+        np.ascontiguousarray(pd.factorize(m["doc_id"])[0], dtype=np.int64),
+        np.ascontiguousarray(text_codes, dtype=np.int64),
+        [str(t) for t in texts],
+        np.ascontiguousarray(label_codes, dtype=np.int64),
+        [str(x) for x in labels],
+    )
+    seconds: dict[bool, list[float]] = {True: [], False: []}
+    entity_of = {}
+    for _ in range(TIMING_RUNS):
+        for strict in seconds:
+            t0 = time.perf_counter()
+            out = _core.resolve_mentions(*args, strict=strict, threads=TIMING_THREADS)
+            seconds[strict].append(time.perf_counter() - t0)
+            entity_of[strict] = np.asarray(out["entity_of"])
+    return {strict: (statistics.median(s), entity_of[strict]) for strict, s in seconds.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -123,16 +181,61 @@ def main(argv: list[str] | None = None) -> int:
         f"| dictionary only | {t_dict:.2f} | {mb / t_dict:.1f} | {len(dm):,} "
         f"| {t_model / t_dict:.1f}× faster |",
     ]
-    figures = resolution_key.evaluate(args.shared)
+    figures, checks, timing, n_allsides = {}, [], None, 0
+    for name, key, runs in resolution_key.resolutions(args.shared):
+        figures.update(resolution_key.score_runs(name, key, runs))
+        if name == "AllSides":
+            checks = resolution_key.acceptance(runs)
+            timing = time_resolution(runs[resolution_key.DEFAULT])
+            timed_like_public = all(
+                same_partition(timing[strict][1], runs[resolver]["entity_id"])
+                for strict, resolver in (
+                    (True, resolution_key.PREVIOUS),
+                    (False, resolution_key.DEFAULT),
+                )
+            )
+            n_allsides = len(runs[resolution_key.DEFAULT])
+        del runs
     if figures:
         lines += [
             "",
             "Against the hand-made resolution keys of `benchmarks/gold/` (which surface "
             "forms belong to each of the 100 most-mentioned entities; "
             "`benchmarks/resolution_key.py`): B-cubed over the mentions whose text is a "
-            "keyed form, and the share of one-word forms resolved to their bearer's entity.",
+            "keyed form, and the share of one-word forms resolved to their bearer's "
+            "entity. Each corpus is tagged once per resolver, in the same run: the "
+            "previous rules (`corpus.resolve(strict=True).mentions()`, no corpus-level "
+            "evidence) and the default resolver (`corpus.mentions()`), which uses it.",
             "",
             resolution_key.table(figures),
+        ]
+    if checks:
+        lines += [
+            "",
+            "Issue 13's acceptance figures on AllSides, same run: the share of the PER "
+            "mentions written exactly as a short form that are in the entity of the full "
+            "name (the entity most mentions written exactly as the full name have, any "
+            'label); the same for "U.S." mentions of any label; and whether the people '
+            "listed keep an entity each (each one's entity found the same way).",
+            "",
+            resolution_key.acceptance_table(checks),
+        ]
+    if timing is not None:
+        (t_prev, _), (t_new, _) = timing[True], timing[False]
+        lines += [
+            "",
+            f"Resolution time on AllSides ({n_allsides:,} tagged mentions): "
+            f"`newsgraph._core.resolve_mentions` on the mentions already tagged, "
+            f"threads={TIMING_THREADS}, median of {TIMING_RUNS} runs each, alternating, "
+            "same run (tagging and building the tables not timed). Checked: the timed "
+            "calls group the mentions "
+            + ("as" if timed_like_public else "**differently from**")
+            + " the two `mentions()` tables above do.",
+            "",
+            "| resolver | seconds | time vs previous |",
+            "| --- | ---: | ---: |",
+            f"| {resolution_key.PREVIOUS} | {t_prev:.3f} | 1.00× |",
+            f"| {resolution_key.DEFAULT} | {t_new:.3f} | {t_new / t_prev:.2f}× |",
         ]
     lines += [
         "",
