@@ -877,8 +877,9 @@ impl Prepared {
         let evidence = (!opts.strict).then(|| NodeTally::count(tally, &form_node, nodes.len()));
         if let Some(ev) = &evidence {
             let names = merge_name_variants(&nodes, ev, &protected, &mut dsu);
+            let vote = LabelVote::new(&node_key, &names);
             let v = |x: Option<&[u32]>, dsu: &mut Dsu| {
-                vote_labels(&nodes, &node_key, ev, &acronym_nodes, x, &protected, dsu)
+                vote_labels(&vote, &nodes, ev, &acronym_nodes, x, &protected, dsu)
             };
             v(None, &mut dsu);
             let lone = Lone {
@@ -1125,33 +1126,45 @@ fn merge_name_variants<'a>(
 /// joined an expansion): they take the label of any majority, unless they have an
 /// expansion of their own: "GOP" as MISC joins "GOP" as ORG (the Grand Old Party),
 /// but "S.C." the state (LOC) never joins "SC" the court (ORG).
+struct LabelVote<'a> {
+    node_key: &'a [&'a str],
+    /// The nodes of each key written with more than one label, in key order.
+    groups: Vec<Vec<u32>>,
+    /// Surnames of the people in the corpus.
+    surnames: std::collections::HashSet<&'a str>,
+}
+
+impl<'a> LabelVote<'a> {
+    fn new(node_key: &'a [&'a str], names: &[GivenAndSurname<'a>]) -> Self {
+        let mut by_key: HashMap<&str, Vec<u32>> = HashMap::default();
+        for (i, k) in node_key.iter().enumerate() {
+            by_key.entry(k).or_default().push(i as u32);
+        }
+        let mut keys: Vec<(&str, Vec<u32>)> = by_key
+            .into_iter()
+            .filter(|(_, ids)| ids.len() > 1)
+            .collect();
+        keys.sort_unstable_by_key(|(k, _)| *k);
+        LabelVote {
+            node_key,
+            groups: keys.into_iter().map(|(_, ids)| ids).collect(),
+            surnames: names.iter().flatten().map(|&(_, last)| last).collect(),
+        }
+    }
+}
+
 fn vote_labels(
+    vote: &LabelVote,
     nodes: &[Node],
-    node_key: &[&str],
     ev: &NodeTally,
     acronym_nodes: &[bool],
     expanded: Option<&[u32]>,
     protected: &Protected,
     dsu: &mut Dsu,
 ) {
-    let mut by_key: HashMap<&str, Vec<u32>> = HashMap::default();
-    for (i, k) in node_key.iter().enumerate() {
-        by_key.entry(k).or_default().push(i as u32);
-    }
-    let surnames: std::collections::HashSet<&str> = nodes
-        .iter()
-        .filter(|(label, _)| *label == "PER")
-        .filter_map(|(_, key)| person_parts(key))
-        .map(|p| p.last)
-        .collect();
+    let (surnames, node_key) = (&vote.surnames, vote.node_key);
     let count = |i: u32| ev.count[i as usize];
-    let mut keys: Vec<(&str, &Vec<u32>)> = by_key
-        .iter()
-        .filter(|(_, ids)| ids.len() > 1)
-        .map(|(k, ids)| (*k, ids))
-        .collect();
-    keys.sort_unstable_by_key(|(k, _)| *k);
-    for (_, ids) in keys {
+    for ids in &vote.groups {
         let total: u64 = ids.iter().map(|&i| count(i)).sum();
         let Some(&top) = ids.iter().max_by(|&&a, &&b| {
             count(a)
@@ -1471,7 +1484,7 @@ struct FormLinks {
     acronym_shape: Vec<bool>,
     /// The whole key, for the vote among a document's labels of one name; `None` for
     /// aliased or split names and in strict mode.
-    vote: Vec<Option<u32>>,
+    vote: Vec<Option<u64>>,
     /// A multi-word person's (surname id, suffix, given name), for the nickname link
     /// ("Joseph R. Biden" after "Joe Biden"); `None` otherwise and in strict mode.
     person: Vec<Option<(u32, String, String)>>,
@@ -1509,7 +1522,10 @@ impl FormLinks {
             out.label.push(intern(label));
             let full = m.key.len() >= 2 && !told;
             let open = !told && !split.contains(key) && !strict;
-            out.vote.push(open.then(|| intern(key)));
+            // A hash, not an interned id: every form has a key, and a collision
+            // (one in 2^64 per pair) would only let two names vote together.
+            out.vote
+                .push(open.then(|| xxhash_rust::xxh3::xxh3_64(key.as_bytes())));
             out.person.push(
                 (open && label == "PER")
                     .then(|| person_parts(&m.key))
@@ -1623,7 +1639,7 @@ fn link_nicknames(forms: &[usize], links: &FormLinks, out: &mut [usize]) {
 /// its mentions there have: a minority mention (one that did not link to a fuller
 /// form) stands for the nearest majority mention's form. Ties change nothing.
 fn vote_labels_in_document(forms: &[usize], links: &FormLinks, out: &mut [usize]) {
-    let mut keyed: Vec<(u32, u32, usize)> = forms
+    let mut keyed: Vec<(u64, u32, usize)> = forms
         .iter()
         .enumerate()
         .filter_map(|(i, &f)| links.vote[f].map(|k| (k, links.label[f], i)))
