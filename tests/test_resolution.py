@@ -154,3 +154,12 @@ def test_allsides_short_forms_and_families():
     family += ["Hunter Biden", "Joe Biden"]
     ids = [entity_of(p) for p in family]
     assert len(set(ids)) == len(ids)
+
+
+def test_users_override_the_evidence(corpus):
+    m = corpus.resolve(split=["Trump"]).mentions()
+    doc = m["doc_id"].astype(str)
+    lone = m[(doc == "a06") & (m["text"].astype(str) == "Trump")]
+    assert lone["entity"].astype(str).tolist() == ["Trump"]
+    m = corpus.resolve(merge=[["Michelle Obama", "Barack Obama"]]).mentions()
+    assert _entity(m, "Michelle Obama") == _entity(m, "Barack Obama")
