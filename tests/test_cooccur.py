@@ -593,3 +593,33 @@ def test_token_spans_agree_with_character_offsets(seeds, scope, window, ordered)
     got = as_dict(seeds.cooccurrence(scope=scope, window=window, ordered=ordered))
     want = as_dict(external.cooccurrence(scope=scope, window=window, ordered=ordered))
     assert got == want and len(got) > 10
+
+
+def test_headline_rows_in_token_counting_are_checked():
+    from newsgraph import _core
+
+    one = np.array([0, 0], dtype=np.int64)
+    args = dict(
+        doc=one,
+        sentence=np.array([0, -1], dtype=np.int64),
+        token_start=np.array([0, 0], dtype=np.int64),
+        token_end=np.array([1, 1], dtype=np.int64),
+        entity=np.array([0, 1], dtype=np.int64),
+        n_entities=2,
+        n_paragraphs=np.array([1], dtype=np.int64),
+        n_sentences=np.array([1], dtype=np.int64),
+    )
+    negative = r"paragraph\[1\] is -1: paragraph values must not be negative"
+    with pytest.raises(newsgraph.NewsgraphError, match=negative):
+        _core.cooccur_counts_tokens(paragraph=np.array([0, -1], dtype=np.int64), **args)
+    with pytest.raises(newsgraph.NewsgraphError, match="a headline mention has -1 in both"):
+        _core.cooccur_counts_tokens(
+            paragraph=np.array([0, 0], dtype=np.int64),
+            n_tokens=np.array([5], dtype=np.int64),
+            **args,
+        )
+    # A headline is a sentence of its own: no pair with the body's sentence.
+    out = _core.cooccur_counts_tokens(
+        paragraph=np.array([0, -1], dtype=np.int64), n_tokens=np.array([5], dtype=np.int64), **args
+    )
+    assert out[0]["n"] == 2 and len(out[0]["data"]) == 0

@@ -268,9 +268,12 @@ def cooccur_counts_tokens(
     weights: list[float] | None = None,
     group: npt.NDArray[np.int64] | None = None,
     n_groups: int = 1,
+    n_tokens: npt.NDArray[np.int64] | None = None,
     threads: int | None = None,
 ) -> list[dict[str, Any]]:
-    """As ``cooccur_counts``, from token positions instead of parsed articles."""
+    """As ``cooccur_counts``, from token positions instead of parsed articles. With
+    ``n_tokens`` (tokens per document), paragraph and sentence -1 mark a headline
+    mention: one more paragraph and sentence after the body's, far from its tokens."""
 
 def mention_tokens(
     articles: Articles,

@@ -679,42 +679,24 @@ def count_from_tokens(
     after the body's, and its tokens lie far beyond the body's, so no window joins
     the two.
     """
-    doc_pos = np.ascontiguousarray(doc_pos, dtype=np.int64)
-    para = np.array(m["paragraph"], dtype=np.int64)
-    sent = np.array(m["sentence"], dtype=np.int64)
-    ts = np.array(token_start, dtype=np.int64)
-    te = np.array(token_end, dtype=np.int64)
-    n_par = np.array(docs["n_paragraphs"], dtype=np.int64)
-    n_sent = np.array(docs["n_sentences"], dtype=np.int64)
-    head = para < 0
-    if head.any():
-        d = doc_pos[head]
-        para[head] = n_par[d]
-        sent[head] = n_sent[d]
-        shift = np.asarray(docs["n_tokens"], dtype=np.int64)[d] + _HEADLINE_GAP
-        ts[head] += shift
-        te[head] += shift
-        titled = np.zeros(len(n_par), dtype=bool)
-        titled[d] = True
-        n_par += titled
-        n_sent += titled
+
+    def col(x: Any) -> np.ndarray:
+        # No copy for the int64 columns of a mention table: the core reads them.
+        return np.ascontiguousarray(x, dtype=np.int64)
+
     return _core.cooccur_counts_tokens(
-        doc_pos,
-        para,
-        sent,
-        ts,
-        te,
-        np.ascontiguousarray(index, dtype=np.int64),
+        col(doc_pos),
+        col(m["paragraph"]),
+        col(m["sentence"]),
+        col(token_start),
+        col(token_end),
+        col(index),
         kw.pop("n_entities"),
-        n_par,
-        n_sent,
+        col(docs["n_paragraphs"]),
+        col(docs["n_sentences"]),
+        n_tokens=col(docs["n_tokens"]),
         **kw,
     )
-
-
-#: Token distance between a document's body and its headline in window counting:
-#: more than any window anyone asks for, and within u32 with any article's tokens.
-_HEADLINE_GAP = 1 << 30
 
 
 def _ids_first_counts(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

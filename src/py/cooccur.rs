@@ -28,6 +28,26 @@ fn column_as<T>(
     n: Option<usize>,
     convert: impl Fn(i64) -> Option<T>,
 ) -> CoreResult<Vec<T>> {
+    checked(name, a, n, false, convert)
+}
+
+/// [`column_as`] where `convert` decides about negative values too.
+fn column_as_signed<T>(
+    name: &str,
+    a: &PyReadonlyArray1<'_, i64>,
+    n: Option<usize>,
+    convert: impl Fn(i64) -> Option<T>,
+) -> CoreResult<Vec<T>> {
+    checked(name, a, n, true, convert)
+}
+
+fn checked<T>(
+    name: &str,
+    a: &PyReadonlyArray1<'_, i64>,
+    n: Option<usize>,
+    signed: bool,
+    convert: impl Fn(i64) -> Option<T>,
+) -> CoreResult<Vec<T>> {
     let a = a.as_array();
     if let Some(n) = n {
         if a.len() != n {
@@ -40,7 +60,7 @@ fn column_as<T>(
     a.iter()
         .enumerate()
         .map(|(i, &x)| {
-            if x < 0 {
+            if x < 0 && !signed {
                 return Err(Error::input(format!(
                     "{name}[{i}] is {x}: {name} values must not be negative"
                 )));
@@ -116,7 +136,8 @@ fn cooccur_counts<'py>(
     )
     .map_err(err)?;
     let n_docs = articles.docs.len();
-    let cols = Columns::read(&doc, &paragraph, &sentence, &start, &end, &entity).map_err(err)?;
+    let cols =
+        Columns::read(&doc, &paragraph, &sentence, &start, &end, &entity, false).map_err(err)?;
     let group: Option<Vec<i64>> = group.map(|g| g.as_array().to_vec());
     let docs = &articles.docs;
     let mats = run(py, threads, move || {
@@ -236,7 +257,16 @@ struct Columns {
     entity: Vec<u32>,
 }
 
+/// A headline mention's paragraph and sentence (-1 in the mention table).
+const HEADLINE: u32 = u32::MAX;
+
+/// Token distance between a document's body and its headline in window counting:
+/// more than any window anyone asks for, and within u32 with any article's tokens.
+const HEADLINE_GAP: u32 = 1 << 30;
+
 impl Columns {
+    /// `headlines`: a paragraph or sentence of -1 marks a headline mention (read as
+    /// [`HEADLINE`]) instead of being an error.
     fn read(
         doc: &PyReadonlyArray1<'_, i64>,
         paragraph: &PyReadonlyArray1<'_, i64>,
@@ -244,12 +274,23 @@ impl Columns {
         start: &PyReadonlyArray1<'_, i64>,
         end: &PyReadonlyArray1<'_, i64>,
         entity: &PyReadonlyArray1<'_, i64>,
+        headlines: bool,
     ) -> CoreResult<Columns> {
         let doc = column_u32("doc", doc, None)?;
         let n = Some(doc.len());
+        let part = |name: &str, a: &PyReadonlyArray1<'_, i64>| {
+            if headlines {
+                column_as_signed(name, a, n, |x| match x {
+                    -1 => Some(HEADLINE),
+                    _ => u32::try_from(x).ok().filter(|&v| v != HEADLINE),
+                })
+            } else {
+                column_u32(name, a, n)
+            }
+        };
         Ok(Columns {
-            paragraph: column_u32("paragraph", paragraph, n)?,
-            sentence: column_u32("sentence", sentence, n)?,
+            paragraph: part("paragraph", paragraph)?,
+            sentence: part("sentence", sentence)?,
             start: column_u32("start", start, n)?,
             end: column_u32("end", end, n)?,
             entity: column_u32("entity", entity, n)?,
@@ -365,11 +406,16 @@ fn matrices_to_py(py: Python<'_>, mats: Vec<cooccur::Matrix>) -> PyResult<Bound<
 /// As `cooccur_counts`, but `token_start`, `token_end` are token indexes within the
 /// document (half-open), and `n_paragraphs`, `n_sentences` give every document's
 /// paragraph and sentence counts (for `N`); their length is the number of documents.
+///
+/// With `n_tokens` (every document's token count), a paragraph and sentence of -1
+/// mark a headline mention: the headline is one more paragraph and sentence of its
+/// document, after the body's, its tokens `HEADLINE_GAP` beyond the body's so that no
+/// window joins the two.
 #[pyfunction]
 #[pyo3(signature = (doc, paragraph, sentence, token_start, token_end, entity, n_entities,
                     n_paragraphs, n_sentences, scope="sentence", window=None,
                     count="contexts", ordered=false, self_pairs=false, weights=None,
-                    group=None, n_groups=1, threads=None))]
+                    group=None, n_groups=1, n_tokens=None, threads=None))]
 #[allow(clippy::too_many_arguments)]
 fn cooccur_counts_tokens<'py>(
     py: Python<'py>,
@@ -390,6 +436,7 @@ fn cooccur_counts_tokens<'py>(
     weights: Option<Vec<f64>>,
     group: Option<PyReadonlyArray1<'_, i64>>,
     n_groups: i64,
+    n_tokens: Option<PyReadonlyArray1<'_, i64>>,
     threads: Option<usize>,
 ) -> PyResult<Bound<'py, PyList>> {
     let err = |e: Error| super::to_py(py, e);
@@ -404,11 +451,16 @@ fn cooccur_counts_tokens<'py>(
         &token_start,
         &token_end,
         &entity,
+        n_tokens.is_some(),
     )
     .map_err(err)?;
     let n_par = column("n_paragraphs", &n_paragraphs, None).map_err(err)?;
     let n_docs = n_par.len();
     let n_sent = column("n_sentences", &n_sentences, Some(n_docs)).map_err(err)?;
+    let n_tok = n_tokens
+        .map(|t| column("n_tokens", &t, Some(n_docs)))
+        .transpose()
+        .map_err(err)?;
     let group: Option<Vec<i64>> = group.map(|g| g.as_array().to_vec());
     let mats = run(py, threads, move || {
         count_docs(
@@ -420,6 +472,9 @@ fn cooccur_counts_tokens<'py>(
             &opts,
             |cols, d, rows| {
                 let mut occurrences = Vec::with_capacity(rows.len());
+                let n_p = to_u32("n_paragraphs", d, n_par[d])?;
+                let n_s = to_u32("n_sentences", d, n_sent[d])?;
+                let mut titled = false;
                 for &i in rows {
                     let i = i as usize;
                     let (s, e) = (cols.start[i], cols.end[i]);
@@ -428,10 +483,35 @@ fn cooccur_counts_tokens<'py>(
                             "token_end[{i}] is {e}, not after token_start[{i}] = {s}"
                         )));
                     }
-                    occurrences.push(cols.occurrence(i, s, e));
+                    let head = cols.paragraph[i] == HEADLINE || cols.sentence[i] == HEADLINE;
+                    match (&n_tok, head) {
+                        (Some(n_tok), true) => {
+                            if cols.paragraph[i] != cols.sentence[i] {
+                                return Err(Error::input(format!(
+                                    "paragraph[{i}] and sentence[{i}]: a headline mention \
+                                     has -1 in both"
+                                )));
+                            }
+                            titled = true;
+                            let shift = to_u32("n_tokens", d, n_tok[d])?
+                                .checked_add(HEADLINE_GAP)
+                                .filter(|x| x.checked_add(e).is_some())
+                                .ok_or_else(|| {
+                                    Error::input(format!("n_tokens[{d}] is too large"))
+                                })?;
+                            let mut o = cols.occurrence(i, s + shift, e + shift);
+                            (o.paragraph, o.sentence) = (n_p, n_s);
+                            occurrences.push(o);
+                        }
+                        _ => occurrences.push(cols.occurrence(i, s, e)),
+                    }
                 }
-                let n_p = to_u32("n_paragraphs", d, n_par[d])?;
-                Ok((occurrences, n_p, to_u32("n_sentences", d, n_sent[d])?))
+                let extra = u32::from(titled);
+                Ok((
+                    occurrences,
+                    n_p.saturating_add(extra),
+                    n_s.saturating_add(extra),
+                ))
             },
         )
     })?;
