@@ -1058,8 +1058,8 @@ fn merge_name_variants<'a>(
             continue;
         }
         // Middles that agree form classes; a class whose members all agree pairwise is
-        // one person ("H.W." and "H. W."). A name without a middle joins only when
-        // there is one such class: "George Bush" is either Bush if both are there.
+        // one person ("H.W." and "H. W."). Which class a name without a middle joins,
+        // if any, is decided below.
         let n = middles.len();
         let mut class = Dsu::new(n);
         for x in 0..n {
