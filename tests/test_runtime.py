@@ -67,6 +67,42 @@ def test_ctrl_c_stops_a_long_call_and_leaves_the_corpus_usable():
     assert out["usable"] and out["again"]
 
 
+CTRL_C_TRIALS = """
+    import contextlib, io, json, os, random, signal, sys, threading, time
+    import pandas as pd, newsgraph
+    seeds = newsgraph.load_seeds()
+    df = pd.DataFrame({"text": [seeds.text(d) for d in seeds.doc_ids] * 1500})
+    rng = random.Random(int(sys.argv[1]) if len(sys.argv) > 1 else 7)
+    delays = []
+    for trial in range(20):
+        wait, sent = rng.uniform(0.02, 1.5), {}
+        def interrupt():
+            time.sleep(wait)
+            sent["t"] = time.perf_counter()
+            os.kill(os.getpid(), signal.SIGINT)
+        thread = threading.Thread(target=interrupt)
+        try:
+            with contextlib.redirect_stderr(io.StringIO()):
+                thread.start()
+                c = newsgraph.Corpus.from_pandas(df, progress=True)
+                c.mentions(progress=True)
+                time.sleep(3)  # if the work finished first, the signal must still come
+            delays.append(None)
+        except KeyboardInterrupt:
+            delays.append(time.perf_counter() - sent["t"])
+        thread.join()
+    print(json.dumps({"delays": delays}))
+"""
+
+
+def test_ctrl_c_is_never_lost_with_progress_bars():
+    """SIGINT at 20 random moments of reading and tagging, bars on: every one raises
+    KeyboardInterrupt within a second (the bar's own calls must not swallow it)."""
+    delays = run_python(CTRL_C_TRIALS)["delays"]
+    assert all(d is not None for d in delays), delays
+    assert max(delays) < 1.0, delays
+
+
 def test_progress_bar_shows_on_large_work_and_can_be_turned_off():
     code = """
         import json, sys, io, contextlib

@@ -82,6 +82,15 @@ pub(crate) fn run_with_progress<T: Send>(
                 core::corpus::with_threads(threads, || f(&progress))
             }))
         });
+        // Ctrl-C can arrive while Python code of the bar runs: its KeyboardInterrupt
+        // comes back as that call's error and must not be dropped with it.
+        let mut interrupted: Option<PyErr> = None;
+        let keep = |e: PyErr, interrupted: &mut Option<PyErr>| {
+            if e.is_instance_of::<pyo3::exceptions::PyKeyboardInterrupt>(py) {
+                progress.cancel();
+                interrupted.get_or_insert(e);
+            }
+        };
         let tqdm = match &bar {
             Some(b) => py
                 .import("tqdm.auto")
@@ -92,11 +101,11 @@ pub(crate) fn run_with_progress<T: Send>(
                     kw.set_item("leave", false)?;
                     m.getattr("tqdm")?.call((), Some(&kw))
                 })
+                .map_err(|e| keep(e, &mut interrupted))
                 .ok(),
             None => None,
         };
         let mut shown = 0u64;
-        let mut interrupted = None;
         loop {
             let finished = py.detach(|| {
                 for _ in 0..5 {
@@ -110,7 +119,9 @@ pub(crate) fn run_with_progress<T: Send>(
             if let Some(t) = &tqdm {
                 let done = progress.done();
                 if done > shown {
-                    let _ = t.call_method1("update", (done - shown,));
+                    if let Err(e) = t.call_method1("update", (done - shown,)) {
+                        keep(e, &mut interrupted);
+                    }
                     shown = done;
                 }
             }
@@ -125,9 +136,17 @@ pub(crate) fn run_with_progress<T: Send>(
             }
         }
         if let Some(t) = &tqdm {
-            let _ = t.call_method0("close");
+            if let Err(e) = t.call_method0("close") {
+                keep(e, &mut interrupted);
+            }
         }
         let result = py.detach(|| work.join());
+        if interrupted.is_none() {
+            // A signal that came in after the last check, or during the bar's calls.
+            if let Err(e) = py.check_signals() {
+                interrupted = Some(e);
+            }
+        }
         if let Some(e) = interrupted {
             return Err(e);
         }
