@@ -142,3 +142,22 @@ def test_forked_workers_do_not_deadlock():
     with ctx.Pool(2) as pool:
         got = pool.map_async(_child_entities, [40, 40, 40]).get(timeout=120)
     assert got == [want, want, want]
+
+
+@pytest.mark.parametrize("threads", [-1, 0, 257, 10_000, 1.5, True, "2"])
+def test_a_bad_thread_count_is_an_error_that_names_it(threads):
+    corpus = big_corpus(3)
+    calls = [
+        lambda: corpus.mentions(threads=threads),
+        lambda: corpus.cooccurrence(threads=threads),
+        lambda: newsgraph.load_seeds(threads=threads),
+        lambda: newsgraph.tag([["Angela", "Merkel", "spoke", "."]], threads=threads),
+    ]
+    expected = (
+        newsgraph.InputError
+        if isinstance(threads, int) and threads is not True
+        else (newsgraph.InputTypeError)
+    )
+    for call in calls:
+        with pytest.raises(expected, match=rf"threads={threads!r}"):
+            call()

@@ -6,7 +6,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use rayon::prelude::*;
 
-use super::{run, Articles};
+use super::{run, Articles, Threads};
 use crate::core::cooccur::{self, Count, DocInput, Measure, Occurrence, Options, Scope};
 use crate::core::offsets::CharOffsets;
 use crate::core::{Article, Error, Result as CoreResult, Span};
@@ -128,7 +128,7 @@ fn cooccur_counts<'py>(
     weights: Option<Vec<f64>>,
     group: Option<PyReadonlyArray1<'_, i64>>,
     n_groups: i64,
-    threads: Option<usize>,
+    threads: Option<Threads>,
 ) -> PyResult<Bound<'py, PyList>> {
     let err = |e: Error| super::to_py(py, e);
     let (opts, n_entities, n_groups) = options(
@@ -183,7 +183,7 @@ fn cooccur_measure<'py>(
     marginals: PyReadonlyArray1<'_, f64>,
     n: f64,
     measure: &str,
-    threads: Option<usize>,
+    threads: Option<Threads>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let measure = Measure::parse(measure).map_err(|e| super::to_py(py, e))?;
     let (indptr, indices) = (indptr.as_array().to_vec(), indices.as_array().to_vec());
@@ -437,7 +437,7 @@ fn cooccur_counts_tokens<'py>(
     group: Option<PyReadonlyArray1<'_, i64>>,
     n_groups: i64,
     n_tokens: Option<PyReadonlyArray1<'_, i64>>,
-    threads: Option<usize>,
+    threads: Option<Threads>,
 ) -> PyResult<Bound<'py, PyList>> {
     let err = |e: Error| super::to_py(py, e);
     let (opts, n_entities, n_groups) = options(
@@ -529,7 +529,7 @@ fn mention_tokens<'py>(
     doc: PyReadonlyArray1<'_, i64>,
     start: PyReadonlyArray1<'_, i64>,
     end: PyReadonlyArray1<'_, i64>,
-    threads: Option<usize>,
+    threads: Option<Threads>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let err = |e: Error| super::to_py(py, e);
     let doc = column("doc", &doc, None).map_err(err)?;

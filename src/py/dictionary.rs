@@ -8,7 +8,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use rayon::prelude::*;
 
-use super::{to_py, Articles};
+use super::{to_py, Articles, Threads};
 use crate::core::dictionary::Dictionary;
 use crate::core::offsets::CharOffsets;
 
@@ -104,7 +104,7 @@ fn dictionary_matches<'py>(
     py: Python<'py>,
     articles: &Articles,
     dictionary: &DictionaryCore,
-    threads: Option<usize>,
+    threads: Option<Threads>,
     progress: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
     let dict = Arc::clone(&dictionary.inner);

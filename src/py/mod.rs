@@ -51,9 +51,62 @@ pub(crate) fn to_py(py: Python<'_>, e: core::Error) -> PyErr {
 
 /// Run core work with the interpreter released, on the requested threads, turning core
 /// errors into exceptions and a panic into `NewsgraphError` rather than letting it cross.
+/// Most worker threads a call may ask for: more only costs memory and start-up time
+/// (10,000 threads for a three-word document took over a minute).
+pub(crate) const MAX_THREADS: usize = 256;
+
+/// A `threads=` argument other than `None`: a whole number from 1 to [`MAX_THREADS`].
+/// Checked here, once for every call, so a bad value is an `InputError` naming it
+/// rather than pyo3's `OverflowError` or a hang.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Threads(pub usize);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Threads {
+    type Error = PyErr;
+
+    fn extract(obj: pyo3::Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        let py = obj.py();
+        let shown = obj
+            .repr()
+            .map(|r| r.to_string())
+            .unwrap_or_else(|_| "?".into());
+        let allowed = format!("a whole number from 1 to {MAX_THREADS}, or None for all cores");
+        if obj.is_instance_of::<pyo3::types::PyBool>() {
+            return Err(to_py(
+                py,
+                type_error(format!("threads={shown}: threads must be {allowed}")),
+            ));
+        }
+        match obj.extract::<i64>() {
+            Ok(n) if (1..=MAX_THREADS as i64).contains(&n) => Ok(Threads(n as usize)),
+            Ok(_) => Err(to_py(
+                py,
+                core::Error::input(format!("threads={shown}: threads must be {allowed}")),
+            )),
+            Err(_) => Err(to_py(
+                py,
+                type_error(format!(
+                    "threads={shown} ({}): threads must be {allowed}",
+                    obj.get_type()
+                        .name()
+                        .map(|n| n.to_string())
+                        .unwrap_or_default()
+                )),
+            )),
+        }
+    }
+}
+
+/// An `InputTypeError` for Python.
+fn type_error(message: String) -> core::Error {
+    let mut e = core::Error::input(message);
+    e.kind = ErrorKind::Type;
+    e
+}
+
 pub(crate) fn run<T: Send>(
     py: Python<'_>,
-    threads: Option<usize>,
+    threads: Option<Threads>,
     f: impl FnOnce() -> core::Result<T> + Send,
 ) -> PyResult<T> {
     run_with_progress(py, threads, None, |_| f())
@@ -71,7 +124,7 @@ pub(crate) struct Bar<'a> {
 /// `KeyboardInterrupt`, leaving inputs as they were.
 pub(crate) fn run_with_progress<T: Send>(
     py: Python<'_>,
-    threads: Option<usize>,
+    threads: Option<Threads>,
     bar: Option<Bar<'_>>,
     f: impl FnOnce(&Progress) -> core::Result<T> + Send,
 ) -> PyResult<T> {
@@ -79,7 +132,7 @@ pub(crate) fn run_with_progress<T: Send>(
     let outcome = std::thread::scope(|scope| -> PyResult<_> {
         let work = scope.spawn(|| {
             std::panic::catch_unwind(AssertUnwindSafe(|| {
-                core::corpus::with_threads(threads, || f(&progress))
+                core::corpus::with_threads(threads.map(|t| t.0), || f(&progress))
             }))
         });
         // Ctrl-C can arrive while Python code of the bar runs: its KeyboardInterrupt
@@ -348,7 +401,7 @@ impl Articles {
 fn parse_texts(
     py: Python<'_>,
     texts: &Bound<'_, PyList>,
-    threads: Option<usize>,
+    threads: Option<Threads>,
     progress: bool,
 ) -> PyResult<Articles> {
     let mut owned: Vec<Option<String>> = Vec::with_capacity(texts.len());
@@ -380,7 +433,7 @@ fn parse_texts(
 fn read_text_files(
     py: Python<'_>,
     paths: Vec<PathBuf>,
-    threads: Option<usize>,
+    threads: Option<Threads>,
     progress: bool,
 ) -> PyResult<(Articles, Vec<u32>)> {
     let n = paths.len();
@@ -439,7 +492,7 @@ fn read_jsonl<'py>(
     text: &str,
     id: Option<&str>,
     skip_errors: bool,
-    threads: Option<usize>,
+    threads: Option<Threads>,
     progress: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
     // The number of documents is known only once read: the bar counts bytes of the

@@ -8,7 +8,7 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
 
-use super::{bar, run, run_with_progress, Articles};
+use super::{bar, run, run_with_progress, Articles, Threads};
 use crate::core::ner::{self, labels, lexicon::Lexicon, train, Model};
 use crate::core::offsets::CharOffsets;
 use crate::core::{Error, Span};
@@ -105,7 +105,7 @@ impl Tagger {
         py: Python<'_>,
         sentences: &Bound<'_, PyAny>,
         documents: Option<Vec<i64>>,
-        threads: Option<usize>,
+        threads: Option<Threads>,
     ) -> PyResult<Vec<Vec<String>>> {
         let sents = token_lists(sentences)?;
         let groups = match documents {
@@ -185,7 +185,7 @@ fn tag_articles<'py>(
     py: Python<'py>,
     articles: &Articles,
     tagger: &Tagger,
-    threads: Option<usize>,
+    threads: Option<Threads>,
     progress: bool,
     titles: Option<Vec<Option<String>>>,
 ) -> PyResult<Bound<'py, PyDict>> {
@@ -322,7 +322,7 @@ fn train_tagger(
     prune: f32,
     folds: usize,
     progress: Option<Py<PyAny>>,
-    threads: Option<usize>,
+    threads: Option<Threads>,
 ) -> PyResult<(Tagger, Report)> {
     let (model, scores) = run(py, threads, move || {
         let docs = train::read_conll(&train_text);

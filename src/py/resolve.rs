@@ -6,7 +6,7 @@ use numpy::{IntoPyArray, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use super::{run, to_py};
+use super::{run, to_py, Threads};
 use crate::core::resolve::{self, Entity, Options, Tally};
 use crate::core::Error;
 
@@ -159,7 +159,7 @@ fn resolve_mentions<'py>(
     demonyms: Vec<(String, String)>,
     fuzzy: bool,
     strict: bool,
-    threads: Option<usize>,
+    threads: Option<Threads>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let c = coded(py, &doc, &text, &texts, &label, &labels)?;
     let opts = options(aliases, merge, split, demonyms, fuzzy, strict);
@@ -194,7 +194,7 @@ fn link_mentions<'py>(
     demonyms: Vec<(String, String)>,
     fuzzy: bool,
     strict: bool,
-    threads: Option<usize>,
+    threads: Option<Threads>,
 ) -> PyResult<Bound<'py, numpy::PyArray1<i64>>> {
     let c = coded(py, &doc, &text, &texts, &label, &labels)?;
     let opts = options(aliases, merge, split, demonyms, fuzzy, strict);
@@ -230,7 +230,7 @@ fn resolve_tally<'py>(
     demonyms: Vec<(String, String)>,
     fuzzy: bool,
     strict: bool,
-    threads: Option<usize>,
+    threads: Option<Threads>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let n = texts.len();
     let unlinked = unlinked.as_array().to_vec();
