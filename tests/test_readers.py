@@ -205,6 +205,77 @@ def test_read_csv_with_ids_metadata_and_decode_errors(tmp_path):
     assert c.text("k2") == "Caf\ufffd story."
 
 
+BAD_CSV = {
+    # name: (bytes, error class, message part, line)
+    "extra_field.csv": (
+        b"id,text\nm1,Merkel met Macron in Paris.\nm2,one,field too many\n",
+        newsgraph.ParseError,
+        "Expected 2 fields in line 3, saw 3",
+        3,
+    ),
+    "extra_first_row.csv": (
+        b"id,text\nm1,Merkel met Macron,in Paris\nm2,Putin spoke.\n",
+        newsgraph.ParseError,
+        "the first row has more fields than the header",
+        None,
+    ),
+    "empty.csv": (b"", newsgraph.ParseError, "the file is empty", None),
+    "open_quote.csv": (
+        b'id,text\nm1,"Merkel met Macron\n',
+        newsgraph.ParseError,
+        "EOF inside string",
+        None,
+    ),
+    "truncated.csv.gz": (
+        gzip.compress(b"id,text\nm1,Merkel met Macron.\n")[:20],
+        newsgraph.ReadError,
+        "not a complete gzip file",
+        None,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_CSV))
+def test_a_bad_csv_file_is_an_error_naming_it_in_both_readers(tmp_path, name):
+    data, cls, part, line = BAD_CSV[name]
+    path = tmp_path / name
+    path.write_bytes(data)
+    for read in (
+        lambda: newsgraph.read_csv(path, id="id", progress=False),
+        lambda: newsgraph.scan(path, id="id", progress=False, batch_size=1),
+    ):
+        with pytest.raises(cls, match=part) as caught:
+            read()
+        assert name in str(caught.value)
+        assert caught.value.__cause__ is not None
+        if line is not None:
+            assert caught.value.line == line and f"line {line}" in str(caught.value)
+    folder = tmp_path / "folder.csv"
+    folder.mkdir()
+    with pytest.raises(newsgraph.ReadError, match="folder.csv"):
+        newsgraph.read_csv(folder, progress=False)
+
+
+def test_csv_rows_with_too_many_fields_are_skipped_and_listed(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text(
+        "id,text\nm1,Merkel met Macron.\nm2,one,two\nm3,Putin spoke in Moscow.\nm4,x,y,z\n"
+    )
+    with pytest.warns(UserWarning, match="skipped 2 malformed row"):
+        c = newsgraph.read_csv(path, id="id", errors="skip", progress=False)
+    with pytest.warns(UserWarning, match="skipped 2 malformed"):
+        s = newsgraph.scan(path, id="id", errors="skip", progress=False, batch_size=1)
+    expected = [
+        {"line": 3, "error": "expected 2 fields, saw 3"},
+        {"line": 5, "error": "expected 2 fields, saw 4"},
+    ]
+    assert c.skipped.to_dict("records") == expected == s.skipped.to_dict("records")
+    assert list(c.doc_ids) == ["m1", "m3"]
+    pd.testing.assert_frame_equal(c.mentions(), s.mentions())
+    with pytest.raises(newsgraph.InputError, match="errors must be"):
+        newsgraph.read_csv(path, errors="ignore")
+
+
 def test_from_pandas_uses_index_and_rejects_bad_values():
     df = pd.DataFrame({"text": ["One.", None, np.nan], "src": ["a", "b", "c"]}, index=[10, 11, 12])
     with pytest.warns(UserWarning, match=r"2 document\(s\).*11, 12"):

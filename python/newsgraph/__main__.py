@@ -34,7 +34,9 @@ def _load(args: argparse.Namespace) -> Corpus:
         )
     if name.endswith((".csv", ".csv.gz", ".tsv")):
         sep = "\t" if name.endswith(".tsv") else ","
-        return io.read_csv(p, text=args.text, id=args.id, sep=sep, threads=args.threads)
+        return io.read_csv(
+            p, text=args.text, id=args.id, sep=sep, errors=args.errors, threads=args.threads
+        )
     if not p.exists():
         raise io.MissingFileError(2, "No such file or directory", str(p))
     raise io.InputError(
@@ -116,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         "--errors",
         choices=["raise", "skip"],
         default="raise",
-        help="malformed JSONL lines: stop (raise) or skip and report",
+        help="malformed JSONL lines and CSV rows: stop (raise) or skip and report",
     )
     ap.add_argument("--threads", type=int, default=None, help="worker threads (default: all cores)")
     ap.add_argument("--limit", type=int, default=20, help="rows to list in each report table")

@@ -9,10 +9,14 @@ duplicate ids are a :class:`~newsgraph.DuplicateIdError` naming them.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import io
 import os
+import re
 import warnings
+import zlib
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -23,7 +27,15 @@ import pandas as pd
 from . import _core
 from ._memory import release_memory
 from .corpus import Corpus
-from .exceptions import DuplicateIdError, InputError, InputTypeError, MissingFileError
+from .exceptions import (
+    DuplicateIdError,
+    InputError,
+    InputTypeError,
+    MissingFileError,
+    NewsgraphError,
+    ParseError,
+    ReadError,
+)
 
 PathLike = str | os.PathLike
 
@@ -162,11 +174,66 @@ def read_jsonl(
     return corpus
 
 
+def csv_options(text: str, id: str | None, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """``pandas.read_csv`` options for a corpus file: text and id as strings, empty
+    fields missing, and no index guessed from a first row with one field too many
+    (pandas would shift every value into the wrong column)."""
+    dtype = {text: str, **({id: str} if id else {})}
+    dtype.update(kwargs.pop("dtype", None) or {})
+    return {
+        "dtype": dtype,
+        "keep_default_na": False,
+        "na_values": [""],
+        "index_col": False,
+        **kwargs,
+    }
+
+
+_PANDAS_LINE = re.compile(r"\bline (\d+)")
+
+
+@contextlib.contextmanager
+def csv_errors(path: Path) -> Iterator[None]:
+    """Turn what reading a CSV file can raise into newsgraph's errors naming the file
+    (and line, where pandas says it), with the original as ``__cause__``."""
+    with warnings.catch_warnings():
+        # A first row with more fields than the header: pandas only warns, and drops
+        # the extra values.
+        warnings.filterwarnings(
+            "error", message="Length of header or names", category=pd.errors.ParserWarning
+        )
+        try:
+            yield
+        except NewsgraphError:
+            raise
+        except pd.errors.EmptyDataError as e:
+            raise _parse_error(path, None, "the file is empty: no header row") from e
+        except pd.errors.ParserWarning as e:
+            msg = "the first row has more fields than the header"
+            raise _parse_error(path, None, msg) from e
+        except pd.errors.ParserError as e:
+            found = _PANDAS_LINE.search(str(e))
+            line = int(found.group(1)) if found else None
+            raise _parse_error(path, line, str(e).strip()) from e
+        except (EOFError, gzip.BadGzipFile, zlib.error) as e:
+            raise ReadError(f"{path}: not a complete gzip file ({e})") from e
+        except OSError as e:
+            raise ReadError(f"{path}: cannot be read ({e.strerror or e})") from e
+
+
+def _parse_error(path: Path, line: int | None, msg: str) -> ParseError:
+    where = f"{path}, line {line}" if line else str(path)
+    err = ParseError(f"{where}: {msg}")
+    err.path, err.line = str(path), line
+    return err
+
+
 def read_csv(
     path: PathLike,
     text: str = "text",
     id: str | None = None,
     *,
+    errors: str = "raise",
     threads: int | None = None,
     progress: bool = True,
     **read_csv_kwargs: Any,
@@ -177,36 +244,87 @@ def read_csv(
     Other columns become metadata. Extra keyword arguments go to ``pandas.read_csv``
     (``sep=";"``, ``usecols=...``). Bytes that are not UTF-8 are replaced and counted in
     ``decode_errors``.
+
+    A row with more fields than the header raises :class:`~newsgraph.ParseError`
+    naming the file and line; with ``errors="skip"`` it is left out, with a warning that
+    lists the lines (also in ``corpus.skipped``). A first row with too many fields is
+    always an error (pandas cannot tell it from an index column). An empty file, a
+    broken quote, a truncated gzip or an unreadable path raise ``ParseError`` or
+    :class:`~newsgraph.ReadError` naming the file.
+
+    >>> import newsgraph, pathlib, tempfile, warnings
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.csv"
+    >>> _ = p.write_text("id,text\\na,Merkel met Macron.\\nb,one,field too many\\n")
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     c = newsgraph.read_csv(p, id="id", errors="skip", progress=False)
+    >>> c.skipped.to_dict("records")
+    [{'line': 3, 'error': 'expected 2 fields, saw 3'}]
     """
+    if errors not in ("raise", "skip"):
+        raise InputError(f"errors must be 'raise' or 'skip', got {errors!r}")
     p = _check_path(path)
-    dtype = {text: str, **({id: str} if id else {})}
-    dtype.update(read_csv_kwargs.pop("dtype", None) or {})
-    options = {"dtype": dtype, "keep_default_na": False, "na_values": [""], **read_csv_kwargs}
-    raw = p.read_bytes()
-    if raw[:2] == b"\x1f\x8b":
-        raw = gzip.decompress(raw)
-    try:
-        df = pd.read_csv(io.StringIO(raw.decode("utf-8-sig")), **options)
-        errors = np.zeros(len(df), dtype=np.int64)
-    except UnicodeDecodeError:
-        # Replace invalid bytes as Python does (one U+FFFD per bad sequence) and count
-        # the replacement characters per row. In such a file, a U+FFFD that was already
-        # there is counted too: the file gives no way to tell them apart.
-        df = pd.read_csv(io.StringIO(raw.decode("utf-8-sig", "replace")), **options)
-        errors = np.zeros(len(df), dtype=np.int64)
+    options = csv_options(text, id, read_csv_kwargs)
+    if errors == "skip":
+        options["on_bad_lines"] = "warn"
+    with csv_errors(p):
+        raw = p.read_bytes()
+        if raw[:2] == b"\x1f\x8b":
+            raw = gzip.decompress(raw)
+        try:
+            decoded, invalid = raw.decode("utf-8-sig"), False
+        except UnicodeDecodeError:
+            # Replace invalid bytes as Python does (one U+FFFD per bad sequence) and
+            # count the replacement characters per row. In such a file, a U+FFFD that
+            # was already there is counted too: the file gives no way to tell them apart.
+            decoded, invalid = raw.decode("utf-8-sig", "replace"), True
+        del raw
+        skipped: list[tuple[int, str]] = []
+        with collect_skipped(skipped):
+            df = pd.read_csv(io.StringIO(decoded), **options)
+        del decoded
+    errors_ = np.zeros(len(df), dtype=np.int64)
+    if invalid:
         for col in df.columns:
             if df[col].dtype == object or pd.api.types.is_string_dtype(df[col].dtype):
                 counts = df[col].map(lambda v: v.count("\ufffd") if isinstance(v, str) else 0)
-                errors += counts.to_numpy(dtype=np.int64)
-    return from_pandas(
+                errors_ += counts.to_numpy(dtype=np.int64)
+    if skipped:
+        shown = "; ".join(f"line {ln}: {msg}" for ln, msg in skipped[:3])
+        warnings.warn(
+            f"skipped {len(skipped)} malformed row(s) in {str(p)!r}: {shown}"
+            f"{'; ...' if len(skipped) > 3 else ''}",
+            stacklevel=2,
+        )
+    corpus = from_pandas(
         df,
         text=text,
         id=id,
         threads=threads,
         progress=progress,
         _where=str(p),
-        _decode_errors=errors,
+        _decode_errors=errors_,
     )
+    corpus.skipped = pd.DataFrame(skipped, columns=["line", "error"])
+    return corpus
+
+
+_SKIPPED_LINE = re.compile(r"Skipping line (\d+): ([^\n]*)")
+
+
+@contextlib.contextmanager
+def collect_skipped(skipped: list[tuple[int, str]]) -> Iterator[None]:
+    """Rows pandas skipped (``on_bad_lines="warn"`` reports them only as warnings) go
+    to ``skipped`` as (line, reason); other warnings pass on."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", pd.errors.ParserWarning)
+        yield
+    for w in caught:
+        found = _SKIPPED_LINE.findall(str(w.message))
+        if found:
+            skipped.extend((int(n), reason.strip()) for n, reason in found)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
 def from_pandas(

@@ -864,8 +864,11 @@ def _frame_batches(
     batch_size: int,
     read_options: dict[str, Any],
     progress: Callable[[int], None],
+    skipped: list[tuple[int, str]] | None = None,
 ) -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
-    """DataFrames of up to ``batch_size`` rows, and their decode error counts."""
+    """DataFrames of up to ``batch_size`` rows, and their decode error counts. With
+    ``skipped``, CSV rows with too many fields are left out and listed there as (line,
+    reason), as :func:`newsgraph.read_csv` does with ``errors="skip"``."""
     if fmt == "parquet":
         import pyarrow.parquet as pq
 
@@ -879,17 +882,29 @@ def _frame_batches(
             progress(int(size * done / total))
             yield df, np.zeros(len(df), dtype=np.int64)
         return
-    dtype = {text: str, **({id: str} if id else {})}
-    dtype.update(read_options.pop("dtype", None) or {})
-    options = {"dtype": dtype, "keep_default_na": False, "na_values": [""], **read_options}
-    valid = _utf8_ok(path)
-    raw = open(path, "rb")  # noqa: SIM115 - closed below
+    from .io import collect_skipped, csv_errors, csv_options
+
+    options = csv_options(text, id, read_options)
+    if skipped is not None:
+        options["on_bad_lines"] = "warn"
+    found: list[tuple[int, str]] = [] if skipped is None else skipped
+    # Errors as read_csv gives them, but only around the reading itself: warning
+    # filters are global, so they must not stay changed while a batch is out.
+    with csv_errors(path):
+        valid = _utf8_ok(path)
+        raw = open(path, "rb")  # noqa: SIM115 - closed below
     try:
         binary = gzip.GzipFile(fileobj=raw) if _gzipped(path) else raw
         handle = io.TextIOWrapper(
             binary, encoding="utf-8-sig", errors="strict" if valid else "replace", newline=""
         )
-        for df in pd.read_csv(handle, chunksize=batch_size, **options):
+        with csv_errors(path):
+            chunks = pd.read_csv(handle, chunksize=batch_size, **options)
+        while True:
+            with csv_errors(path), collect_skipped(found):
+                df = next(chunks, None)
+            if df is None:
+                break
             errors = np.zeros(len(df), dtype=np.int64)
             if not valid:
                 for col in df.columns:
@@ -928,8 +943,9 @@ def scan(
     column unless ``id=None``). ``dictionary``/``model`` are as in
     :meth:`Corpus.mentions`. ``batch_size`` documents are held at a time; ``progress``
     shows a bar over the bytes read; ``errors="skip"`` leaves out malformed JSON lines
-    (listed in ``Scan.skipped``). Extra keyword arguments go to ``pandas.read_csv`` or
-    ``pyarrow.parquet.ParquetFile.iter_batches`` (``columns=``).
+    and CSV rows with too many fields (listed in ``Scan.skipped``). Extra keyword
+    arguments go to ``pandas.read_csv`` or ``pyarrow.parquet.ParquetFile.iter_batches``
+    (``columns=``).
 
     ``spill``: where the mention records wait between the passes. ``True`` (the
     default) writes each batch's records (about 40 bytes a mention) to a temporary
@@ -957,6 +973,7 @@ def scan(
         weakref.finalize(coll, shutil.rmtree, coll.spill, True)
     seen: set[Any] = set()
     jsonl_states: list[_JsonlState] = []
+    csv_skipped: list[tuple[int, str]] = []
     frame_ids: list[Any] = []  # per batch: ids (Series/Index) of CSV and Parquet files
     meta_frames: list[pd.DataFrame] = []
     decode: list[np.ndarray] = []
@@ -992,7 +1009,14 @@ def scan(
                 first = True
                 row0 = coll.n
                 for df, errs in _frame_batches(
-                    path, fmt, text, id, batch_size, dict(read_options), report
+                    path,
+                    fmt,
+                    text,
+                    id,
+                    batch_size,
+                    dict(read_options),
+                    report,
+                    csv_skipped if errors == "skip" else None,
                 ):
                     if first:
                         for name, what in ((text, "text"), (id, "id")):
@@ -1029,6 +1053,7 @@ def scan(
     ids, meta, decode_errors, skipped = _assemble(
         files, formats, jsonl_states, frame_ids, meta_frames, decode, coll.n
     )
+    skipped = skipped + csv_skipped
     _check_ids(ids, where)
     missing_lines = [m for st in jsonl_states for m in st.missing]
     _warn_missing(missing_lines + missing_frames, where)
