@@ -47,6 +47,18 @@ def _check_path(path: PathLike) -> Path:
     return p
 
 
+def _warn_skipped(skipped: list[tuple[int, str]], where: str, what: str) -> None:
+    """One warning, pointing at the reader's caller, for the records a reader left
+    out with ``errors="skip"``, showing the first three."""
+    if skipped:
+        shown = "; ".join(f"line {ln}: {msg}" for ln, msg in skipped[:3])
+        warnings.warn(
+            f"skipped {len(skipped)} malformed {what} in {where!r}: {shown}"
+            f"{'; ...' if len(skipped) > 3 else ''}",
+            stacklevel=3,
+        )
+
+
 def _check_ids(ids: pd.Index, where: str) -> pd.Index:
     if ids.has_duplicates:
         dup = ids[ids.duplicated()].unique()
@@ -159,13 +171,7 @@ def read_jsonl(
     _check_ids(ids, str(p))
     _warn_missing([f"line {lines[i]}" for i in out["missing_text"]], str(p))
     skipped = out["skipped"]
-    if skipped:
-        shown = "; ".join(f"line {ln}: {msg}" for ln, msg in skipped[:3])
-        warnings.warn(
-            f"skipped {len(skipped)} malformed line(s) in {str(p)!r}: {shown}"
-            f"{'; ...' if len(skipped) > 3 else ''}",
-            stacklevel=2,
-        )
+    _warn_skipped(skipped, str(p), "line(s)")
     meta = pd.DataFrame(out["columns"], index=range(len(lines)))
     corpus = Corpus(out["articles"], ids, meta, out["decode_errors"], origin=str(p))
     del out
@@ -289,13 +295,7 @@ def read_csv(
             if df[col].dtype == object or pd.api.types.is_string_dtype(df[col].dtype):
                 counts = df[col].map(lambda v: v.count("\ufffd") if isinstance(v, str) else 0)
                 errors_ += counts.to_numpy(dtype=np.int64)
-    if skipped:
-        shown = "; ".join(f"line {ln}: {msg}" for ln, msg in skipped[:3])
-        warnings.warn(
-            f"skipped {len(skipped)} malformed row(s) in {str(p)!r}: {shown}"
-            f"{'; ...' if len(skipped) > 3 else ''}",
-            stacklevel=2,
-        )
+    _warn_skipped(skipped, str(p), "row(s)")
     corpus = from_pandas(
         df,
         text=text,

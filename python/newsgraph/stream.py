@@ -42,7 +42,6 @@ import json
 import os
 import shutil
 import tempfile
-import warnings
 import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -63,7 +62,7 @@ from .exceptions import (
     ParseError,
     ReadError,
 )
-from .io import _check_ids, _show, _text_values, _warn_missing
+from .io import _check_ids, _show, _text_values, _warn_missing, _warn_skipped
 
 __all__ = ["Scan", "scan"]
 
@@ -1057,13 +1056,7 @@ def scan(
     _check_ids(ids, where)
     missing_lines = [m for st in jsonl_states for m in st.missing]
     _warn_missing(missing_lines + missing_frames, where)
-    if skipped:
-        shown = "; ".join(f"line {ln}: {msg}" for ln, msg in skipped[:3])
-        warnings.warn(
-            f"skipped {len(skipped)} malformed line(s) in {where!r}: {shown}"
-            f"{'; ...' if len(skipped) > 3 else ''}",
-            stacklevel=2,
-        )
+    _warn_skipped(skipped, where, "line(s)")
     docs = frame.documents_frame(ids, coll.found_columns(), decode_errors, meta)
     out = Scan(
         coll,
