@@ -19,6 +19,7 @@ __all__ = [
     "read_text_files",
     "read_jsonl",
     "num_threads",
+    "check_threads",
     "cooccur_counts",
     "cooccur_measure",
     "cooccur_measures",
@@ -286,3 +287,6 @@ def mention_tokens(
 
 def num_threads() -> int:
     """Worker threads that calls with ``threads=None`` use in this process."""
+
+def check_threads(threads: int | None = None) -> int | None:
+    """The ``threads=`` argument checked as every core call checks it."""

@@ -863,9 +863,19 @@ def _cooccurrence_with(
         raise InputError(f"unknown count {count!r}: use one of {', '.join(COUNTS)}")
     weights = count_opts.get("weights")
     if weights is not None:
+        if isinstance(weights, (str, bytes)) or not hasattr(weights, "__iter__"):
+            raise InputTypeError(f"weights must be a list of numbers, got {weights!r}")
+        weights = list(weights)
+        for i, w in enumerate(weights):
+            if isinstance(w, bool) or not isinstance(w, (int, float, np.number)):
+                raise InputTypeError(f"weights[{i}] is {w!r}: weights must be numbers")
         weights = [float(w) for w in weights]
         if window is None and scope == "window":
             window = len(weights)
+    if min_count is None:
+        min_count = 1
+    if isinstance(min_count, bool) or not isinstance(min_count, (int, float, np.number)):
+        raise InputTypeError(f"min_count must be a number, got {min_count!r}")
     threads = count_opts.get("threads", mention_opts.pop("threads", None))
     self_pairs = bool(count_opts.get("self_pairs", False))
     if window is not None and (
@@ -989,7 +999,7 @@ def _cooccurrence_with(
     matrices = matrices or []
     if by is not None and not keys:
         matrices = []
-    if min_count is not None and min_count > 1:
+    if min_count > 1:
         for mat in matrices:
             _drop_below(mat, float(min_count), len(order))
     return Cooccurrence(

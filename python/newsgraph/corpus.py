@@ -240,6 +240,8 @@ class Corpus:
         """Mentions with entity columns, and the entity table (cached per options)."""
         from . import ner
 
+        # Checked before the cache: a cached answer must not hide a bad argument.
+        _core.check_threads(threads)
         external = self._external
         if model is None:
             model = external is None

@@ -489,7 +489,14 @@ def _doc_groups(docs: pd.DataFrame, by: str | None, freq: str | None) -> tuple[n
             values = pd.to_datetime(values).dt.to_period(freq)
         except (ValueError, TypeError) as e:
             raise InputError(f"freq={freq!r} is not a pandas period alias: {e}") from None
-    codes, groups = pd.factorize(values, sort=True, use_na_sentinel=False)
+    try:
+        codes, groups = pd.factorize(values, sort=True, use_na_sentinel=False)
+    except TypeError as e:
+        kinds = sorted({type(v).__name__ for v in values if not pd.api.types.is_scalar(v)})
+        raise InputTypeError(
+            f"by={by!r}: the column holds {', '.join(kinds) or 'values'} that cannot be "
+            f"grouped; by= needs a column of single values (strings, numbers, dates)"
+        ) from e
     return codes.astype(np.int64), groups
 
 
@@ -541,6 +548,12 @@ def _wanted_labels(label: Any, present: set[Any]) -> list[Any] | None:
     """The labels asked for (None: all), checked against those present."""
     if label is None:
         return None
+    if not isinstance(label, str) and not (
+        hasattr(label, "__iter__") and all(isinstance(x, str) for x in label)
+    ):
+        raise InputTypeError(
+            f"label must be a label such as 'PER' or a list of labels, got {label!r}"
+        )
     wanted = [label] if isinstance(label, str) else list(label)
     unknown = sorted(set(wanted) - present)
     if unknown and len(unknown) == len(wanted):

@@ -62,7 +62,7 @@ from .exceptions import (
     ParseError,
     ReadError,
 )
-from .io import _check_ids, _show, _text_values, _warn_missing, _warn_skipped
+from .io import _check_fields, _check_ids, _show, _text_values, _warn_missing, _warn_skipped
 
 __all__ = ["Scan", "scan"]
 
@@ -956,6 +956,7 @@ def scan(
     """
     if errors not in ("raise", "skip"):
         raise InputError(f"errors must be 'raise' or 'skip', got {errors!r}")
+    _check_fields(text, id)
     if (
         isinstance(batch_size, bool)
         or not isinstance(batch_size, (int, np.integer))

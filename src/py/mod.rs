@@ -571,6 +571,14 @@ fn num_threads() -> PyResult<usize> {
         .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))
 }
 
+/// Check a `threads=` argument as every core call does (for calls answered from a
+/// cache, which reach no core call).
+#[pyfunction]
+#[pyo3(signature = (threads=None))]
+fn check_threads(threads: Option<Threads>) -> Option<usize> {
+    threads.map(|t| t.0)
+}
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
@@ -580,6 +588,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(read_text_files, m)?)?;
     m.add_function(wrap_pyfunction!(read_jsonl, m)?)?;
     m.add_function(wrap_pyfunction!(num_threads, m)?)?;
+    m.add_function(wrap_pyfunction!(check_threads, m)?)?;
     cooccur::register(m)?;
     dictionary::register(m)?;
     ner::register(m)?;
