@@ -623,3 +623,33 @@ def test_headline_rows_in_token_counting_are_checked():
         paragraph=np.array([0, -1], dtype=np.int64), n_tokens=np.array([5], dtype=np.int64), **args
     )
     assert out[0]["n"] == 2 and len(out[0]["data"]) == 0
+
+
+def test_a_document_too_big_to_count_is_an_error_not_an_abort():
+    """70,000 distinct entities in one document context would need 39 GB of pair keys:
+    an InputError with advice, in a subprocess so that an abort would show as one."""
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent(
+        """
+        import numpy as np, newsgraph
+        from newsgraph import _core
+        n = 70_000
+        zeros = np.zeros(n, dtype=np.int64)
+        tok = np.arange(n, dtype=np.int64)
+        try:
+            _core.cooccur_counts_tokens(
+                zeros, zeros, zeros, tok, tok + 1, np.arange(n, dtype=np.int64), n,
+                np.array([1]), np.array([1]), scope="document",
+            )
+            print("counted")
+        except newsgraph.InputError as e:
+            print("refused:", e)
+        """
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "refused:" in proc.stdout and "70000 distinct entities" in proc.stdout
+    assert "smaller scope" in proc.stdout

@@ -381,7 +381,7 @@ pub fn count(
     };
     if !matches!(opts.scope, Scope::Window(_)) {
         if let Some(bits) = pair_key_bits(n_entities, n_groups, opts) {
-            return Ok(count_context_pairs(docs, n_entities, n_groups, opts, bits));
+            return count_context_pairs(docs, n_entities, n_groups, opts, bits);
         }
         return Ok(count_contexts(docs, n_entities, n_groups, opts));
     }
@@ -558,6 +558,31 @@ fn pair_key_bits(n_entities: usize, n_groups: usize, opts: &Options) -> Option<u
     (2 * eb + bits(n_groups) < 64).then_some(eb)
 }
 
+/// Most pair keys one document's contexts may make (32 GB of keys): beyond it the
+/// count is refused with advice rather than attempted.
+const MAX_PAIR_KEYS: usize = 1 << 32;
+
+/// The error for a document whose contexts would make too many pairs to count.
+fn too_many_pairs(doc: usize, seen: &[(u32, u32)], opts: &Options) -> Error {
+    let widest = seen
+        .chunk_by(|x, y| x.0 == y.0)
+        .map(|c| c.len())
+        .max()
+        .unwrap_or(0);
+    let scope = match opts.scope {
+        Scope::Document => "document",
+        Scope::Paragraph => "paragraph",
+        Scope::Sentence => "sentence",
+        Scope::Window(_) => "window",
+    };
+    Error::input(format!(
+        "the document at position {doc} has {widest} distinct entities in one {scope}: \
+         counting their pairs needs about {:.0} GB; count by a smaller scope \
+         (paragraph, sentence or window) or split the document",
+        (widest as f64).powi(2) * 8e-9
+    ))
+}
+
 /// Unordered context counts, context by context: every context emits a key (group,
 /// a, b) for each pair of its distinct entities (and (group, a, a) for each entity,
 /// its marginal); one sort of the keys, then runs of equal keys are the counts.
@@ -570,7 +595,7 @@ fn count_context_pairs(
     n_groups: usize,
     opts: &Options,
     bits: u32,
-) -> Vec<Matrix> {
+) -> Result<Vec<Matrix>> {
     let ctx = |o: &Occurrence| match opts.scope {
         Scope::Paragraph => o.paragraph,
         Scope::Sentence => o.sentence,
@@ -580,14 +605,27 @@ fn count_context_pairs(
         |g: u32, a: u32, b: u32| ((g as u64) << (2 * bits)) | ((a as u64) << bits) | b as u64;
     let per_doc: Vec<Vec<u64>> = docs
         .par_iter()
+        .enumerate()
         .with_min_len(16)
-        .map(|d| {
+        .map(|(i, d)| {
             let mut out = Vec::new();
-            let Some(g) = d.group else { return out };
+            let Some(g) = d.group else { return Ok(out) };
             let mut seen: Vec<(u32, u32)> =
                 d.occurrences.iter().map(|o| (ctx(o), o.entity)).collect();
             seen.sort_unstable();
             seen.dedup();
+            // A context of n distinct entities makes n² keys: a long document counted
+            // as one context can ask for more memory than there is, which must be an
+            // error, not an abort of the interpreter.
+            let need = seen
+                .chunk_by(|x, y| x.0 == y.0)
+                .try_fold(0usize, |acc, c| {
+                    acc.checked_add(c.len().checked_mul(c.len())?)
+                })
+                .filter(|&n| n <= MAX_PAIR_KEYS)
+                .ok_or_else(|| too_many_pairs(i, &seen, opts))?;
+            out.try_reserve_exact(need)
+                .map_err(|_| too_many_pairs(i, &seen, opts))?;
             for c in seen.chunk_by(|x, y| x.0 == y.0) {
                 for &(_, a) in c {
                     for &(_, b) in c {
@@ -595,13 +633,21 @@ fn count_context_pairs(
                     }
                 }
             }
-            out
+            Ok(out)
         })
-        .collect();
+        .collect::<Result<_>>()?;
     // One vector of every key, each document copying its own part in parallel (a
     // growing vector would copy tens of millions of keys again and again).
     let total: usize = per_doc.iter().map(Vec::len).sum();
-    let mut keys = vec![0u64; total];
+    let mut keys: Vec<u64> = Vec::new();
+    keys.try_reserve_exact(total).map_err(|_| {
+        Error::input(format!(
+            "counting needs {total} entity pairs ({:.1} GB) at once, more than there is \
+             memory for: count a smaller scope or fewer documents at a time",
+            total as f64 * 8e-9
+        ))
+    })?;
+    keys.resize(total, 0);
     let mut rest = keys.as_mut_slice();
     let mut parts: Vec<&mut [u64]> = Vec::with_capacity(per_doc.len());
     for p in &per_doc {
@@ -638,7 +684,7 @@ fn count_context_pairs(
     for m in &mut out {
         m.cumulate_rows();
     }
-    out
+    Ok(out)
 }
 
 /// Context scopes, row by row (Gustavson's sparse product): for each (group, entity),
@@ -982,6 +1028,21 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_document_with_too_many_pairs_is_an_error_not_an_abort() {
+        // 70,000 distinct entities in one document: 4.9e9 pairs, 39 GB of keys.
+        let n = 70_000u32;
+        let big = doc((0..n).map(|e| occ(e, e % 4, e)).collect());
+        let o = opts(Scope::Document, Count::Contexts, false, false);
+        let err = count(&[big], n as usize, 1, &o).expect_err("refused");
+        assert!(
+            err.message
+                .contains("70000 distinct entities in one document"),
+            "{err:?}"
+        );
+        assert!(err.message.contains("smaller scope"), "{err:?}");
+    }
+
     fn opts(scope: Scope, count: Count, ordered: bool, self_pairs: bool) -> Options {
         Options {
             scope,
@@ -1293,7 +1354,7 @@ mod tests {
             for self_pairs in [false, true] {
                 let o = opts(scope, Count::Contexts, false, self_pairs);
                 let bits = pair_key_bits(30, 3, &o).expect("fits a u64 key");
-                let got = count_context_pairs(&docs, 30, 3, &o, bits);
+                let got = count_context_pairs(&docs, 30, 3, &o, bits).expect("counts");
                 let want = count_contexts(&docs, 30, 3, &o);
                 for (g, w) in got.iter().zip(&want) {
                     assert_eq!(g.indptr, w.indptr, "{scope:?} {self_pairs}");
