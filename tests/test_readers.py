@@ -344,3 +344,19 @@ def test_no_warning_on_clean_input(seeds, tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         newsgraph.load_seeds().documents()
+
+
+def test_missing_ids_are_an_error_naming_the_rows():
+    for ids in (["a", None, "c"], [1.0, np.nan, 3.0]):
+        df = pd.DataFrame({"id": ids, "text": ["Merkel spoke.", "Macron spoke.", "Putin spoke."]})
+        with pytest.raises(InputError, match=r"must not be missing: 1 are .*row\(s\) 1"):
+            newsgraph.Corpus.from_pandas(df, id="id", progress=False)
+
+
+def test_read_dir_says_which_links_lead_nowhere(tmp_path):
+    (tmp_path / "a.txt").write_text("Angela Merkel met Emmanuel Macron.", encoding="utf-8")
+    (tmp_path / "dangling.txt").symlink_to(tmp_path / "missing.txt")
+    (tmp_path / "loop.txt").symlink_to(tmp_path / "loop.txt")
+    with pytest.warns(UserWarning, match=r"2 matching link\(s\).*'dangling.txt', 'loop.txt'"):
+        c = newsgraph.read_dir(tmp_path, progress=False)
+    assert list(c.doc_ids) == ["a"]

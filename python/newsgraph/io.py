@@ -73,6 +73,13 @@ def _warn_skipped(skipped: list[tuple[int, str]], where: str, what: str) -> None
 
 
 def _check_ids(ids: pd.Index, where: str) -> pd.Index:
+    if ids.hasnans:
+        rows = [i for i, missing in enumerate(pd.isna(ids)) if missing]
+        shown = ", ".join(str(r) for r in rows[:5])
+        raise InputError(
+            f"document ids in {where} must not be missing: {len(rows)} are (None or NaN), "
+            f"at row(s) {shown}{' ...' if len(rows) > 5 else ''}"
+        )
     if ids.has_duplicates:
         dup = ids[ids.duplicated()].unique()
         shown = ", ".join(_show(x) for x in dup[:5])
@@ -127,7 +134,18 @@ def read_dir(
         raise InputError(f"glob must be a file pattern such as '*.txt', got {glob!r}")
     if not folder.is_dir():
         raise InputError(f"read_dir needs a folder, but {str(folder)!r} is a file")
-    files = sorted(p for p in folder.glob(glob) if p.is_file())
+    matched = sorted(folder.glob(glob))
+    files = [p for p in matched if p.is_file()]
+    # A link that leads nowhere (dangling, or a loop) matches but cannot be read: say
+    # so rather than leave it out unseen. Folders that match are not articles.
+    broken = [p for p in matched if p.is_symlink() and not p.exists()]
+    if broken:
+        shown = ", ".join(repr(p.name) for p in broken[:3])
+        warnings.warn(
+            f"{len(broken)} matching link(s) in {str(folder)!r} lead to no file and were "
+            f"not read: {shown}{', ...' if len(broken) > 3 else ''}",
+            stacklevel=2,
+        )
     if not files:
         warnings.warn(f"no files match {glob!r} in {str(folder)!r}", stacklevel=2)
     ids = _check_ids(pd.Index([p.stem for p in files], dtype=object), str(folder))
