@@ -360,3 +360,19 @@ def test_read_dir_says_which_links_lead_nowhere(tmp_path):
     with pytest.warns(UserWarning, match=r"2 matching link\(s\).*'dangling.txt', 'loop.txt'"):
         c = newsgraph.read_dir(tmp_path, progress=False)
     assert list(c.doc_ids) == ["a"]
+
+
+@pytest.mark.parametrize(
+    "cut,message", [("half", "incomplete deflate stream"), ("garbage", "corrupt deflate stream")]
+)
+def test_a_broken_jsonl_gz_is_the_same_read_error_in_both_readers(tmp_path, cut, message):
+    data = gzip.compress(b'{"id": "a", "text": "Angela Merkel met Emmanuel Macron."}\n' * 200)
+    broken = data[: len(data) // 2] if cut == "half" else data[:10] + b"garbage" * 20
+    path = tmp_path / "broken.jsonl.gz"
+    path.write_bytes(broken)
+    errors = []
+    for read in (newsgraph.read_jsonl, newsgraph.scan):
+        with pytest.raises(newsgraph.ReadError, match=message) as caught:
+            read(path, progress=False)
+        errors.append(str(caught.value))
+    assert errors[0] == errors[1] and "broken.jsonl.gz" in errors[0]

@@ -43,6 +43,7 @@ import os
 import shutil
 import tempfile
 import weakref
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -761,6 +762,22 @@ class _JsonlState:
     n: int = 0
 
 
+def _lines(f: Any, path: Path) -> Iterator[bytes]:
+    """The lines of an open file; a broken gzip stream is a ReadError naming the file,
+    worded as the core's reader words it."""
+    it = iter(f)
+    while True:
+        try:
+            line = next(it)
+        except StopIteration:
+            return
+        except EOFError as e:
+            raise ReadError(f"{path}: incomplete deflate stream") from e
+        except (gzip.BadGzipFile, zlib.error) as e:
+            raise ReadError(f"{path}: corrupt deflate stream") from e
+        yield line
+
+
 def _jsonl_batches(
     path: Path,
     text: str,
@@ -777,7 +794,7 @@ def _jsonl_batches(
         raw.seek(0)
         f = gzip.GzipFile(fileobj=raw) if head == b"\x1f\x8b" else raw
         batch: list[str | None] = []
-        for n, line in enumerate(f, start=1):
+        for n, line in enumerate(_lines(f, path), start=1):
             if n == 1 and line.startswith(codecs.BOM_UTF8):
                 line = line[3:]
             if line.endswith(b"\n"):
