@@ -327,3 +327,18 @@ def test_a_full_disk_says_where_to_spill(seed_files, monkeypatch):
     # Kept in memory, nothing is written.
     s = scan(seed_files["jsonl"], progress=False, spill=False)
     assert len(s.entities()) > 10
+
+
+def test_a_spill_folder_that_cannot_be_written_is_a_read_error(seed_files, monkeypatch, tmp_path):
+    import tempfile
+
+    from newsgraph.exceptions import ReadError
+
+    def refuse(*a, **k):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", refuse)
+    with pytest.raises(ReadError, match=r"Permission denied.*spill=False") as caught:
+        scan(seed_files["jsonl"], progress=False, spill=tmp_path)
+    assert str(tmp_path) in str(caught.value)
+    assert isinstance(caught.value.__cause__, PermissionError)

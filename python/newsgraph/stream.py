@@ -1093,13 +1093,19 @@ def _spill_folder(spill: Any) -> str | None:
     """A new temporary folder for spilled batches (None: keep them in memory)."""
     if spill is False:
         return None
-    if spill is True:
-        return tempfile.mkdtemp(prefix="newsgraph-scan-")
-    if isinstance(spill, (str, os.PathLike)):
-        if not os.path.isdir(spill):
-            raise InputError(f"spill={str(spill)!r} is not a folder")
-        return tempfile.mkdtemp(prefix="newsgraph-scan-", dir=spill)
-    raise InputTypeError(f"spill must be True, False or a folder path, got {spill!r}")
+    if spill is not True and not isinstance(spill, (str, os.PathLike)):
+        raise InputTypeError(f"spill must be True, False or a folder path, got {spill!r}")
+    if spill is not True and not os.path.isdir(spill):
+        raise InputError(f"spill={str(spill)!r} is not a folder")
+    where = None if spill is True else spill
+    try:
+        return tempfile.mkdtemp(prefix="newsgraph-scan-", dir=where)
+    except OSError as e:
+        shown = tempfile.gettempdir() if where is None else str(where)
+        raise ReadError(
+            f"cannot make a folder for spilled batches in {shown!r} ({e.strerror or e}); "
+            "give spill= a writable folder, or spill=False to keep batches in memory"
+        ) from e
 
 
 def _mixed_ids(st: _JsonlState, path: Path, id: str | None) -> None:
