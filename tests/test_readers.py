@@ -376,3 +376,41 @@ def test_a_broken_jsonl_gz_is_the_same_read_error_in_both_readers(tmp_path, cut,
             read(path, progress=False)
         errors.append(str(caught.value))
     assert errors[0] == errors[1] and "broken.jsonl.gz" in errors[0]
+
+
+def test_lone_surrogates_become_replacement_characters_everywhere(tmp_path):
+    """A JSON escape of a lone UTF-16 surrogate (legal JSON, common in badly decoded
+    scrapes) is U+FFFD and counts in decode_errors, in read_jsonl and scan alike; a
+    pair (an emoji) and an escaped backslash are left alone."""
+    path = tmp_path / "s.jsonl"
+    path.write_text(
+        '{"id": "a", "text": "Angela Merkel \\ud800 met Macron.", "title": "Merkel \\udfff"}\n'
+        '{"id": "b", "text": "Fine \\ud83d\\ude00 text \\\\ud800 here."}\n',
+        encoding="utf-8",
+    )
+    tables = []
+    for read in (newsgraph.read_jsonl, newsgraph.scan):
+        c = read(path, progress=False)
+        docs = c.documents()
+        tables.append((docs[["doc_id", "title", "decode_errors"]], c.mentions()))
+        assert docs["decode_errors"].tolist() == [2, 0]
+        assert docs["title"].tolist()[0] == "Merkel \ufffd"
+    pd.testing.assert_frame_equal(tables[0][0], tables[1][0])
+    pd.testing.assert_frame_equal(tables[0][1], tables[1][1])
+    texts = newsgraph.read_jsonl(path, progress=False)
+    assert texts.text("a") == "Angela Merkel \ufffd met Macron."
+    assert texts.text("b") == "Fine \U0001f600 text \\ud800 here."
+
+
+def test_lone_surrogates_in_python_strings_are_replaced_with_a_warning():
+    df = pd.DataFrame(
+        {
+            "text": pd.Series(["Angela Merkel \ud800 met Emmanuel Macron.", "ok"], dtype=object),
+            "title": pd.Series(["Merkel \udfff meets Macron", None], dtype=object),
+        }
+    )
+    with pytest.warns(UserWarning, match=r"1 lone surrogate\(s\).*position 0"):
+        c = newsgraph.Corpus.from_pandas(df, progress=False)
+    assert c.text(0) == "Angela Merkel \ufffd met Emmanuel Macron."
+    m = c.mentions()
+    assert ("Merkel", True) in set(zip(m["text"].astype(str), m["in_title"], strict=True))

@@ -40,6 +40,7 @@ import gzip
 import io
 import json
 import os
+import re
 import shutil
 import tempfile
 import weakref
@@ -762,6 +763,39 @@ class _JsonlState:
     n: int = 0
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_JSON_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|.)", re.S)
+
+
+def _replace_lone_surrogates(s: str) -> tuple[str, int]:
+    """As the core's reader does: each JSON escape of a lone UTF-16 surrogate
+    (``\\ud800`` with no partner) becomes ``\\ufffd``; returns the line and how many.
+
+    >>> _replace_lone_surrogates(r'{"t": "a\\ud800 \\ud83d\\ude00 \\\\ud800"}')
+    ('{"t": "a\\\\ufffd \\\\ud83d\\\\ude00 \\\\\\\\ud800"}', 1)
+    """
+    escapes = list(_JSON_ESCAPE.finditer(s))
+    parts, n, last, i = [], 0, 0, 0
+    while i < len(escapes):
+        m = escapes[i]
+        u = int(m.group(1), 16) if m.group(1) else -1
+        nxt = escapes[i + 1] if i + 1 < len(escapes) else None
+        if (
+            0xD800 <= u < 0xDC00
+            and nxt is not None
+            and nxt.start() == m.end()
+            and nxt.group(1)
+            and 0xDC00 <= int(nxt.group(1), 16) < 0xE000
+        ):
+            i += 2
+            continue
+        if 0xD800 <= u < 0xE000:
+            parts += [s[last : m.start()], "\\ufffd"]
+            last, n = m.end(), n + 1
+        i += 1
+    return ("".join(parts) + s[last:], n) if n else (s, 0)
+
+
 def _lines(f: Any, path: Path) -> Iterator[bytes]:
     """The lines of an open file; a broken gzip stream is a ReadError naming the file,
     worded as the core's reader words it."""
@@ -804,6 +838,9 @@ def _jsonl_batches(
             if _is_blank(line):
                 continue
             s, bad = _decode(line)
+            if _SURROGATE_ESCAPE.search(s):
+                s, lone = _replace_lone_surrogates(s)
+                bad += lone
             try:
                 obj = json.loads(s, parse_constant=_no_constants)
             except (ValueError, RecursionError) as e:

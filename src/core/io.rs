@@ -217,6 +217,48 @@ pub fn read_jsonl_with(
     Ok(out)
 }
 
+/// JSON may name a lone UTF-16 surrogate (`\ud800` with no partner; badly decoded
+/// scrapes have them), which a Rust string cannot hold: each such escape becomes
+/// `\ufffd`, in place (the same six bytes), counted like a bad UTF-8 sequence.
+/// `None` when the line has none. `newsgraph.scan` does the same in Python.
+pub fn replace_lone_surrogates(s: &str) -> Option<(String, u32)> {
+    let b = s.as_bytes();
+    let hex = |j: usize| {
+        s.get(j..j + 4)
+            .and_then(|h| u16::from_str_radix(h, 16).ok())
+    };
+    let mut fixed: Option<Vec<u8>> = None;
+    let mut n = 0;
+    let mut i = 0;
+    while i + 1 < b.len() {
+        if b[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        // Any other escape (\\ among them) is two bytes.
+        let Some(u) = (b[i + 1] == b'u').then(|| hex(i + 2)).flatten() else {
+            i += 2;
+            continue;
+        };
+        let low = |x: u16| (0xDC00..0xE000).contains(&x);
+        if (0xD800..0xDC00).contains(&u)
+            && b.get(i + 6) == Some(&b'\\')
+            && b.get(i + 7) == Some(&b'u')
+            && hex(i + 8).is_some_and(low)
+        {
+            i += 12;
+            continue;
+        }
+        if (0xD800..0xE000).contains(&u) {
+            fixed.get_or_insert_with(|| b.to_vec())[i + 2..i + 6].copy_from_slice(b"fffd");
+            n += 1;
+        }
+        i += 6;
+    }
+    // Only ASCII hex digits changed: still UTF-8.
+    fixed.map(|f| (String::from_utf8(f).unwrap_or_default(), n))
+}
+
 fn parse_record(
     path: &Path,
     line: u64,
@@ -224,12 +266,31 @@ fn parse_record(
     text_field: &str,
     id_field: Option<&str>,
 ) -> Result<Record> {
-    let (value, decode_errors) = match std::str::from_utf8(bytes) {
-        Ok(s) => (serde_json::from_str::<Value>(s), 0),
+    let (value, mut decode_errors, text) = match std::str::from_utf8(bytes) {
+        Ok(s) => (
+            serde_json::from_str::<Value>(s),
+            0,
+            std::borrow::Cow::Borrowed(s),
+        ),
         Err(_) => {
             let (s, n) = decode_lossy(bytes);
-            (serde_json::from_str::<Value>(&s), n)
+            (
+                serde_json::from_str::<Value>(&s),
+                n,
+                std::borrow::Cow::Owned(s),
+            )
         }
+    };
+    // Only a line that fails is looked at again: clean data pays nothing.
+    let value = match value {
+        Err(e) => match replace_lone_surrogates(&text) {
+            Some((fixed, n)) => {
+                decode_errors += n;
+                serde_json::from_str::<Value>(&fixed)
+            }
+            None => Err(e),
+        },
+        ok => ok,
     };
     let value = value.map_err(|e| Error::parse(path, line, format!("invalid JSON: {e}")))?;
     let Value::Object(mut fields) = value else {
@@ -307,6 +368,23 @@ pub fn columns(records: &mut [Record]) -> Vec<(String, Vec<Value>)> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn lone_surrogate_escapes_become_replacement_characters() {
+        let (fixed, n) = replace_lone_surrogates(r#"{"t": "a\ud800b \udfff"}"#).expect("lone");
+        assert_eq!((fixed.as_str(), n), (r#"{"t": "a\ufffdb \ufffd"}"#, 2));
+        // A pair, an escaped backslash before "ud800", other escapes: left alone.
+        for ok in [
+            r#"{"t": "\ud83d\ude00"}"#,
+            r#"{"t": "\\ud800"}"#,
+            r#"{"t": "\n\u00e9"}"#,
+        ] {
+            assert_eq!(replace_lone_surrogates(ok), None, "{ok}");
+        }
+        // A high surrogate followed by another high one: both lone.
+        let (_, n) = replace_lone_surrogates(r#""\ud800\ud800""#).expect("lone");
+        assert_eq!(n, 2);
+    }
+
     use super::*;
     use std::io::Write;
 

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use numpy::IntoPyArray;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyDict, PyList, PyString};
 use serde_json::Value;
 
 use crate::core::corpus::Progress;
@@ -395,7 +395,52 @@ impl Articles {
     }
 }
 
-/// Parse a list of texts (str or None) into `Articles`.
+/// A Python str as Rust text, and how many lone surrogates in it (legal in a Python
+/// str, common in badly decoded scrapes; a Rust string cannot hold them) became
+/// U+FFFD. One code point for one, so character offsets stay those of the str.
+pub(crate) fn lossy_str(s: &Bound<'_, PyString>) -> PyResult<(String, u32)> {
+    if let Ok(t) = s.to_str() {
+        return Ok((t.to_owned(), 0));
+    }
+    let encoded = s.call_method1("encode", ("utf-16-le", "surrogatepass"))?;
+    let bytes: &[u8] = encoded.extract()?;
+    let units = bytes
+        .chunks_exact(2)
+        .map(|c| u16::from_le_bytes([c[0], c[1]]));
+    let mut n = 0;
+    let text = char::decode_utf16(units)
+        .map(|r| {
+            r.unwrap_or_else(|_| {
+                n += 1;
+                char::REPLACEMENT_CHARACTER
+            })
+        })
+        .collect();
+    Ok((text, n))
+}
+
+/// A `str` argument read with [`lossy_str`].
+pub(crate) struct Text(pub String);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Text {
+    type Error = PyErr;
+
+    fn extract(obj: pyo3::Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        let s = obj.cast::<PyString>().map_err(|_| {
+            PyTypeError::new_err(format!(
+                "expected a str, got {}",
+                obj.get_type()
+                    .name()
+                    .map(|n| n.to_string())
+                    .unwrap_or_default()
+            ))
+        })?;
+        Ok(Text(lossy_str(&s)?.0))
+    }
+}
+
+/// Parse a list of texts (str or None) into `Articles`. Lone surrogates become U+FFFD,
+/// with one warning that counts them.
 #[pyfunction]
 #[pyo3(signature = (texts, threads=None, progress=false))]
 fn parse_texts(
@@ -405,11 +450,12 @@ fn parse_texts(
     progress: bool,
 ) -> PyResult<Articles> {
     let mut owned: Vec<Option<String>> = Vec::with_capacity(texts.len());
+    let (mut replaced, mut first) = (0u64, None);
     for (i, item) in texts.iter().enumerate() {
         if item.is_none() {
             owned.push(None);
         } else {
-            let s = item.extract::<String>().map_err(|_| {
+            let s = item.cast::<PyString>().map_err(|_| {
                 PyTypeError::new_err(format!(
                     "text at position {i} is {}, not a str",
                     item.get_type()
@@ -418,8 +464,26 @@ fn parse_texts(
                         .unwrap_or_default()
                 ))
             })?;
-            owned.push(Some(s));
+            let (text, n) = lossy_str(s)?;
+            if n > 0 {
+                replaced += u64::from(n);
+                first.get_or_insert(i);
+            }
+            owned.push(Some(text));
         }
+    }
+    if let Some(i) = first {
+        let message = std::ffi::CString::new(format!(
+            "{replaced} lone surrogate(s) (such as '\\ud800', from badly decoded text) \
+             became U+FFFD, the first in the text at position {i}"
+        ))
+        .unwrap_or_default();
+        PyErr::warn(
+            py,
+            &py.get_type::<pyo3::exceptions::PyUserWarning>(),
+            &message,
+            1,
+        )?;
     }
     let docs = run_with_progress(py, threads, bar(progress, owned.len(), "parse"), |p| {
         core::corpus::parse_all_with(&owned, p)

@@ -8,7 +8,7 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
 
-use super::{bar, run, run_with_progress, Articles, Threads};
+use super::{bar, run, run_with_progress, Articles, Text, Threads};
 use crate::core::ner::{self, labels, lexicon::Lexicon, train, Model};
 use crate::core::offsets::CharOffsets;
 use crate::core::{Error, Span};
@@ -187,7 +187,7 @@ fn tag_articles<'py>(
     tagger: &Tagger,
     threads: Option<Threads>,
     progress: bool,
-    titles: Option<Vec<Option<String>>>,
+    titles: Option<Vec<Option<Text>>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let model = Arc::clone(&tagger.model);
     let docs = &articles.docs;
@@ -202,7 +202,7 @@ fn tag_articles<'py>(
     }
     let title_of = |d: usize| -> &str {
         match &titles {
-            Some(t) => t[d].as_deref().unwrap_or(""),
+            Some(t) => t[d].as_ref().map_or("", |x| x.0.as_str()),
             None => docs[d].meta.title.as_deref().unwrap_or(""),
         }
     };
