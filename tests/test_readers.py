@@ -414,3 +414,24 @@ def test_lone_surrogates_in_python_strings_are_replaced_with_a_warning():
     assert c.text(0) == "Angela Merkel \ufffd met Emmanuel Macron."
     m = c.mentions()
     assert ("Merkel", True) in set(zip(m["text"].astype(str), m["in_title"], strict=True))
+
+
+def test_a_number_id_beyond_64_bits_is_refused_the_same_way_in_both_readers(tmp_path):
+    path = tmp_path / "ids.jsonl"
+    path.write_text(
+        '{"id": 18446744073709551615, "text": "Angela Merkel spoke."}\n'
+        '{"id": 123456789012345678901234567890, "text": "Emmanuel Macron spoke."}\n'
+        '{"id": -9223372036854775809, "text": "Olaf Scholz spoke."}\n',
+        encoding="utf-8",
+    )
+    messages = []
+    for read in (newsgraph.read_jsonl, newsgraph.scan):
+        with pytest.raises(ParseError, match="beyond 64 bits") as caught:
+            read(path, progress=False)
+        assert caught.value.line == 2
+        messages.append(str(caught.value))
+        with pytest.warns(UserWarning, match="skipped 2 malformed"):
+            kept = read(path, progress=False, errors="skip")
+        assert list(kept.doc_ids) == [18446744073709551615]
+        assert kept.skipped["line"].tolist() == [2, 3]
+    assert messages[0] == messages[1]

@@ -763,6 +763,19 @@ class _JsonlState:
     n: int = 0
 
 
+#: As the core's reader words it: a number id beyond 64 bits has lost digits there.
+HUGE_ID = "the id is a number beyond 64 bits, which loses digits: write such ids as strings"
+
+
+def _huge_number(x: Any) -> bool:
+    """A JSON number id that a 64-bit reader cannot keep exactly."""
+    if isinstance(x, bool):
+        return False
+    if isinstance(x, int):
+        return not -(2**63) <= x < 2**64
+    return isinstance(x, float) and x.is_integer() and abs(x) >= 2.0**63
+
+
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _JSON_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|.)", re.S)
 
@@ -862,7 +875,13 @@ def _jsonl_batches(
                     st.skipped.append((n, msg))
                     continue
                 raise _parse_error(path, n, msg, InputTypeError)
-            st.ids.append(obj.pop(id, _MISSING) if id is not None else _MISSING)
+            the_id = obj.pop(id, _MISSING) if id is not None else _MISSING
+            if _huge_number(the_id):
+                if skip:
+                    st.skipped.append((n, HUGE_ID))
+                    continue
+                raise _parse_error(path, n, HUGE_ID)
+            st.ids.append(the_id)
             row = st.n
             for k in sorted(obj):
                 col = st.columns.get(k)

@@ -317,6 +317,21 @@ fn parse_record(
         }
     };
     let id = id_field.and_then(|f| fields.remove(f));
+    // serde_json keeps integers up to 64 bits; beyond, it keeps a float that has lost
+    // digits, and two such ids could collide. Refuse rather than count under a value
+    // the user never wrote (`newsgraph.scan` refuses the same ids).
+    if let Some(Value::Number(x)) = &id {
+        if x.as_f64().is_some_and(|f| {
+            x.is_f64() && f.fract() == 0.0 && f.abs() >= 9_223_372_036_854_775_808.0
+        }) {
+            return Err(Error::parse(
+                path,
+                line,
+                "the id is a number beyond 64 bits, which loses digits: write such ids as \
+                 strings",
+            ));
+        }
+    }
     Ok(Record {
         line,
         text,
