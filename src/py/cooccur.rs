@@ -31,16 +31,8 @@ fn column_as<T>(
     checked(name, a, n, false, convert)
 }
 
-/// [`column_as`] where `convert` decides about negative values too.
-fn column_as_signed<T>(
-    name: &str,
-    a: &PyReadonlyArray1<'_, i64>,
-    n: Option<usize>,
-    convert: impl Fn(i64) -> Option<T>,
-) -> CoreResult<Vec<T>> {
-    checked(name, a, n, true, convert)
-}
-
+/// [`column_as`], or with `signed` one where `convert` decides about negative values
+/// too.
 fn checked<T>(
     name: &str,
     a: &PyReadonlyArray1<'_, i64>,
@@ -280,7 +272,7 @@ impl Columns {
         let n = Some(doc.len());
         let part = |name: &str, a: &PyReadonlyArray1<'_, i64>| {
             if headlines {
-                column_as_signed(name, a, n, |x| match x {
+                checked(name, a, n, true, |x| match x {
                     -1 => Some(HEADLINE),
                     _ => u32::try_from(x).ok().filter(|&v| v != HEADLINE),
                 })

@@ -87,10 +87,7 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Threads {
                 py,
                 type_error(format!(
                     "threads={shown} ({}): threads must be {allowed}",
-                    obj.get_type()
-                        .name()
-                        .map(|n| n.to_string())
-                        .unwrap_or_default()
+                    type_name(&obj)
                 )),
             )),
         }
@@ -395,6 +392,14 @@ impl Articles {
     }
 }
 
+/// The name of a Python object's type, for error messages.
+fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_default()
+}
+
 /// A Python str as Rust text, and how many lone surrogates in it (legal in a Python
 /// str, common in badly decoded scrapes; a Rust string cannot hold them) became
 /// U+FFFD. One code point for one, so character offsets stay those of the str.
@@ -427,13 +432,7 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Text {
 
     fn extract(obj: pyo3::Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
         let s = obj.cast::<PyString>().map_err(|_| {
-            PyTypeError::new_err(format!(
-                "expected a str, got {}",
-                obj.get_type()
-                    .name()
-                    .map(|n| n.to_string())
-                    .unwrap_or_default()
-            ))
+            PyTypeError::new_err(format!("expected a str, got {}", type_name(&obj)))
         })?;
         Ok(Text(lossy_str(&s)?.0))
     }
@@ -458,10 +457,7 @@ fn parse_texts(
             let s = item.cast::<PyString>().map_err(|_| {
                 PyTypeError::new_err(format!(
                     "text at position {i} is {}, not a str",
-                    item.get_type()
-                        .name()
-                        .map(|n| n.to_string())
-                        .unwrap_or_default()
+                    type_name(&item)
                 ))
             })?;
             let (text, n) = lossy_str(s)?;
