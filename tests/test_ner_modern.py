@@ -200,6 +200,30 @@ def test_a_heading_of_common_words_is_not_a_name():
     assert "Brussels" in set(m["text"].astype(str))
 
 
+def test_a_run_in_heading_is_its_own_sentence():
+    # A gallery title and a link headline scraped into the paragraph with no full stop:
+    # the caption or sentence after them starts with a capitalised article.
+    text = (
+        "Heavy rain closed schools across the north on Tuesday. "
+        "Flooding in Lagos in pictures A boy from Ikeja wades through a street. "
+        "Nigeria's finance minister in Abuja promises relief The minister of Kano "
+        "said aid would come within days."
+    )
+    c = corpus(text, "")
+    assert {"Lagos", "Ikeja", "Abuja", "Kano"} <= set(c.mentions()["text"].astype(str))
+    sents = list(c.sentences()["text"])
+    assert "Flooding in Lagos in pictures" in sents
+    assert "A boy from Ikeja wades through a street." in sents
+    assert "Nigeria's finance minister in Abuja promises relief" in sents
+    pairs = c.cooccurrence(scope="sentence", progress=False).to_pandas()
+    together = {frozenset((s, t)) for s, t in zip(pairs["source"], pairs["target"], strict=True)}
+    assert frozenset(("Lagos", "Ikeja")) not in together
+    assert frozenset(("Abuja", "Kano")) not in together
+    # The same words with the title in the sentence stay one sentence.
+    told = corpus("The minister told The Guardian that aid would come.", "")
+    assert len(told.sentences()) == 1
+
+
 # -- 5. names 1996 newswire never taught -----------------------------------------------
 
 

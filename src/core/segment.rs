@@ -615,6 +615,24 @@ const NAME_INTRODUCERS: &[&str] = &[
     "to", "with",
 ];
 
+/// Lowercase words after which `The`, `A` or `An` still belong to the sentence although
+/// the next word is lowercase: prepositions ("during A week-long trip" is rare, but
+/// "during The" is a title more often than a heading) and words that take a letter as
+/// a label ("type A strain", "candidate A is", "serie A sides").
+#[rustfmt::skip]
+const ARTICLE_INTRODUCERS: &[&str] = &[
+    "about", "above", "across", "after", "against", "amid", "among", "annex", "appendix",
+    "before", "behind", "below", "between", "beyond", "block", "box", "building",
+    "candidate", "category", "class", "despite", "division", "during", "exhibit", "figure",
+    "floor", "gate", "grade", "group", "hepatitis", "including", "influenza", "item",
+    "league", "level", "like", "lot", "model", "near", "option", "over", "part", "per",
+    "phase", "plan", "platform", "point", "pool", "room", "route", "row", "schedule",
+    "section", "serie", "since", "size", "step", "strain", "table", "team", "terminal",
+    "than", "through", "tier", "toward", "towards", "type", "under", "unit", "unlike",
+    "until", "upon", "version", "via", "vitamin", "ward", "wing", "within", "without",
+    "zone",
+];
+
 /// Splits sentences over one paragraph's tokens.
 struct Splitter<'a> {
     text: &'a str,
@@ -703,9 +721,26 @@ impl Splitter<'_> {
         let after_word = !after_quote
             && prev.starts_with(|c: char| c.is_lowercase())
             && prev.chars().all(char::is_alphabetic);
-        (after_quote || after_word)
-            && HEADING_ENDERS.binary_search(&self.tok(i)).is_ok()
-            && (after_quote || NAME_INTRODUCERS.binary_search(&prev).is_err())
+        if !(after_quote || after_word) {
+            return false;
+        }
+        let word = self.tok(i);
+        let introduced = after_word && NAME_INTRODUCERS.binary_search(&prev).is_ok();
+        if HEADING_ENDERS.binary_search(&word).is_ok() {
+            return !introduced;
+        }
+        // A capitalised article before a lowercase word or a number cannot be inside a
+        // sentence ("the Trump family"), so it starts one: scraped galleries and link
+        // widgets leave "Donald Trump's rise The family poses ..." and "San Bernardino
+        // shooting A crowd gathers ...". Before a capitalised word it is usually a
+        // title ("told The New York Times", "the comedy A Christmas Story"): no break.
+        matches!(word, "The" | "A" | "An")
+            && !introduced
+            && (after_quote || ARTICLE_INTRODUCERS.binary_search(&prev).is_err())
+            && i + 1 < self.tokens.len()
+            && self
+                .tok(i + 1)
+                .starts_with(|c: char| c.is_lowercase() || c.is_ascii_digit())
     }
 }
 
@@ -1140,6 +1175,19 @@ mod tests {
             ("She appeared on the Today show yesterday.", &["She appeared on the Today show yesterday."]),
             ("He wrote in his book Last Act that it was over.", &["He wrote in his book Last Act that it was over."]),
             ("According to The Wall Street Journal, it fell.", &["According to The Wall Street Journal, it fell."]),
+            (
+                "Lagos floods in pictures A boy wades through a flooded street on Monday.",
+                &["Lagos floods in pictures", "A boy wades through a flooded street on Monday."],
+            ),
+            (
+                "Ministers debate the budget The vote is set for 12 May. The mayor's trip An aide said 3 days.",
+                &["Ministers debate the budget", "The vote is set for 12 May.", "The mayor's trip", "An aide said 3 days."],
+            ),
+            // Titles and labels stay: an article before a capital, after a preposition or
+            // after a word that takes a letter.
+            ("He slammed The Guardian and the comedy A Fish Called Wanda.", &["He slammed The Guardian and the comedy A Fish Called Wanda."]),
+            ("The type A strain spread during The long night, said candidate A of the two.", &["The type A strain spread during The long night, said candidate A of the two."]),
+            ("It would mean A LOT to us.", &["It would mean A LOT to us."]),
         ]);
     }
 
@@ -1236,6 +1284,7 @@ mod tests {
             INITIAL_STARTERS,
             HEADING_ENDERS,
             NAME_INTRODUCERS,
+            ARTICLE_INTRODUCERS,
         ] {
             assert!(list.windows(2).all(|w| w[0] < w[1]), "{list:?}");
         }
