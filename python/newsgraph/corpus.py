@@ -148,9 +148,17 @@ class Corpus:
         Columns: ``doc_id, title, date, source, dateline, credits, n_paragraphs,
         n_sentences, n_tokens, decode_errors, boilerplate`` and then any metadata
         columns given with the input. ``date`` is ``datetime64[ns]`` (NaT when
-        unknown); ``credits`` joins several names with ``"; "``; ``boilerplate`` lists
-        the lines and widgets removed from the body; ``decode_errors`` counts invalid
-        UTF-8 sequences replaced by U+FFFD when reading.
+        unknown); ``credits`` joins several names with ``"; "``; ``boilerplate`` lists,
+        verbatim and in reading order, all text removed from the body other than the
+        title (date lines, the dateline or agency marker, credit lines, widgets), so no
+        word of the input is lost; ``decode_errors`` counts invalid UTF-8 sequences
+        replaced by U+FFFD when reading.
+
+        >>> import pandas as pd, newsgraph
+        >>> df = pd.DataFrame({"id": ["a"], "text": ["PARIS (Reuters) - Talks ended."]})
+        >>> d = newsgraph.Corpus.from_pandas(df, id="id").documents().iloc[0]
+        >>> d["dateline"], d["source"], list(d["boilerplate"])
+        ('PARIS', 'Reuters', ['PARIS (Reuters) -'])
         """
         if self._documents is None:
             self._documents = frame.documents_frame(

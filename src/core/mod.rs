@@ -149,7 +149,8 @@ pub struct Meta {
     pub dateline: Option<String>,
     /// Who is credited: "AFP" from "AFP contributed reporting.".
     pub credits: Vec<String>,
-    /// Lines and widgets removed from the body, verbatim, in reading order.
+    /// Text removed from the body, verbatim, in reading order: date lines, the dateline
+    /// or agency marker, credit lines, widgets and web furniture (the title is in `title`).
     pub boilerplate: Vec<String>,
 }
 

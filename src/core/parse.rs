@@ -38,6 +38,7 @@ pub fn clean(raw: &str) -> Cleaned {
     let mut meta = Meta::default();
     let mut lines = split_lines(&norm);
     find_date_header(&mut lines, &mut meta);
+    let header_lines = meta.boilerplate.len();
     // Most web text has no column layout at all; skip the per-line test then.
     let maybe_tables = is_table_row(&norm);
     let mut paras = assemble(&lines, maybe_tables);
@@ -58,7 +59,7 @@ pub fn clean(raw: &str) -> Cleaned {
     take_credits(&mut paras, &mut meta);
     merge_page_breaks(&mut paras);
     take_title(&mut paras, &mut meta);
-    take_dateline(&mut paras, &mut meta);
+    take_dateline(&mut paras, &mut meta, header_lines);
 
     let mut text = String::with_capacity(norm.len());
     let mut paragraphs = Vec::with_capacity(paras.len());
@@ -720,14 +721,43 @@ fn by_credits(s: &str) -> Option<Vec<String>> {
         .trim_end_matches(')')
         .trim();
     let mut names = Vec::new();
-    for (k, seg) in inner.split(';').enumerate() {
-        match BY_SEGMENT.captures(seg.trim()) {
-            Some(c) => push_names(c.get(1).map_or("", |m| m.as_str()), &mut names),
-            None if k == 0 => return None,
-            None => {}
+    for seg in inner.split(';') {
+        let seg = seg.trim();
+        if seg.is_empty() {
+            continue;
         }
+        // A segment that names no role is not part of a credit line: "Reporting by
+        // n;Lavrov", or a sentence run into the line by a soft wrap.
+        let c = BY_SEGMENT.captures(seg)?;
+        push_names(c.get(1).map_or("", |m| m.as_str()), &mut names);
     }
-    (!names.is_empty()).then_some(names)
+    (!names.is_empty() && names.iter().all(|n| name_like(n))).then_some(names)
+}
+
+/// A credited name: at most five words, each capitalised or a name particle
+/// ("Jane Doe", "Ludwig van Beethoven"), so "Tom Jones Olaf Scholz said the talks"
+/// (a sentence run into the line) is not one.
+fn name_like(n: &str) -> bool {
+    let words: Vec<&str> = n.split_whitespace().collect();
+    words.len() <= 5
+        && words.iter().all(|w| {
+            w.starts_with(|c: char| !c.is_lowercase())
+                || matches!(
+                    *w,
+                    "de" | "van"
+                        | "von"
+                        | "der"
+                        | "da"
+                        | "di"
+                        | "du"
+                        | "al"
+                        | "bin"
+                        | "la"
+                        | "le"
+                        | "del"
+                        | "dos"
+                )
+        })
 }
 
 fn credit_names(s: &str) -> Option<Vec<String>> {
@@ -760,10 +790,12 @@ fn credit_names(s: &str) -> Option<Vec<String>> {
 fn take_credits(paras: &mut Vec<Para>, meta: &mut Meta) {
     let first = paras.len().saturating_sub(TAIL_PARAS);
     let mut names = Vec::new();
+    // The credit text itself goes to the boilerplate: the names parsed from it are
+    // an interpretation, and nothing the parser takes out of the body may be lost.
     for p in paras[first..].iter_mut() {
         if let Some(found) = credit_names(&p.text) {
             names.extend(found);
-            p.text.clear();
+            meta.boilerplate.push(std::mem::take(&mut p.text));
             continue;
         }
         // A trailing "(Reporting by ...; Editing by ...)" after the last sentence.
@@ -771,6 +803,7 @@ fn take_credits(paras: &mut Vec<Para>, meta: &mut Meta) {
             if let Some(open) = p.text.rfind('(') {
                 if let Some(found) = by_credits(&p.text[open..]) {
                     names.extend(found);
+                    meta.boilerplate.push(p.text[open..].to_string());
                     p.text.truncate(open);
                     p.text.truncate(p.text.trim_end().len());
                 }
@@ -805,6 +838,15 @@ static WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
 static DATE_KEY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:date|published(?:\s+on)?|updated|posted|last\s+updated)\s*:?\s*")
         .expect("constant regex")
+});
+
+/// What may follow the date on a date line without being text: a time and zone,
+/// "| Updated 10:30 a.m. ET".
+static TIME_STAMP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:(?:updated|at)\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[a-z]{2,4})?[\s.|]*$",
+    )
+    .expect("constant regex")
 });
 
 fn month_number(m: &str) -> Option<u32> {
@@ -870,15 +912,20 @@ fn find_date_header(lines: &mut [Line<'_>], meta: &mut Meta) {
         if let Some(k) = keyed.then(|| DATE_KEY.find(s)).flatten() {
             let rest = &s[k.end()..];
             if let Some((iso, r)) = find_date(rest) {
-                if r.start == 0 && rest.len() - r.end > 40 {
-                    // "date 2023-05-26 Russian Foreign Minister ...": keep the text.
+                let after = rest[r.end..].trim_start_matches([' ', ',', '-', '|']);
+                if r.start == 0 && !after.is_empty() && !TIME_STAMP.is_match(after) {
+                    // "Published: May 26, 2023 Russian Foreign Minister ...", often
+                    // hard-wrapped into the story's first sentence: keep the text.
                     meta.date = Some(iso);
-                    line.s = rest[r.end..].trim_start_matches([' ', ',', '-', '|']);
+                    meta.boilerplate
+                        .push(s[..s.len() - after.len()].trim_end().to_string());
+                    line.s = after;
                     line.len = line.s.chars().count();
                     return;
                 }
                 if s.len() <= 100 {
                     meta.date = Some(iso);
+                    meta.boilerplate.push(s.to_string());
                     line.removed = true;
                     return;
                 }
@@ -890,6 +937,7 @@ fn find_date_header(lines: &mut [Line<'_>], meta: &mut Meta) {
             if let Some((iso, r)) = find_date(t) {
                 if r.start == 0 && t[r.end..].trim_matches([' ', '.', ',']).is_empty() {
                     meta.date = Some(iso);
+                    meta.boilerplate.push(s.to_string());
                     line.removed = true;
                     return;
                 }
@@ -1089,7 +1137,9 @@ fn shouting_follows(head: &str, end: usize) -> bool {
         && !word.chars().any(char::is_lowercase)
 }
 
-fn take_dateline(paras: &mut Vec<Para>, meta: &mut Meta) {
+/// The dateline or agency marker that opens the story goes to `meta` (place and
+/// source) and, verbatim, to the boilerplate after the date-header lines (`at`).
+fn take_dateline(paras: &mut Vec<Para>, meta: &mut Meta, at: usize) {
     let Some(p) = paras.first_mut() else { return };
     let t = p.text.as_str();
     // Only an opening capital or "(" can start a dateline or agency marker.
@@ -1137,6 +1187,9 @@ fn take_dateline(paras: &mut Vec<Para>, meta: &mut Meta) {
         }
     }
     if let Some(end) = cut {
+        let head = p.text[..end].trim().to_string();
+        meta.boilerplate
+            .insert(at.min(meta.boilerplate.len()), head);
         p.text = p.text[end..].trim_start().to_string();
         if p.text.is_empty() {
             paras.remove(0);
@@ -1447,12 +1500,27 @@ mod tests {
             let c = run(&format!("{body}{tail}"));
             assert_eq!(c.meta.credits, want, "{tail}");
             assert_eq!(c.text, "The talks ended on Friday.", "{tail}");
-            assert!(c.meta.boilerplate.is_empty());
+            assert_eq!(c.meta.boilerplate, vec![tail.to_string()], "{tail}");
         }
         // A trailing parenthetical inside the last paragraph.
         let c = run("The talks ended. (Reporting by Jane Doe; Editing by John Smith)");
         assert_eq!(c.meta.credits, vec!["Jane Doe", "John Smith"]);
         assert_eq!(c.text, "The talks ended.");
+        assert_eq!(
+            c.meta.boilerplate,
+            vec!["(Reporting by Jane Doe; Editing by John Smith)"]
+        );
+        // Lines that only start like credits keep their words in the body: a segment
+        // with no role, or a sentence soft-wrapped onto the credit line.
+        for raw in [
+            "Reporting by x;Tusk",
+            "Tusk met Rutte.\n\nReporting by Ian Bell; Editing by Eve Hart\nRutte said the summit in Oslo ends on Monday.",
+        ] {
+            let c = run(raw);
+            assert!(c.meta.credits.is_empty(), "{raw:?}");
+            assert!(c.text.contains("Tusk"), "{raw:?}");
+            assert!(c.text.ends_with("Monday.") || c.text.ends_with("Tusk"), "{raw:?}");
+        }
         // Not a credit: far from the end, or an ordinary sentence.
         let c = run("AFP contributed reporting.\n\nA.\n\nB.\n\nC.\n\nD.");
         assert!(c.meta.credits.is_empty());
@@ -1489,6 +1557,24 @@ mod tests {
         let c = run("date 2023-05-26 Russian Foreign Minister Sergei Lavrov said on Friday that talks stalled.");
         assert_eq!(c.meta.date.as_deref(), Some("2023-05-26"));
         assert!(c.text.starts_with("Russian Foreign Minister"));
+        // A date line hard-wrapped into the first sentence keeps the sentence's words;
+        // a time after the date is not text. Removed text is kept in the boilerplate.
+        let c = run("Posted: June 3, 2024 Polish Prime Minister Donald\ntold reporters in Warsaw that the vote would go ahead.");
+        assert_eq!(c.meta.date.as_deref(), Some("2024-06-03"));
+        assert!(
+            c.text
+                .starts_with("Polish Prime Minister Donald told reporters"),
+            "{:?}",
+            c.text
+        );
+        assert_eq!(c.meta.boilerplate, vec!["Posted: June 3, 2024"]);
+        let c = run("Published: June 3, 2024 10:30 a.m. ET\n\nThe vote went ahead.\n\nMore text.");
+        assert_eq!(c.meta.date.as_deref(), Some("2024-06-03"));
+        assert!(c.text.starts_with("The vote went ahead."), "{:?}", c.text);
+        assert_eq!(
+            c.meta.boilerplate,
+            vec!["Published: June 3, 2024 10:30 a.m. ET"]
+        );
         // A date deep in the body is not a header.
         let c = run("A.\n\nB.\n\nC.\n\nMay 26, 2023\n\nD.");
         assert_eq!(c.meta.date, None);
