@@ -342,3 +342,37 @@ def test_a_spill_folder_that_cannot_be_written_is_a_read_error(seed_files, monke
         scan(seed_files["jsonl"], progress=False, spill=tmp_path)
     assert str(tmp_path) in str(caught.value)
     assert isinstance(caught.value.__cause__, PermissionError)
+
+
+def test_deeply_nested_metadata_is_refused_alike(tmp_path):
+    """Metadata nested deeper than the core's JSON reader allows (127 levels) is a
+    malformed line in read_jsonl and scan alike; a line just within the limit is read
+    by both."""
+
+    def nested(n):
+        v = "x"
+        for _ in range(n):
+            v = {"a": v}
+        return v
+
+    import json
+
+    p = tmp_path / "deep.jsonl"
+    rows = [
+        {"id": "ok", "text": "Talks in Oslo.", "m": nested(126)},
+        {"id": "deep", "text": "Talks in Rome.", "m": nested(200)},
+    ]
+    p.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    a, b = _same_error(
+        lambda: newsgraph.read_jsonl(p, progress=False),
+        lambda: scan(p, batch_size=1, progress=False),
+        newsgraph.ParseError,
+    )
+    assert (a.line, b.line) == (2, 2)
+    assert "recursion limit" in str(a) and "recursion limit" in str(b)
+    with pytest.warns(UserWarning, match="skipped 1"):
+        c = newsgraph.read_jsonl(p, errors="skip", progress=False)
+    with pytest.warns(UserWarning, match="skipped 1"):
+        s = scan(p, errors="skip", progress=False)
+    assert list(c.doc_ids) == ["ok"] and len(s) == 1
+    assert c.skipped["line"].tolist() == s.skipped["line"].tolist() == [2]

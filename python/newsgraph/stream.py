@@ -780,6 +780,31 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _JSON_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|.)", re.S)
 
 
+# The core's JSON reader (serde_json) refuses values nested deeper than this, to keep
+# its stack bounded; scan refuses the same lines so both readers agree.
+MAX_JSON_DEPTH = 127
+TOO_DEEP = f"nested deeper than {MAX_JSON_DEPTH} levels (recursion limit exceeded)"
+
+
+def _too_deep(obj: Any) -> bool:
+    """Whether ``obj`` nests objects and arrays deeper than the core's reader allows.
+
+    >>> v = "x"
+    >>> for _ in range(127):
+    ...     v = [v]
+    >>> _too_deep(v), _too_deep([v])
+    (False, True)
+    """
+    stack = [(obj, 1)]
+    while stack:
+        v, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            return True
+        children = v.values() if isinstance(v, dict) else v if isinstance(v, list) else ()
+        stack.extend((c, depth + 1) for c in children if isinstance(c, dict | list))
+    return False
+
+
 def _replace_lone_surrogates(s: str) -> tuple[str, int]:
     """As the core's reader does: each JSON escape of a lone UTF-16 surrogate
     (``\\ud800`` with no partner) becomes ``\\ufffd``; returns the line and how many.
@@ -856,6 +881,8 @@ def _jsonl_batches(
                 bad += lone
             try:
                 obj = json.loads(s, parse_constant=_no_constants)
+                if (s.count("{") + s.count("[") > MAX_JSON_DEPTH) and _too_deep(obj):
+                    raise ValueError(TOO_DEEP)
             except (ValueError, RecursionError) as e:
                 err = _parse_error(path, n, f"invalid JSON: {e}")
                 if skip:
