@@ -161,3 +161,51 @@ def test_a_bad_thread_count_is_an_error_that_names_it(threads):
     for call in calls:
         with pytest.raises(expected, match=rf"threads={threads!r}"):
             call()
+
+
+def test_no_document_size_aborts_the_interpreter():
+    """Documents from empty to 30 MB (prose with recurring names, and one with 5,000
+    distinct names in a single paragraph) through every table call and co-occurrence
+    scope, in a subprocess so that an abort shows as a failure, not a lost session.
+    Each call either answers or raises a NewsgraphError."""
+    code = textwrap.dedent(
+        """
+        import random, pandas as pd, newsgraph
+        rng = random.Random(7)
+        names = ["Olaf Scholz", "Emmanuel Macron", "Giorgia Meloni", "Berlin", "Paris",
+                 "Rome", "the European Union", "NATO"]
+        def prose(n_bytes):
+            out, size = [], 0
+            while size < n_bytes:
+                s = f"{rng.choice(names)} met {rng.choice(names)} in {rng.choice(names)}. "
+                if rng.random() < 0.2:
+                    s += "\\n\\n"
+                out.append(s)
+                size += len(s)
+            return "".join(out)[:n_bytes]
+        first = [a + b for a in ("Al", "Be", "Ca", "Do", "El", "Fa", "Gi", "Ha", "Il", "Jo")
+                 for b in ("ren", "mon", "lia", "dor", "nika")]
+        last = [a + b for a in ("Kow", "Mar", "Sel", "Tor", "Bran", "Lund", "Pet", "Rus", "Vog",
+                                "Wint") for b in ("alski", "tinez", "vig", "ensen", "ovich",
+                                                  "berg", "ier", "ato", "ley", "mann")]
+        crowd = " ".join(f"{f} {w} said." for f in first for w in last)
+        texts = ["", "a", "Scholz.", prose(1_000), prose(1_000_000), prose(30_000_000), crowd]
+        c = newsgraph.Corpus.from_pandas(
+            pd.DataFrame({"id": range(len(texts)), "text": texts}), id="id"
+        )
+        print("mentions", len(c.mentions(progress=False)))
+        c.entities(); c.entity_counts(by="doc_id"); c.sentences(); c.documents()
+        for scope in ("document", "paragraph", "sentence", "window"):
+            try:
+                window = {"window": 10} if scope == "window" else {}
+                co = c.cooccurrence(scope=scope, progress=False, **window)
+                print(scope, co.shape)
+            except newsgraph.NewsgraphError as e:
+                print(scope, "refused:", type(e).__name__)
+        print("done")
+        """
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "done" in proc.stdout, proc.stdout
+    assert "document (" in proc.stdout and "window (" in proc.stdout

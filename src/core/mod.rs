@@ -9,6 +9,8 @@ pub mod io;
 pub mod ner;
 pub mod offsets;
 pub mod parse;
+#[cfg(test)]
+mod parse_props;
 pub mod resolve;
 pub mod segment;
 

@@ -1620,17 +1620,27 @@ fn link_short_forms(forms: &[usize], links: &FormLinks) -> Vec<usize> {
 /// Biden"). The link is the corpus's evidence that the two forms are one person:
 /// step 3 merges forms an article has put together this way.
 fn link_nicknames(forms: &[usize], links: &FormLinks, out: &mut [usize]) {
-    let people: Vec<(usize, &(u32, String, String))> = forms
-        .iter()
-        .enumerate()
-        .filter_map(|(i, &f)| links.person[f].as_ref().map(|p| (i, p)))
-        .collect();
-    for (x, &(i, (last, suffix, first))) in people.iter().enumerate() {
-        let earlier = people[..x].iter().rev().find(|(j, (l, s, g))| {
-            l == last && forms[*j] != forms[i] && s == suffix && g != first && nickname_of(g, first)
-        });
-        if let Some(&(j, _)) = earlier {
+    // Per (surname, suffix), the last mention of each distinct (given name, form) so
+    // far: the nearest earlier match is the latest among them. Scanning every earlier
+    // mention instead made a single long document quadratic (a 2 MB one took 4 s).
+    type Seen<'a> = Vec<(&'a str, usize, usize)>;
+    let mut seen: HashMap<(u32, &str), Seen> = HashMap::default();
+    for (i, &f) in forms.iter().enumerate() {
+        let Some((last, suffix, first)) = links.person[f].as_ref() else {
+            continue;
+        };
+        let group = seen.entry((*last, suffix.as_str())).or_default();
+        let earlier = group
+            .iter()
+            .filter(|&&(g, form, _)| form != f && g != first && nickname_of(g, first))
+            .map(|&(_, _, j)| j)
+            .max();
+        if let Some(j) = earlier {
             out[i] = out[j];
+        }
+        match group.iter_mut().find(|(g, form, _)| *form == f && g == first) {
+            Some(e) => e.2 = i,
+            None => group.push((first.as_str(), f, i)),
         }
     }
 }
