@@ -80,6 +80,26 @@ CASES = {
         InputError,
         "threads=-1",
     ),
+    "corpus[list]": (
+        lambda c, j, lc: c[["a", "b"]],
+        newsgraph.UnknownDocumentError,
+        "\\['a', 'b'\\]",
+    ),
+    "to_networkx min_count": (
+        lambda c, j, lc: c.cooccurrence().to_networkx(min_count="a"),
+        InputTypeError,
+        "got 'a'",
+    ),
+    "write_graphml to a missing folder": (
+        lambda c, j, lc: c.cooccurrence().write_graphml("/nonexistent-folder/g.graphml"),
+        newsgraph.WriteError,
+        "/nonexistent-folder/g.graphml",
+    ),
+    "write_gexf path 5": (
+        lambda c, j, lc: c.cooccurrence().write_gexf(5),
+        InputTypeError,
+        "int: 5",
+    ),
     "read_csv errors": (
         lambda c, j, lc: newsgraph.read_csv(j, errors="ignore"),
         InputError,

@@ -36,6 +36,7 @@ from .exceptions import (
     ParseError,
     ReadError,
     UnknownDocumentError,
+    WriteError,
 )
 from .io import from_pandas, load_seeds, read_csv, read_dir, read_jsonl, seeds_path
 from .ner import ENTITY_TYPES, Tagger, load_tagger, tag, train_tagger
@@ -70,5 +71,6 @@ __all__ = [
     "ParseError",
     "MissingFileError",
     "ReadError",
+    "WriteError",
     "UnknownDocumentError",
 ]

@@ -18,7 +18,7 @@ import pandas as pd
 
 from . import io
 from .corpus import Corpus
-from .exceptions import NewsgraphError
+from .exceptions import NewsgraphError, WriteError
 
 
 def _load(args: argparse.Namespace) -> Corpus:
@@ -45,7 +45,10 @@ def _load(args: argparse.Namespace) -> Corpus:
 
 
 def _write(tables: dict[str, pd.DataFrame], out: Path, fmt: str) -> list[Path]:
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise WriteError(f"cannot create the output folder {str(out)!r}: {e.strerror or e}") from e
     written = []
     for name, df in tables.items():
         path = out / f"{name}.{fmt}"
@@ -63,7 +66,10 @@ def _write(tables: dict[str, pd.DataFrame], out: Path, fmt: str) -> list[Path]:
                     flat[col] = flat[col].map(
                         lambda v: "|".join(map(str, v)) if isinstance(v, list) else v
                     )
-            flat.to_csv(path, index=False)
+            try:
+                flat.to_csv(path, index=False)
+            except OSError as e:
+                raise WriteError(f"cannot write {str(path)!r}: {e.strerror or e}") from e
         written.append(path)
     return written
 

@@ -76,6 +76,7 @@ from __future__ import annotations
 import difflib
 import html
 import math
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -83,7 +84,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from .exceptions import InputError, InputTypeError
+from .exceptions import InputError, InputTypeError, WriteError
 
 #: Association measures, in the order :meth:`Cooccurrence.to_pandas` shows them.
 MEASURES: tuple[str, ...] = tuple(_core.cooccur_measures())
@@ -410,6 +411,7 @@ class Cooccurrence:
                 type=str(self.entity_labels[i]),
                 count=float(marg[i]),
             )
+        min_count = _check_min_count(min_count)
         frame = self._frame(group)
         frame = frame[frame["count"] >= min_count]
         if measure is not None:
@@ -429,13 +431,13 @@ class Cooccurrence:
         """Write the graph (see :meth:`to_networkx`) as GraphML (Gephi, Cytoscape)."""
         import networkx as nx
 
-        nx.write_graphml(_finite(self.to_networkx(measure, min_count)), path)
+        _write_graph(nx.write_graphml, _finite(self.to_networkx(measure, min_count)), path)
 
     def write_gexf(self, path: Any, measure: str | None = None, min_count: float = 1) -> None:
         """Write the graph (see :meth:`to_networkx`) as GEXF (Gephi)."""
         import networkx as nx
 
-        nx.write_gexf(_finite(self.to_networkx(measure, min_count)), path)
+        _write_graph(nx.write_gexf, _finite(self.to_networkx(measure, min_count)), path)
 
     # -- plots -----------------------------------------------------------------------
 
@@ -525,6 +527,27 @@ class Cooccurrence:
             f"<div><strong>newsgraph.Cooccurrence</strong>: {html.escape(self._describe())}"
             f"{top.to_html(index=False)}</div>"
         )
+
+
+def _check_min_count(min_count: Any) -> float:
+    """``min_count`` as a number (None: 1), or an error naming the bad value."""
+    if min_count is None:
+        return 1
+    if isinstance(min_count, bool) or not isinstance(min_count, (int, float, np.number)):
+        raise InputTypeError(f"min_count must be a number, got {min_count!r}")
+    return min_count
+
+
+def _write_graph(writer: Any, graph: Any, path: Any) -> None:
+    """Write ``graph`` with a networkx writer; OS errors become a WriteError naming the path."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise InputTypeError(
+            f"path must be a str or os.PathLike, got {type(path).__name__}: {path!r}"
+        )
+    try:
+        writer(graph, path)
+    except OSError as e:
+        raise WriteError(f"cannot write {os.fspath(path)!r}: {e.strerror or e}") from e
 
 
 def _check_measure(measure: str) -> str:
@@ -872,10 +895,7 @@ def _cooccurrence_with(
         weights = [float(w) for w in weights]
         if window is None and scope == "window":
             window = len(weights)
-    if min_count is None:
-        min_count = 1
-    if isinstance(min_count, bool) or not isinstance(min_count, (int, float, np.number)):
-        raise InputTypeError(f"min_count must be a number, got {min_count!r}")
+    min_count = _check_min_count(min_count)
     threads = count_opts.get("threads", mention_opts.pop("threads", None))
     self_pairs = bool(count_opts.get("self_pairs", False))
     if window is not None and (

@@ -121,7 +121,8 @@ class Corpus:
     def _position(self, doc_id: Any) -> int:
         try:
             pos = self._ids.get_loc(doc_id)
-        except (KeyError, TypeError):
+        except (KeyError, TypeError, pd.errors.InvalidIndexError):
+            # InvalidIndexError: a list or array, which is not one id.
             pos = None
         if not isinstance(pos, (int, np.integer)):
             shown = ", ".join(repr(x) for x in self._ids[:3])

@@ -44,6 +44,11 @@ class ReadError(NewsgraphError, OSError):
     :func:`newsgraph.scan`, a batch of records that could not be spilled to disk)."""
 
 
+class WriteError(NewsgraphError, OSError):
+    """A file newsgraph was asked to write could not be written (no such folder, no
+    permission, disk full); the message names the path, the OS error is ``__cause__``."""
+
+
 class UnknownDocumentError(NewsgraphError, KeyError):
     """A document id that is not in the corpus."""
 
@@ -59,5 +64,6 @@ __all__ = [
     "ParseError",
     "MissingFileError",
     "ReadError",
+    "WriteError",
     "UnknownDocumentError",
 ]
