@@ -1638,7 +1638,10 @@ fn link_nicknames(forms: &[usize], links: &FormLinks, out: &mut [usize]) {
         if let Some(j) = earlier {
             out[i] = out[j];
         }
-        match group.iter_mut().find(|(g, form, _)| *form == f && g == first) {
+        match group
+            .iter_mut()
+            .find(|(g, form, _)| *form == f && g == first)
+        {
             Some(e) => e.2 = i,
             None => group.push((first.as_str(), f, i)),
         }
