@@ -53,7 +53,7 @@ CASES = {
     "cooccurrence weights": (
         lambda c, j, lc: c.cooccurrence(scope="window", count="weighted", weights=[1, "a"]),
         InputTypeError,
-        "weights\\[1\\] is 'a'",
+        "weights\\[1\\] must be a number, got 'a'",
     ),
     "cooccurrence weights str": (
         lambda c, j, lc: c.cooccurrence(scope="window", count="weighted", weights="1,2"),

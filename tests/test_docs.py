@@ -20,6 +20,8 @@ MODULES = [
     "newsgraph.ner",
     "newsgraph.cooccur",
     "newsgraph.entities",
+    "newsgraph._checks",
+    "newsgraph.stream",
 ]
 
 

@@ -83,7 +83,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _checks, _core
 from .exceptions import InputError, InputTypeError, WriteError
 
 #: Association measures, in the order :meth:`Cooccurrence.to_pandas` shows them.
@@ -531,11 +531,7 @@ class Cooccurrence:
 
 def _check_min_count(min_count: Any) -> float:
     """``min_count`` as a number (None: 1), or an error naming the bad value."""
-    if min_count is None:
-        return 1
-    if isinstance(min_count, bool) or not isinstance(min_count, (int, float, np.number)):
-        raise InputTypeError(f"min_count must be a number, got {min_count!r}")
-    return min_count
+    return 1 if min_count is None else _checks.number("min_count", min_count)
 
 
 def _write_graph(writer: Any, graph: Any, path: Any) -> None:
@@ -596,10 +592,7 @@ def _groups(corpus: Any, by: str | None, freq: str | None) -> tuple[np.ndarray |
             raise InputError(f"freq={freq!r} needs by= to name a date column; {by!r} is not one")
         if values.isna().all():
             raise InputError(f"no document has a {by!r}: cannot slice by {freq!r}")
-        try:
-            values = values.dt.to_period(freq)
-        except (ValueError, TypeError) as e:
-            raise InputError(f"freq={freq!r} is not a pandas period frequency: {e}") from None
+        values = _checks.periods(values, freq)
     codes, uniques = pd.factorize(values, sort=True)
     return codes.astype(np.int64), list(uniques)
 
@@ -816,10 +809,7 @@ def plot_timeline(
     dates = pd.Series(docs["date"].to_numpy(), index=docs["doc_id"])
     m = m.assign(_date=dates.reindex(m["doc_id"]).to_numpy())
     m = m[m["_date"].notna()]
-    try:
-        m["_period"] = pd.DatetimeIndex(m["_date"]).to_period(freq)
-    except (ValueError, TypeError) as e:
-        raise InputError(f"freq={freq!r} is not a pandas period frequency: {e}") from None
+    m["_period"] = _checks.periods(pd.DatetimeIndex(m["_date"]), freq)
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4))
     all_periods = pd.period_range(
@@ -878,32 +868,23 @@ def _cooccurrence_with(
             f"unknown option(s) {', '.join(sorted(unknown))}: cooccurrence takes "
             f"{', '.join(COUNT_OPTIONS)}, dictionary and model"
         )
-    if scope not in SCOPES:
-        close = difflib.get_close_matches(str(scope), SCOPES, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise InputError(f"unknown scope {scope!r}{hint}: use one of {', '.join(SCOPES)}")
-    if count not in COUNTS:
-        raise InputError(f"unknown count {count!r}: use one of {', '.join(COUNTS)}")
+    _checks.one_of("scope", scope, SCOPES)
+    _checks.one_of("count", count, COUNTS)
     weights = count_opts.get("weights")
     if weights is not None:
         if isinstance(weights, (str, bytes)) or not hasattr(weights, "__iter__"):
             raise InputTypeError(f"weights must be a list of numbers, got {weights!r}")
         weights = list(weights)
-        for i, w in enumerate(weights):
-            if isinstance(w, bool) or not isinstance(w, (int, float, np.number)):
-                raise InputTypeError(f"weights[{i}] is {w!r}: weights must be numbers")
-        weights = [float(w) for w in weights]
+        weights = [float(_checks.number(f"weights[{i}]", w)) for i, w in enumerate(weights)]
         if window is None and scope == "window":
             window = len(weights)
     min_count = _check_min_count(min_count)
     threads = count_opts.get("threads", mention_opts.pop("threads", None))
     self_pairs = bool(count_opts.get("self_pairs", False))
-    if window is not None and (
-        isinstance(window, bool) or not isinstance(window, (int, np.integer))
-    ):
-        raise InputTypeError(f"window must be an int number of tokens, got {window!r}")
-    if top is not None and (not isinstance(top, (int, np.integer)) or top < 1):
-        raise InputError(f"top must be a positive int, got {top!r}")
+    if window is not None:
+        window = _checks.integer("window", window, minimum=1)
+    if top is not None:
+        top = _checks.integer("top", top, minimum=1)
 
     frames = getattr(source, "_entity_frames", None)
     if frames is None:

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _checks, _core
 from .exceptions import InputError, InputTypeError
 
 
@@ -438,11 +438,7 @@ def count_frames(
     if by is None and freq is not None:
         raise InputError("freq needs by='date'")
     if by is not None and by != "doc_id":
-        if by not in docs.columns:
-            raise InputError(
-                f"cannot count by {by!r}: it is not a documents() column; choose from "
-                f"{list(docs.columns)}"
-            )
+        _checks.doc_column(by, docs.columns, "count")
         dated = by == "date" or pd.api.types.is_datetime64_any_dtype(docs[by].dtype)
         if dated and freq is None:
             raise InputError("counting by a date needs freq='D', 'W', 'M', 'Q' or 'Y'")
@@ -485,10 +481,7 @@ def _doc_groups(docs: pd.DataFrame, by: str | None, freq: str | None) -> tuple[n
         return np.zeros(len(docs), dtype=np.int64), pd.Index([0])
     values = docs[by]
     if freq is not None:
-        try:
-            values = pd.to_datetime(values).dt.to_period(freq)
-        except (ValueError, TypeError) as e:
-            raise InputError(f"freq={freq!r} is not a pandas period alias: {e}") from None
+        values = _checks.periods(values, freq)
     try:
         codes, groups = pd.factorize(values, sort=True, use_na_sentinel=False)
     except TypeError as e:
@@ -592,10 +585,9 @@ def keyness_frames(
     labels_present: set[Any],
 ) -> pd.DataFrame:
     """:func:`keyness` over mentions given in parts, as :func:`count_frames`."""
-    if measure not in ("chi2", "lr"):
-        raise InputError(f"measure must be 'chi2' or 'lr', got {measure!r}")
-    if by != "doc_id" and by not in docs.columns:
-        raise InputError(f"cannot compare by {by!r}: not a documents() column")
+    _checks.one_of("measure", measure, ("chi2", "lr"))
+    if by != "doc_id":
+        _checks.doc_column(by, docs.columns, "compare")
     targets = set(target) if isinstance(target, (list, tuple, set)) else {target}
     wanted = None if label is None else [label] if isinstance(label, str) else list(label)
     # Per document, once: its group, and whether that group is a target.
@@ -651,8 +643,7 @@ def kwic(
     corpus: Any, mentions: pd.DataFrame, ents: pd.DataFrame, pattern: Any, window: int
 ) -> pd.DataFrame:
     """Keyword-in-context rows for an entity (name or id) or a token pattern."""
-    if not isinstance(window, (int, np.integer)) or window < 0:
-        raise InputError(f"window must be a non-negative int, got {window!r}")
+    window = _checks.integer("window", window, minimum=0)
     hits = None
     if isinstance(pattern, (int, np.integer)) and not isinstance(pattern, bool):
         if pattern not in set(ents["entity_id"]):

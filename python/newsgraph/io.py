@@ -24,40 +24,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _checks, _core
 from ._memory import release_memory
 from .corpus import Corpus
 from .exceptions import (
     DuplicateIdError,
     InputError,
     InputTypeError,
-    MissingFileError,
     NewsgraphError,
     ParseError,
     ReadError,
 )
 
 PathLike = str | os.PathLike
-
-
-def _check_path(path: PathLike) -> Path:
-    if not isinstance(path, (str, os.PathLike)):
-        raise InputTypeError(
-            f"path must be a file or folder path (str or os.PathLike), got "
-            f"{type(path).__name__}: {path!r}"
-        )
-    p = Path(path).expanduser()
-    if not p.exists():
-        raise MissingFileError(2, "No such file or directory", str(p))
-    return p
-
-
-def _check_fields(text: Any, id: Any) -> None:
-    """``text`` names a field or column (a non-empty string); ``id`` too, or is None."""
-    if not isinstance(text, str) or not text:
-        raise InputTypeError(f"text must name the text field or column, got {text!r}")
-    if id is not None and (not isinstance(id, str) or not id):
-        raise InputTypeError(f"id must name the id field or column, or be None, got {id!r}")
 
 
 def _warn_skipped(skipped: list[tuple[int, str]], where: str, what: str) -> None:
@@ -129,7 +108,7 @@ def read_dir(
     >>> newsgraph.read_dir(newsgraph.seeds_path()).doc_ids[0]
     '000_27c6c80333bff2b2'
     """
-    folder = _check_path(path)
+    folder = _checks.path(path)
     if not isinstance(glob, str) or not glob:
         raise InputError(f"glob must be a file pattern such as '*.txt', got {glob!r}")
     if not folder.is_dir():
@@ -183,8 +162,8 @@ def read_jsonl(
     """
     if errors not in ("raise", "skip"):
         raise InputError(f"errors must be 'raise' or 'skip', got {errors!r}")
-    _check_fields(text, id)
-    p = _check_path(path)
+    _checks.fields(text, id)
+    p = _checks.path(path)
     if p.is_dir():
         raise InputError(f"read_jsonl needs a file, but {str(p)!r} is a folder")
     out = _core.read_jsonl(
@@ -303,8 +282,8 @@ def read_csv(
     """
     if errors not in ("raise", "skip"):
         raise InputError(f"errors must be 'raise' or 'skip', got {errors!r}")
-    _check_fields(text, id)
-    p = _check_path(path)
+    _checks.fields(text, id)
+    p = _checks.path(path)
     options = csv_options(text, id, read_csv_kwargs)
     if errors == "skip":
         options["on_bad_lines"] = "warn"

@@ -53,7 +53,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _core, frame
+from . import _checks, _core, frame
 from ._memory import release_memory
 from .entities import ResolveOptions
 from .exceptions import (
@@ -64,7 +64,7 @@ from .exceptions import (
     ParseError,
     ReadError,
 )
-from .io import _check_fields, _check_ids, _show, _text_values, _warn_missing, _warn_skipped
+from .io import _check_ids, _show, _text_values, _warn_missing, _warn_skipped
 
 __all__ = ["Scan", "scan"]
 
@@ -1056,13 +1056,8 @@ def scan(
     """
     if errors not in ("raise", "skip"):
         raise InputError(f"errors must be 'raise' or 'skip', got {errors!r}")
-    _check_fields(text, id)
-    if (
-        isinstance(batch_size, bool)
-        or not isinstance(batch_size, (int, np.integer))
-        or batch_size < 1
-    ):
-        raise InputError(f"batch_size must be a positive int, got {batch_size!r}")
+    _checks.fields(text, id)
+    batch_size = _checks.integer("batch_size", batch_size, minimum=1)
     files = _expand(paths)
     formats = [_format(p) for p in files]
     tagger = _tagger_of(model, dictionary)

@@ -1,0 +1,115 @@
+"""The one place public calls check their arguments (issue 18).
+
+Every check raises :class:`~newsgraph.InputError` (a ``ValueError``) or
+:class:`~newsgraph.InputTypeError` (a ``TypeError``), both
+:class:`~newsgraph.NewsgraphError`, with a message that names the argument, shows the
+bad value and says what is allowed. Thread counts are checked by the core
+(``_core.check_threads``), which every long call goes through.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .exceptions import InputError, InputTypeError, MissingFileError
+
+
+def path(value: Any) -> Path:
+    """An existing file or folder (``~`` expanded)."""
+    if not isinstance(value, (str, os.PathLike)):
+        raise InputTypeError(
+            f"path must be a file or folder path (str or os.PathLike), got "
+            f"{type(value).__name__}: {value!r}"
+        )
+    p = Path(value).expanduser()
+    if not p.exists():
+        raise MissingFileError(2, "No such file or directory", str(p))
+    return p
+
+
+def fields(text: Any, id: Any) -> None:
+    """``text`` names a field or column (a non-empty string); ``id`` too, or is None."""
+    if not isinstance(text, str) or not text:
+        raise InputTypeError(f"text must name the text field or column, got {text!r}")
+    if id is not None and (not isinstance(id, str) or not id):
+        raise InputTypeError(f"id must name the id field or column, or be None, got {id!r}")
+
+
+def integer(name: str, value: Any, minimum: int | None = None) -> int:
+    """``value`` as an int at least ``minimum``.
+
+    >>> integer("window", 3, minimum=1)
+    3
+    >>> integer("window", True)
+    Traceback (most recent call last):
+    ...
+    newsgraph.exceptions.InputTypeError: window must be an int, got True
+    >>> integer("batch_size", 0, minimum=1)
+    Traceback (most recent call last):
+    ...
+    newsgraph.exceptions.InputError: batch_size must be an int of at least 1, got 0
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise InputTypeError(f"{name} must be an int, got {value!r}")
+    if minimum is not None and value < minimum:
+        raise InputError(f"{name} must be an int of at least {minimum}, got {value!r}")
+    return int(value)
+
+
+def number(name: str, value: Any) -> float:
+    """``value`` as a number (bools are not numbers here)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+        raise InputTypeError(f"{name} must be a number, got {value!r}")
+    return value
+
+
+def one_of(name: str, value: Any, allowed: Iterable[str]) -> str:
+    """``value`` if it is one of ``allowed``, else an error with the closest match.
+
+    >>> one_of("scope", "sentense", ["document", "sentence"])
+    Traceback (most recent call last):
+    ...
+    newsgraph.exceptions.InputError: unknown scope 'sentense' (did you mean 'sentence'?): ...
+    """
+    allowed = list(allowed)
+    if value not in allowed:
+        close = difflib.get_close_matches(str(value), allowed, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise InputError(f"unknown {name} {value!r}{hint}: use one of {', '.join(allowed)}")
+    return value
+
+
+def doc_column(by: Any, columns: Iterable[Any], verb: str = "group") -> Any:
+    """``by`` if it names a column of ``corpus.documents()``."""
+    columns = list(columns)
+    if by not in columns:
+        raise InputError(
+            f"cannot {verb} by {by!r}: it is not a documents() column; choose from "
+            f"{', '.join(map(str, columns))}"
+        )
+    return by
+
+
+def periods(values: Any, freq: Any) -> Any:
+    """Dates (a Series or DatetimeIndex) as pandas periods of ``freq`` ("M", "W", "Y").
+
+    >>> periods(pd.Series(pd.to_datetime(["2024-06-03"])), "Q2")
+    Traceback (most recent call last):
+    ...
+    newsgraph.exceptions.InputError: freq='Q2' is not a pandas period frequency ...
+    """
+    try:
+        if isinstance(values, pd.Series):
+            return pd.to_datetime(values).dt.to_period(freq)
+        return pd.DatetimeIndex(values).to_period(freq)
+    except (ValueError, TypeError, AttributeError) as e:
+        raise InputError(
+            f"freq={freq!r} is not a pandas period frequency (such as 'D', 'W', 'M', 'Q', 'Y'): {e}"
+        ) from None
