@@ -435,3 +435,42 @@ def test_a_number_id_beyond_64_bits_is_refused_the_same_way_in_both_readers(tmp_
         assert list(kept.doc_ids) == [18446744073709551615]
         assert kept.skipped["line"].tolist() == [2, 3]
     assert messages[0] == messages[1]
+
+
+def test_from_texts_lists_series_ids_and_meta():
+    texts = ["Olaf Scholz met Emmanuel Macron in Berlin.", "Prices rose in Paris."]
+    c = newsgraph.from_texts(texts, progress=False)
+    assert list(c.doc_ids) == [0, 1] and c.text(1) == "Prices rose in Paris."
+    s = pd.Series(texts, index=["x", "y"])
+    assert list(newsgraph.Corpus.from_texts(s, progress=False).doc_ids) == ["x", "y"]
+    meta = pd.DataFrame({"outlet": ["DW", "AFP"], "title": ["Talks", None]}, index=[7, 9])
+    c = newsgraph.from_texts(texts, ids=["a", "b"], meta=meta, progress=False)
+    want = newsgraph.Corpus.from_pandas(
+        pd.DataFrame(
+            {"id": ["a", "b"], "text": texts, "outlet": ["DW", "AFP"], "title": ["Talks", None]}
+        ),
+        id="id",
+        progress=False,
+    )
+    pd.testing.assert_frame_equal(c.documents(), want.documents())
+    pd.testing.assert_frame_equal(c.mentions(progress=False), want.mentions(progress=False))
+    # A generator is read once; a missing text warns and becomes an empty document.
+    with pytest.warns(UserWarning, match="1 document"):
+        c = newsgraph.from_texts((t for t in [texts[0], None]), progress=False)
+    assert c.text(1) == ""
+
+
+@pytest.mark.parametrize(
+    "call,cls,shown",
+    [
+        (lambda: newsgraph.from_texts("one text"), newsgraph.InputTypeError, "str"),
+        (lambda: newsgraph.from_texts(["a", 5]), newsgraph.InputTypeError, "5|int"),
+        (lambda: newsgraph.from_texts(["a"], ids=[1, 2]), newsgraph.InputError, "2 values for 1"),
+        (lambda: newsgraph.from_texts(["a", "b"], ids=[1, 1]), newsgraph.DuplicateIdError, "1"),
+        (lambda: newsgraph.from_texts(["a"], meta={"x": [1, 2]}), newsgraph.InputError, "2 rows"),
+        (lambda: newsgraph.from_texts(["a"], meta=[1]), newsgraph.InputTypeError, "list"),
+    ],
+)
+def test_from_texts_bad_input_names_it(call, cls, shown):
+    with pytest.raises(cls, match=shown):
+        call()

@@ -1,5 +1,6 @@
 """Readers agree on generated corpora (issue 18): the same records written as JSON Lines
-(plain and gzip) and CSV, read by ``read_jsonl``, ``read_csv`` and ``scan``, give the
+(plain and gzip) and CSV, read by ``read_jsonl``, ``read_csv`` and ``scan``, or given to
+``from_texts``, give the
 documents, sentences and mentions ``from_pandas`` gives for them in memory."""
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ def _same(a: newsgraph.Corpus, b) -> None:
 def test_jsonl_readers_agree_with_from_pandas(records, ascii_only):
     df = _frame(records)
     want = newsgraph.Corpus.from_pandas(df, id="id")
+    _same(want, newsgraph.from_texts(df["text"], ids=df["id"], meta=df[["outlet"]], progress=False))
     lines = "".join(json.dumps(r, ensure_ascii=ascii_only) + "\n" for r in df.to_dict("records"))
     with tempfile.TemporaryDirectory() as d:
         plain, packed = Path(d) / "a.jsonl", Path(d) / "a.jsonl.gz"

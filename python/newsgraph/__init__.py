@@ -38,7 +38,7 @@ from .exceptions import (
     UnknownDocumentError,
     WriteError,
 )
-from .io import from_pandas, load_seeds, read_csv, read_dir, read_jsonl, seeds_path
+from .io import from_pandas, from_texts, load_seeds, read_csv, read_dir, read_jsonl, seeds_path
 from .ner import ENTITY_TYPES, Tagger, load_tagger, tag, train_tagger
 from .stream import Scan, scan
 
@@ -56,6 +56,7 @@ __all__ = [
     "read_jsonl",
     "read_csv",
     "from_pandas",
+    "from_texts",
     "seeds_path",
     "ENTITY_TYPES",
     "Tagger",

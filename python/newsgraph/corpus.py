@@ -95,6 +95,37 @@ class Corpus:
 
         return from_pandas(df, text=text, id=id, threads=threads, progress=progress)
 
+    @classmethod
+    def from_texts(
+        cls,
+        texts: Any,
+        ids: Any = None,
+        meta: Any = None,
+        *,
+        threads: int | None = None,
+        progress: bool = True,
+    ) -> Corpus:
+        """Parse a list (or Series, or any iterable) of article texts.
+
+        ``ids`` gives the document ids (default: the Series' index, else 0, 1, ...);
+        ``meta`` is a DataFrame or a dict of columns, one row per text, kept as
+        metadata (``title``, ``date``, ``source``, ... win over what is found in the
+        text). Missing texts (None, NaN) become empty documents with a warning; a
+        text that is not a string, ids or meta of another length are errors.
+
+        >>> import newsgraph
+        >>> c = newsgraph.Corpus.from_texts(
+        ...     ["Olaf Scholz met Emmanuel Macron in Berlin.", "Prices rose in Paris."],
+        ...     ids=["a", "b"], meta={"outlet": ["DW", "AFP"]}, progress=False)
+        >>> c.documents()[["doc_id", "outlet", "n_tokens"]]
+          doc_id outlet  n_tokens
+        0      a     DW         8
+        1      b    AFP         5
+        """
+        from .io import from_texts
+
+        return from_texts(texts, ids, meta, threads=threads, progress=progress)
+
     # -- size and access -------------------------------------------------------------
 
     def __len__(self) -> int:

@@ -370,6 +370,46 @@ def from_pandas(
     return Corpus(articles, ids, meta, _decode_errors, origin=origin)
 
 
+def from_texts(
+    texts: Any,
+    ids: Any = None,
+    meta: Any = None,
+    *,
+    threads: int | None = None,
+    progress: bool = True,
+) -> Corpus:
+    """See :meth:`Corpus.from_texts`."""
+    if isinstance(texts, (str, bytes)) or not hasattr(texts, "__iter__"):
+        raise InputTypeError(
+            f"texts must be a list (or Series, or other iterable) of str, got "
+            f"{type(texts).__name__}: {_show(texts)}"
+        )
+    index = texts.index if isinstance(texts, pd.Series) and ids is None else None
+    values = list(texts)
+    n = len(values)
+    if ids is not None:
+        if isinstance(ids, (str, bytes)) or not hasattr(ids, "__iter__"):
+            raise InputTypeError(f"ids must be a list of ids, got {type(ids).__name__}: {ids!r}")
+        index = pd.Index(list(ids))
+        if len(index) != n:
+            raise InputError(f"ids has {len(index)} values for {n} texts")
+    if meta is None:
+        frame = pd.DataFrame(index=range(n))
+    elif isinstance(meta, (pd.DataFrame, dict)):
+        frame = pd.DataFrame(meta).reset_index(drop=True)
+        if len(frame) != n:
+            raise InputError(f"meta has {len(frame)} rows for {n} texts")
+    else:
+        raise InputTypeError(
+            f"meta must be a DataFrame or a dict of columns, got {type(meta).__name__}"
+        )
+    # A column name no metadata can have, so every meta column is kept as given.
+    column = "\0text"
+    frame = frame.assign(**{column: values})
+    frame.index = range(n) if index is None else index
+    return from_pandas(frame, text=column, threads=threads, progress=progress, _where="the texts")
+
+
 def _text_values(
     values: list[Any], ids: list[Any], pos0: int, where: str, missing: list[Any]
 ) -> list[str | None]:
