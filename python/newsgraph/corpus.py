@@ -122,9 +122,12 @@ class Corpus:
         0      a     DW         8
         1      b    AFP         5
         """
-        from .io import from_texts
+        from .io import from_pandas, texts_frame
 
-        return from_texts(texts, ids, meta, threads=threads, progress=progress)
+        frame, column = texts_frame(texts, ids, meta)
+        return from_pandas(
+            frame, text=column, threads=threads, progress=progress, _where="the texts"
+        )
 
     # -- size and access -------------------------------------------------------------
 

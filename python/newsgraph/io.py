@@ -370,15 +370,9 @@ def from_pandas(
     return Corpus(articles, ids, meta, _decode_errors, origin=origin)
 
 
-def from_texts(
-    texts: Any,
-    ids: Any = None,
-    meta: Any = None,
-    *,
-    threads: int | None = None,
-    progress: bool = True,
-) -> Corpus:
-    """See :meth:`Corpus.from_texts`."""
+def texts_frame(texts: Any, ids: Any, meta: Any) -> tuple[pd.DataFrame, str]:
+    """The frame :meth:`Corpus.from_texts` parses: metadata columns, the texts in a column
+    no metadata can have (returned), ids as the index."""
     if isinstance(texts, (str, bytes)) or not hasattr(texts, "__iter__"):
         raise InputTypeError(
             f"texts must be a list (or Series, or other iterable) of str, got "
@@ -407,7 +401,7 @@ def from_texts(
     column = "\0text"
     frame = frame.assign(**{column: values})
     frame.index = range(n) if index is None else index
-    return from_pandas(frame, text=column, threads=threads, progress=progress, _where="the texts")
+    return frame, column
 
 
 def _text_values(
