@@ -366,7 +366,7 @@ def from_pandas(
     _warn_missing([_show(x) for x in missing], _where)
     articles = _core.parse_texts(texts, threads=threads, progress=progress)
     meta = df.drop(columns=[c for c in (text, id) if c is not None]).reset_index(drop=True)
-    origin = "" if _where == "the DataFrame" else _where
+    origin = "" if _where in ("the DataFrame", "the texts") else _where
     return Corpus(articles, ids, meta, _decode_errors, origin=origin)
 
 
