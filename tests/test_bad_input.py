@@ -83,7 +83,7 @@ CASES = {
     "corpus[list]": (
         lambda c, j, lc: c[["a", "b"]],
         newsgraph.UnknownDocumentError,
-        "\\['a', 'b'\\]",
+        "2 of the ids are not in this corpus: 'a', 'b'",
     ),
     "to_networkx min_count": (
         lambda c, j, lc: c.cooccurrence().to_networkx(min_count="a"),

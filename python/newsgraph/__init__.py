@@ -25,7 +25,7 @@ os.environ.setdefault("MIMALLOC_PURGE_DELAY", "10")
 
 from ._core import __version__
 from .cooccur import Cooccurrence, cooccurrence, plot_timeline
-from .corpus import Corpus, Document
+from .corpus import Corpus, Document, concat
 from .dictionary import Dictionary, dictionary_matches
 from .exceptions import (
     DuplicateIdError,
@@ -47,6 +47,7 @@ from_texts = Corpus.from_texts
 __all__ = [
     "__version__",
     "Corpus",
+    "concat",
     "Document",
     "Cooccurrence",
     "cooccurrence",

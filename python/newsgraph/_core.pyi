@@ -60,6 +60,10 @@ class Articles:
         """Character starts, ends and sentence index of each token of article ``i``."""
     def text(self, i: int) -> str:
         """The cleaned body of article ``i``."""
+    def take(self, positions: list[int]) -> Articles:
+        """The articles at ``positions``, copied."""
+    def concat(self, others: list[Articles]) -> Articles:
+        """These articles followed by those of ``others``, copied."""
 
 def parse_texts(
     texts: list[str | None], threads: int | None = None, progress: bool = False

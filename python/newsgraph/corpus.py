@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _core, frame
+from . import _checks, _core, frame
 from ._memory import release_memory
 from .entities import ResolveOptions
 from .exceptions import InputError, InputTypeError, UnknownDocumentError
@@ -139,7 +139,9 @@ class Corpus:
         for pos, row in enumerate(docs.to_dict("records")):
             yield Document(row["doc_id"], self._articles.text(pos), row)
 
-    def __getitem__(self, doc_id: Any) -> Document:
+    def __getitem__(self, doc_id: Any) -> Any:
+        if isinstance(doc_id, (list, tuple, np.ndarray, pd.Index, pd.Series)):
+            return self.filter(doc_id)
         pos = self._position(doc_id)
         row = self.documents().iloc[pos].to_dict()
         return Document(row["doc_id"], self._articles.text(pos), row)
@@ -379,6 +381,97 @@ class Corpus:
         other._resolve_opts = ResolveOptions.build(aliases, merge, split, demonyms, fuzzy, strict)
         return other
 
+    # -- sub-corpora -----------------------------------------------------------------
+
+    def filter(self, docs: Any) -> Corpus:
+        """The corpus of some of these documents, in corpus order.
+
+        ``docs`` is a list (or array, Index, Series) of document ids, or a boolean
+        mask with one value per document (``corpus.documents()["source"] == "AP"``).
+        ``corpus[list_of_ids]`` does the same. Nothing is parsed or tagged again: the
+        sub-corpus keeps the texts and any mentions already computed, **with the
+        parent's resolution** (entity names and merges decided on the whole corpus;
+        entity ids renumbered 0, 1, ...; counts of the sub-corpus). To resolve on the
+        sub-corpus alone, call ``.resolve()`` on it, which tags it again.
+
+        >>> import newsgraph
+        >>> c = newsgraph.load_seeds()
+        >>> bloomberg = c.filter(c.documents()["source"] == "Bloomberg")
+        >>> len(bloomberg), list(bloomberg.doc_ids) == list(c[[c.doc_ids[2]]].doc_ids)
+        (1, True)
+        """
+        if isinstance(docs, (str, bytes)) or not hasattr(docs, "__iter__"):
+            raise InputTypeError(
+                f"filter takes a list of document ids or a boolean mask, got "
+                f"{type(docs).__name__}: {docs!r}"
+            )
+        values = np.asarray(list(docs), dtype=object)
+        if len(values) and all(isinstance(v, (bool, np.bool_)) for v in values):
+            if len(values) != len(self):
+                raise InputError(
+                    f"a boolean mask needs one value per document: got {len(values)} for "
+                    f"{len(self)} documents"
+                )
+            positions = np.flatnonzero(values.astype(bool))
+        else:
+            found = self._ids.get_indexer(pd.Index(values, dtype=object))
+            if (found < 0).any():
+                missing = [values[i] for i in np.flatnonzero(found < 0)[:3]]
+                shown = ", ".join(repr(x) for x in self._ids[:3])
+                raise UnknownDocumentError(
+                    f"{int((found < 0).sum())} of the ids are not in this corpus: "
+                    f"{', '.join(map(repr, missing))}{', ...' if (found < 0).sum() > 3 else ''}"
+                    f" (ids look like {shown})"
+                )
+            positions = np.unique(found)
+        return self._subset(positions)
+
+    def head(self, n: int = 5) -> Corpus:
+        """The first ``n`` documents, as :meth:`filter` keeps them.
+
+        >>> import newsgraph
+        >>> len(newsgraph.load_seeds().head(2))
+        2
+        """
+        n = _checks.integer("n", n, minimum=0)
+        return self._subset(np.arange(min(n, len(self))))
+
+    def sample(self, n: int, seed: int | None = None) -> Corpus:
+        """``n`` documents drawn at random without replacement (the same ones for the
+        same ``seed``), in corpus order, as :meth:`filter` keeps them.
+
+        >>> import newsgraph
+        >>> c = newsgraph.load_seeds()
+        >>> list(c.sample(2, seed=1).doc_ids) == list(c.sample(2, seed=1).doc_ids)
+        True
+        """
+        n = _checks.integer("n", n, minimum=0)
+        if n > len(self):
+            raise InputError(f"cannot sample {n} documents from a corpus of {len(self)}")
+        if seed is not None:
+            seed = _checks.integer("seed", seed, minimum=0)
+        picked = np.random.default_rng(seed).choice(len(self), size=n, replace=False)
+        return self._subset(np.sort(picked))
+
+    def _subset(self, positions: np.ndarray) -> Corpus:
+        from .entities import subset_resolved
+
+        sub = Corpus(
+            self._articles.take(positions.tolist()),
+            self._ids[positions],
+            self._meta.iloc[positions].reset_index(drop=True),
+            self._decode_errors[positions],
+            self._origin,
+        )
+        sub._resolve_opts = self._resolve_opts
+        if self._external is not None:
+            keep = self._external["doc_id"].isin(sub._ids)
+            sub._external = self._external[keep].reset_index(drop=True)
+        for key, (mentions, ents) in self._mention_cache.items():
+            sub._mention_cache[key] = subset_resolved(mentions, ents, positions)
+        sub._mention_cache_refs = list(getattr(self, "_mention_cache_refs", []))
+        return sub
+
     def _copy(self) -> Corpus:
         return Corpus(self._articles, self._ids, self._meta, self._decode_errors, self._origin)
 
@@ -545,3 +638,68 @@ class Corpus:
             f"<div><strong>newsgraph.Corpus</strong>: {html.escape(self._summary())}"
             f"{head}{more}</div>"
         )
+
+
+def concat(corpora: Any) -> Corpus:
+    """One corpus of the documents of several, in order (ids must stay unique).
+
+    Nothing is parsed or tagged again. Mentions the tagger found in every part (with
+    the same tagger and no dictionary) are kept and **resolved anew over the whole
+    concatenation**, with the first corpus's resolution options, so "Trump" in one part
+    can join "Donald Trump" in another; otherwise the concatenation tags when asked.
+
+    >>> import newsgraph
+    >>> c = newsgraph.load_seeds()
+    >>> both = newsgraph.concat([c.head(2), c.filter(list(c.doc_ids[2:]))])
+    >>> list(both.doc_ids) == list(c.doc_ids), len(both.mentions()) == len(c.mentions())
+    (True, True)
+    """
+    from .entities import resolve_frame
+    from .exceptions import DuplicateIdError
+
+    if isinstance(corpora, Corpus) or not hasattr(corpora, "__iter__"):
+        raise InputTypeError(f"concat takes a list of corpora, got {type(corpora).__name__}")
+    parts = list(corpora)
+    for i, c in enumerate(parts):
+        if not isinstance(c, Corpus):
+            raise InputTypeError(f"concat: item {i} is a {type(c).__name__}, not a Corpus")
+    if not parts:
+        raise InputError("concat needs at least one corpus")
+    ids = parts[0]._ids.append([c._ids for c in parts[1:]])
+    dup = ids[ids.duplicated()].unique()
+    if len(dup):
+        raise DuplicateIdError(
+            f"concat: ids in more than one corpus: {', '.join(map(repr, dup[:3]))}"
+            f"{', ...' if len(dup) > 3 else ''}"
+        )
+    out = Corpus(
+        parts[0]._articles.concat([c._articles for c in parts[1:]]),
+        ids,
+        pd.concat([c._meta for c in parts], ignore_index=True),
+        np.concatenate([c._decode_errors for c in parts]),
+    )
+    out._resolve_opts = parts[0]._resolve_opts
+    if all(c._external is None for c in parts):
+        # Keys the tagger alone produced (no dictionary), cached in every part.
+        shared = set.intersection(*(set(c._mention_cache) for c in parts))
+        for key in shared:
+            if key[1] != id(None):
+                continue
+            frames, offset = [], 0
+            for c in parts:
+                m = c._mention_cache[key][0].drop(columns=["entity_id", "entity"])
+                frames.append(m.assign(_doc=m["_doc"].to_numpy() + offset))
+                offset += len(c)
+            merged = pd.concat(frames, ignore_index=True)
+            for col in ("text", "label"):
+                codes, values = pd.factorize(merged[col].to_numpy(dtype=object))
+                merged[col] = frame.categorical(codes, values)
+            out._mention_cache[key] = resolve_frame(
+                merged,
+                merged["_doc"].to_numpy(),
+                out._resolve_opts,
+                np.zeros(len(merged), dtype=bool),
+            )
+        refs = [r for c in parts for r in getattr(c, "_mention_cache_refs", [])]
+        out._mention_cache_refs = refs
+    return out

@@ -699,3 +699,36 @@ def kwic(
     return pd.DataFrame(
         rows, columns=["doc_id", "start", "end", "left", "match", "right", "in_title"]
     )
+
+
+def subset_resolved(
+    mentions: pd.DataFrame, ents: pd.DataFrame, positions: np.ndarray
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The mentions of the documents at ``positions`` (sorted, distinct) and their
+    entities, as a sub-corpus keeps them: the parent's resolution (names, labels,
+    aliases), entity ids renumbered 0, 1, ... in the parent's order, ``mentions`` and
+    ``documents`` counted anew, document positions those of the sub-corpus."""
+    from .frame import categorical
+
+    doc = mentions["_doc"].to_numpy()
+    at = np.minimum(np.searchsorted(positions, doc), max(len(positions) - 1, 0))
+    keep = (positions[at] == doc) if len(positions) else np.zeros(len(doc), dtype=bool)
+    m = mentions[keep].reset_index(drop=True)
+    m["_doc"] = at[keep]
+    old = m["entity_id"].to_numpy()
+    used = np.unique(old)
+    new_of = np.full(len(ents), -1, dtype=np.int64)
+    new_of[used] = np.arange(len(used), dtype=np.int64)
+    new = new_of[old]
+    pairs = np.unique(np.stack([new, m["_doc"].to_numpy()]), axis=1)
+    sub = ents.iloc[used].reset_index(drop=True).copy()
+    sub["entity_id"] = np.arange(len(used), dtype=np.int64)
+    sub["mentions"] = np.bincount(new, minlength=len(used)).astype(np.int64)
+    sub["documents"] = np.bincount(pairs[0], minlength=len(used)).astype(np.int64)
+    name_codes, names = pd.factorize(sub["entity"].to_numpy(dtype=object))
+    m["entity_id"] = new
+    m["entity"] = categorical(name_codes[new], pd.Index(names, dtype=object), sort=False)
+    for col in ("text", "label"):
+        if isinstance(m[col].dtype, pd.CategoricalDtype):
+            m[col] = m[col].cat.remove_unused_categories()
+    return m, sub

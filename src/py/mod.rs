@@ -379,6 +379,25 @@ impl Articles {
     fn text(&self, i: usize) -> PyResult<&str> {
         Ok(&self.get(i)?.text)
     }
+
+    /// The articles at `positions` (any order, repeats allowed), copied: sub-corpora
+    /// keep their parsed text without parsing it again.
+    fn take(&self, py: Python<'_>, positions: Vec<usize>) -> PyResult<Articles> {
+        if let Some(&bad) = positions.iter().find(|&&i| i >= self.docs.len()) {
+            self.get(bad)?;
+        }
+        let docs = py.detach(|| positions.iter().map(|&i| self.docs[i].clone()).collect());
+        Ok(Articles { docs })
+    }
+
+    /// These articles followed by those of `others`, copied.
+    fn concat(&self, py: Python<'_>, others: Vec<PyRef<'_, Articles>>) -> Articles {
+        let parts: Vec<&Articles> = std::iter::once(self)
+            .chain(others.iter().map(|o| &**o))
+            .collect();
+        let docs = py.detach(|| parts.iter().flat_map(|a| a.docs.iter().cloned()).collect());
+        Articles { docs }
+    }
 }
 
 impl Articles {
