@@ -72,6 +72,12 @@ def test_folder_and_csv_inputs(tmp_path):
     csv = tmp_path / "a.csv"
     csv.write_text("url,text\nu1,Story one.\nu2,Story two.\n", encoding="utf-8")
     assert "u2" in run(csv, "--id", "url").stdout
+    pytest.importorskip("pyarrow")
+    pq = tmp_path / "a.parquet"
+    pd.DataFrame({"url": ["p1", "p2"], "text": ["Lavrov met Wang Yi.", "Story two."]}).to_parquet(
+        pq
+    )
+    assert "p1" in run(pq, "--id", "url").stdout
 
 
 def test_errors_are_reported_not_raised(tmp_path):

@@ -474,3 +474,67 @@ def test_from_texts_lists_series_ids_and_meta():
 def test_from_texts_bad_input_names_it(call, cls, shown):
     with pytest.raises(cls, match=shown):
         call()
+
+
+def _seed_frame() -> pd.DataFrame:
+    c = newsgraph.load_seeds()
+    return pd.DataFrame(
+        {
+            "id": list(c.doc_ids),
+            "text": [
+                open(p, encoding="utf-8").read()
+                for p in sorted(newsgraph.seeds_path().glob("*.txt"))
+            ],
+            "desk": ["a", "b", "c", "d", "e"],
+            "extra": [1, 2, 3, 4, 5],
+        }
+    )
+
+
+def test_read_parquet_files_folders_globs_and_columns(tmp_path):
+    pytest.importorskip("pyarrow")
+    df = _seed_frame()
+    want = newsgraph.Corpus.from_pandas(df, id="id", progress=False)
+    one = tmp_path / "one.parquet"
+    df.to_parquet(one)
+    got = newsgraph.read_parquet(one, id="id", progress=False)
+    pd.testing.assert_frame_equal(got.documents(), want.documents())
+    pd.testing.assert_frame_equal(got.mentions(progress=False), want.mentions(progress=False))
+    # A folder of parts, a glob and a list read in name order as one corpus.
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    df.iloc[:2].to_parquet(parts / "p0.parquet")
+    df.iloc[2:].to_parquet(parts / "p1.parquet")
+    for path in (parts, str(parts / "p*.parquet"), [parts / "p0.parquet", parts / "p1.parquet"]):
+        got = newsgraph.read_parquet(path, id="id", progress=False)
+        pd.testing.assert_frame_equal(got.documents(), want.documents())
+    # Only the named metadata columns are read.
+    got = newsgraph.read_parquet(one, id="id", columns=["desk"], progress=False)
+    assert "desk" in got.documents().columns and "extra" not in got.documents().columns
+    # Without an id column, ids are row numbers over all files.
+    assert list(newsgraph.read_parquet(parts, progress=False).doc_ids) == [0, 1, 2, 3, 4]
+
+
+def test_read_parquet_errors_name_the_file_or_column(tmp_path):
+    pytest.importorskip("pyarrow")
+    p = tmp_path / "a.parquet"
+    _seed_frame().to_parquet(p)
+    with pytest.raises(newsgraph.InputError, match="no column.*'body'.*columns are"):
+        newsgraph.read_parquet(p, text="body")
+    with pytest.raises(newsgraph.InputError, match="'nope'"):
+        newsgraph.read_parquet(p, columns=["nope"])
+    bad = tmp_path / "b.parquet"
+    bad.write_text("not parquet")
+    with pytest.raises(newsgraph.ParseError, match="b.parquet.*not a readable Parquet") as e:
+        newsgraph.read_parquet(bad)
+    assert e.value.path == str(bad)
+    with pytest.raises(newsgraph.MissingFileError):
+        newsgraph.read_parquet(tmp_path / "none.parquet")
+    with pytest.raises(newsgraph.MissingFileError, match="no match"):
+        newsgraph.read_parquet(str(tmp_path / "x*.parquet"))
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(newsgraph.InputError, match="no \\*.parquet files"):
+        newsgraph.read_parquet(empty)
+    with pytest.raises(newsgraph.InputTypeError, match="columns must be a list"):
+        newsgraph.read_parquet(p, columns="desk")

@@ -1,5 +1,6 @@
 """Readers agree on generated corpora (issue 18): the same records written as JSON Lines
-(plain and gzip) and CSV, read by ``read_jsonl``, ``read_csv`` and ``scan``, or given to
+(plain and gzip), CSV and Parquet, read by ``read_jsonl``, ``read_csv``, ``read_parquet``
+and ``scan``, or given to
 ``from_texts``, give the
 documents, sentences and mentions ``from_pandas`` gives for them in memory."""
 
@@ -69,6 +70,10 @@ def test_jsonl_readers_agree_with_from_pandas(records, ascii_only):
         for p in (plain, packed):
             _same(want, newsgraph.read_jsonl(p, progress=False))
             _same(want, newsgraph.scan(p, batch_size=3, progress=False))
+        table = Path(d) / "a.parquet"
+        df.to_parquet(table)
+        _same(want, newsgraph.read_parquet(table, id="id", progress=False))
+        _same(want, newsgraph.scan(table, batch_size=3, progress=False))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -38,7 +38,7 @@ from .exceptions import (
     UnknownDocumentError,
     WriteError,
 )
-from .io import from_pandas, load_seeds, read_csv, read_dir, read_jsonl, seeds_path
+from .io import from_pandas, load_seeds, read_csv, read_dir, read_jsonl, read_parquet, seeds_path
 from .ner import ENTITY_TYPES, Tagger, load_tagger, tag, train_tagger
 from .stream import Scan, scan
 
@@ -58,6 +58,7 @@ __all__ = [
     "read_dir",
     "read_jsonl",
     "read_csv",
+    "read_parquet",
     "from_pandas",
     "from_texts",
     "seeds_path",

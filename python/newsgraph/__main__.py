@@ -1,7 +1,7 @@
 """``python -m newsgraph [PATH]``: analyse a corpus and print a short report.
 
 With no PATH the bundled seed articles are analysed. PATH may be a folder of text
-files, a JSON Lines file (``.jsonl``/``.jsonl.gz``) or a CSV file. ``--out DIR``
+files, a JSON Lines file (``.jsonl``/``.jsonl.gz``), a CSV file or a Parquet file. ``--out DIR``
 writes the tables (``documents``, ``sentences``, ``mentions``, ``entities``,
 ``entity_counts``, and the sentence-scope ``cooccurrence`` edge list) as CSV or
 Parquet, plus ``cooccurrence.graphml`` for Gephi or networkx.
@@ -37,10 +37,12 @@ def _load(args: argparse.Namespace) -> Corpus:
         return io.read_csv(
             p, text=args.text, id=args.id, sep=sep, errors=args.errors, threads=args.threads
         )
+    if name.endswith((".parquet", ".pq")):
+        return io.read_parquet(p, text=args.text, id=args.id, threads=args.threads)
     if not p.exists():
         raise io.MissingFileError(2, "No such file or directory", str(p))
     raise io.InputError(
-        f"cannot tell how to read {str(p)!r}: give a folder, a .jsonl(.gz) or a .csv file"
+        f"cannot tell how to read {str(p)!r}: give a folder, a .jsonl(.gz), .csv or .parquet file"
     )
 
 
@@ -114,7 +116,9 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m newsgraph",
         description="Parse a news corpus and report documents, metadata and counts.",
     )
-    ap.add_argument("path", nargs="?", help="folder, .jsonl(.gz) or .csv (default: bundled seeds)")
+    ap.add_argument(
+        "path", nargs="?", help="folder, .jsonl(.gz), .csv or .parquet (default: bundled seeds)"
+    )
     ap.add_argument("--out", type=Path, help="write tables to this folder")
     ap.add_argument("--format", choices=["csv", "parquet"], default="csv")
     ap.add_argument("--text", default="text", help="text field/column (default: text)")

@@ -34,6 +34,43 @@ def path(value: Any) -> Path:
     return p
 
 
+def paths(value: Any, who: str, folder_glob: str | None = None) -> list[Path]:
+    """The files a path, glob pattern or list of them names, in order. A folder gives
+    its ``folder_glob`` files in name order (or is an error without one)."""
+    import glob as globmod
+
+    if isinstance(value, (str, os.PathLike)):
+        items = [value]
+    elif isinstance(value, (list, tuple)):
+        items = list(value)
+    else:
+        raise InputTypeError(f"paths must be a path or a list of paths, got {type(value).__name__}")
+    out: list[Path] = []
+    for item in items:
+        if not isinstance(item, (str, os.PathLike)):
+            raise InputTypeError(f"paths must be paths, got {type(item).__name__} {item!r:.60}")
+        p = Path(item).expanduser()
+        if not p.exists() and globmod.has_magic(str(p)):
+            hits = sorted(globmod.glob(str(p)))
+            if not hits:
+                raise MissingFileError(2, "No such file or directory (no match)", str(p))
+            out.extend(Path(h) for h in hits)
+        elif not p.exists():
+            raise MissingFileError(2, "No such file or directory", str(p))
+        elif p.is_dir():
+            if folder_glob is None:
+                raise InputError(f"{who} needs files, but {str(p)!r} is a folder")
+            found = sorted(p.glob(folder_glob))
+            if not found:
+                raise InputError(f"no {folder_glob} files in the folder {str(p)!r}")
+            out.extend(found)
+        else:
+            out.append(p)
+    if not out:
+        raise InputError(f"{who} needs at least one file")
+    return out
+
+
 def fields(text: Any, id: Any) -> None:
     """``text`` names a field or column (a non-empty string); ``id`` too, or is None."""
     if not isinstance(text, str) or not text:

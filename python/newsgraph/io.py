@@ -247,6 +247,73 @@ def _parse_error(path: Path, line: int | None, msg: str) -> ParseError:
     return err
 
 
+def read_parquet(
+    path: Any,
+    text: str = "text",
+    id: str | None = None,
+    *,
+    columns: list[str] | None = None,
+    threads: int | None = None,
+    progress: bool = True,
+) -> Corpus:
+    """Read Parquet files with one article per row (needs ``pyarrow``).
+
+    ``path`` is a file, a folder (its ``*.parquet`` files, in name order), a glob
+    pattern or a list of them, read in order as one corpus. ``text`` names the text
+    column and ``id`` the id column (``None``: row numbers 0, 1, ... over all files).
+    ``columns`` lists the metadata columns to keep (default: all), so only those, the
+    text and the id are read from the files. A file that is not Parquet is a
+    :class:`~newsgraph.ParseError` naming it; a missing column an
+    :class:`~newsgraph.InputError` naming the columns there are.
+
+    >>> import newsgraph, pandas as pd, pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.parquet"
+    >>> df = pd.DataFrame({"id": ["a"], "text": ["PARIS (Reuters) - Talks ended."], "desk": ["x"]})
+    >>> df.to_parquet(p)
+    >>> newsgraph.read_parquet(p, id="id").documents()[["doc_id", "source", "desk"]]
+      doc_id   source desk
+    0      a  Reuters    x
+    """
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError as e:
+        raise NewsgraphError("read_parquet needs pyarrow: pip install 'newsgraph[parquet]'") from e
+    _checks.fields(text, id)
+    if columns is not None and (
+        isinstance(columns, str) or not all(isinstance(c, str) for c in columns)
+    ):
+        raise InputTypeError(f"columns must be a list of column names, got {columns!r}")
+    files = _checks.paths(path, "read_parquet", folder_glob="*.parquet")
+    wanted = None if columns is None else [text, *([id] if id else []), *columns]
+    tables = []
+    for f in files:
+        try:
+            schema = pq.read_schema(f)
+        except (pa.ArrowException, OSError) as e:
+            err = ParseError(f"{str(f)!r} is not a readable Parquet file: {e}")
+            err.path = str(f)
+            raise err from e
+        need = wanted if wanted is not None else [text, *([id] if id else [])]
+        missing = [c for c in dict.fromkeys(need) if c not in schema.names]
+        if missing:
+            raise InputError(
+                f"{str(f)!r} has no column(s) {', '.join(map(repr, missing))}; "
+                f"its columns are {schema.names}"
+            )
+        try:
+            tables.append(pq.read_table(f, columns=list(dict.fromkeys(wanted)) if wanted else None))
+        except (pa.ArrowException, OSError) as e:
+            raise ReadError(f"cannot read {str(f)!r}: {e}") from e
+    try:
+        table = pa.concat_tables(tables, promote_options="permissive")
+    except pa.ArrowException as e:
+        raise InputError(f"the Parquet files do not share a schema: {e}") from e
+    df = table.to_pandas()
+    where = str(files[0]) if len(files) == 1 else f"{len(files)} Parquet files"
+    return from_pandas(df, text=text, id=id, threads=threads, progress=progress, _where=where)
+
+
 def read_csv(
     path: PathLike,
     text: str = "text",

@@ -35,7 +35,6 @@ True
 from __future__ import annotations
 
 import codecs
-import glob as globmod
 import gzip
 import io
 import json
@@ -60,7 +59,6 @@ from .exceptions import (
     DuplicateIdError,
     InputError,
     InputTypeError,
-    MissingFileError,
     ParseError,
     ReadError,
 )
@@ -647,32 +645,6 @@ class Scan:
 # -- readers ---------------------------------------------------------------------------
 
 
-def _expand(paths: Any) -> list[Path]:
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
-    elif not isinstance(paths, (list, tuple)):
-        raise InputTypeError(f"paths must be a path or a list of paths, got {type(paths).__name__}")
-    out: list[Path] = []
-    for p in paths:
-        if not isinstance(p, (str, os.PathLike)):
-            raise InputTypeError(f"paths must be paths, got {type(p).__name__} {p!r:.60}")
-        path = Path(p).expanduser()
-        if not path.exists() and globmod.has_magic(str(path)):
-            hits = sorted(globmod.glob(str(path)))
-            if not hits:
-                raise MissingFileError(2, "No such file or directory (no match)", str(path))
-            out.extend(Path(h) for h in hits)
-            continue
-        if not path.exists():
-            raise MissingFileError(2, "No such file or directory", str(path))
-        if path.is_dir():
-            raise InputError(f"scan needs files, but {str(path)!r} is a folder")
-        out.append(path)
-    if not out:
-        raise InputError("scan needs at least one file")
-    return out
-
-
 def _format(path: Path) -> str:
     name = path.name.lower()
     for suffix in (".gz", ".gzip"):
@@ -1058,7 +1030,7 @@ def scan(
         raise InputError(f"errors must be 'raise' or 'skip', got {errors!r}")
     _checks.fields(text, id)
     batch_size = _checks.integer("batch_size", batch_size, minimum=1)
-    files = _expand(paths)
+    files = _checks.paths(paths, "scan")
     formats = [_format(p) for p in files]
     tagger = _tagger_of(model, dictionary)
     where = str(files[0]) if len(files) == 1 else f"{len(files)} files"
