@@ -538,3 +538,29 @@ def test_read_parquet_errors_name_the_file_or_column(tmp_path):
         newsgraph.read_parquet(empty)
     with pytest.raises(newsgraph.InputTypeError, match="columns must be a list"):
         newsgraph.read_parquet(p, columns="desk")
+
+
+class _Stream:
+    """Only the Arrow C stream interface, as polars and DuckDB objects offer it."""
+
+    def __init__(self, table):
+        self._table = table
+
+    def __arrow_c_stream__(self, requested_schema=None):
+        return self._table.__arrow_c_stream__(requested_schema)
+
+
+def test_from_arrow_tables_readers_and_streams():
+    pa = pytest.importorskip("pyarrow")
+    df = _seed_frame()
+    want = newsgraph.Corpus.from_pandas(df, id="id", progress=False)
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    for obj in (table, table.to_reader(), _Stream(table)):
+        got = newsgraph.Corpus.from_arrow(obj, id="id", progress=False)
+        pd.testing.assert_frame_equal(got.documents(), want.documents())
+    with pytest.raises(newsgraph.InputTypeError, match="Arrow C stream.*got list"):
+        newsgraph.Corpus.from_arrow([1, 2])
+    with pytest.raises(newsgraph.InputTypeError, match="use Corpus.from_arrow"):
+        newsgraph.Corpus.from_pandas(_Stream(table))
+    with pytest.raises(newsgraph.InputError, match="no text column 'body'"):
+        newsgraph.Corpus.from_arrow(table, text="body")

@@ -1,7 +1,7 @@
 """Readers agree on generated corpora (issue 18): the same records written as JSON Lines
 (plain and gzip), CSV and Parquet, read by ``read_jsonl``, ``read_csv``, ``read_parquet``
 and ``scan``, or given to
-``from_texts``, give the
+``from_texts`` and ``from_arrow``, give the
 documents, sentences and mentions ``from_pandas`` gives for them in memory."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import warnings
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -61,6 +62,8 @@ def _same(a: newsgraph.Corpus, b) -> None:
 def test_jsonl_readers_agree_with_from_pandas(records, ascii_only):
     df = _frame(records)
     want = newsgraph.Corpus.from_pandas(df, id="id")
+    arrow = pytest.importorskip("pyarrow").Table.from_pandas(df, preserve_index=False)
+    _same(want, newsgraph.Corpus.from_arrow(arrow, id="id", progress=False))
     _same(want, newsgraph.from_texts(df["text"], ids=df["id"], meta=df[["outlet"]], progress=False))
     lines = "".join(json.dumps(r, ensure_ascii=ascii_only) + "\n" for r in df.to_dict("records"))
     with tempfile.TemporaryDirectory() as d:

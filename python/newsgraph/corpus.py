@@ -96,6 +96,40 @@ class Corpus:
         return from_pandas(df, text=text, id=id, threads=threads, progress=progress)
 
     @classmethod
+    def from_arrow(
+        cls,
+        obj: Any,
+        text: str = "text",
+        id: str | None = None,
+        *,
+        threads: int | None = None,
+        progress: bool = True,
+    ) -> Corpus:
+        """Parse the articles in an Arrow table (needs ``pyarrow``).
+
+        ``obj`` is anything with the Arrow C stream interface (``__arrow_c_stream__``):
+        a pyarrow ``Table`` or ``RecordBatchReader``, a polars ``DataFrame``, a DuckDB
+        result. ``text`` and ``id`` name columns as in :meth:`from_pandas` (``None``:
+        row numbers); every other column is kept as metadata.
+
+        >>> import pyarrow as pa, newsgraph
+        >>> t = pa.table({"id": ["a"], "text": ["PARIS (Reuters) - Talks ended."]})
+        >>> newsgraph.Corpus.from_arrow(t, id="id").documents()[["doc_id", "source"]]
+          doc_id   source
+        0      a  Reuters
+        """
+        from .io import arrow_frame, from_pandas
+
+        return from_pandas(
+            arrow_frame(obj),
+            text=text,
+            id=id,
+            threads=threads,
+            progress=progress,
+            _where="the Arrow table",
+        )
+
+    @classmethod
     def from_texts(
         cls,
         texts: Any,

@@ -420,7 +420,15 @@ def from_pandas(
 ) -> Corpus:
     """See :meth:`Corpus.from_pandas`."""
     if not isinstance(df, pd.DataFrame):
-        raise InputTypeError(f"from_pandas needs a pandas DataFrame, got {type(df).__name__}")
+        hint = (
+            "; for polars, pyarrow or DuckDB tables use Corpus.from_arrow"
+            if hasattr(df, "__arrow_c_stream__")
+            else ""
+        )
+        raise InputTypeError(
+            f"from_pandas needs a pandas DataFrame, got {type(df).__module__}."
+            f"{type(df).__name__}{hint}"
+        )
     for name, what in ((text, "text"), (id, "id")):
         if name is not None and name not in df.columns:
             raise InputError(
@@ -435,6 +443,27 @@ def from_pandas(
     meta = df.drop(columns=[c for c in (text, id) if c is not None]).reset_index(drop=True)
     origin = "" if _where in ("the DataFrame", "the texts") else _where
     return Corpus(articles, ids, meta, _decode_errors, origin=origin)
+
+
+def arrow_frame(obj: Any) -> pd.DataFrame:
+    """A pandas frame of an object with the Arrow C stream interface."""
+    try:
+        import pyarrow as pa
+    except ImportError as e:
+        raise NewsgraphError("from_arrow needs pyarrow: pip install 'newsgraph[parquet]'") from e
+    if isinstance(obj, pa.RecordBatchReader):
+        table = obj.read_all()
+    elif isinstance(obj, pa.Table):
+        table = obj
+    elif hasattr(obj, "__arrow_c_stream__"):
+        table = pa.table(obj)
+    else:
+        raise InputTypeError(
+            "from_arrow needs an object with the Arrow C stream interface "
+            "(__arrow_c_stream__: a pyarrow Table or RecordBatchReader, a polars DataFrame, "
+            f"a DuckDB result), got {type(obj).__name__}"
+        )
+    return table.to_pandas()
 
 
 def texts_frame(texts: Any, ids: Any, meta: Any) -> tuple[pd.DataFrame, str]:
