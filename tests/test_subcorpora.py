@@ -91,6 +91,17 @@ def test_concat_resolves_the_tagged_mentions_over_the_whole(monkeypatch):
     pd.testing.assert_frame_equal(both.documents(), c.documents())
 
 
+def test_spans_from_other_tools_follow_their_documents():
+    c = newsgraph.load_seeds()
+    d = c.doc_ids[4]
+    spans = pd.DataFrame({"doc_id": [d], "start": [0], "end": [7], "label": ["NORP"]})
+    w = c.with_mentions(spans)
+    assert "NORP" in set(w.filter([d]).mentions()["label"].astype(str))
+    assert "NORP" not in set(w.head(2).mentions()["label"].astype(str))
+    both = newsgraph.concat([c.head(4), w.filter([d])])
+    assert "NORP" in set(both.mentions()["label"].astype(str))
+
+
 def test_concat_of_halves_of_allsides_equals_the_whole():
     from conftest import shared_file
 

@@ -713,7 +713,12 @@ def concat(corpora: Any) -> Corpus:
         np.concatenate([c._decode_errors for c in parts]),
     )
     out._resolve_opts = parts[0]._resolve_opts
-    if all(c._external is None for c in parts):
+    brought = [c._external for c in parts if c._external is not None]
+    if brought:
+        # Spans from other tools stay with their documents; they are resolved when
+        # asked, together with the tagger's.
+        out._external = pd.concat(brought, ignore_index=True)
+    else:
         # Keys the tagger alone produced (no dictionary), cached in every part.
         shared = set.intersection(*(set(c._mention_cache) for c in parts))
         for key in shared:
