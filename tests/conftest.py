@@ -36,6 +36,17 @@ def reuters(reuters_path: Path) -> newsgraph.Corpus:
     return newsgraph.read_jsonl(reuters_path)
 
 
+@pytest.fixture(scope="session")
+def allsides_tagged() -> newsgraph.Corpus:
+    """AllSides with its tagger mentions computed once for the session (tagging it
+    takes half a minute)."""
+    c = newsgraph.read_jsonl(
+        shared_file("data", "news", "allsides_news_2015_2020.jsonl.gz"), progress=False
+    )
+    c.mentions(progress=False)
+    return c
+
+
 def parse(text: str) -> newsgraph.Corpus:
     """A one-document corpus from a snippet."""
     import pandas as pd

@@ -16,6 +16,7 @@ MODULES = [
     "newsgraph.corpus",
     "newsgraph.io",
     "newsgraph.frame",
+    "newsgraph.store",
     "newsgraph.dictionary",
     "newsgraph.ner",
     "newsgraph.cooccur",

@@ -102,11 +102,8 @@ def test_spans_from_other_tools_follow_their_documents():
     assert "NORP" in set(both.mentions()["label"].astype(str))
 
 
-def test_concat_of_halves_of_allsides_equals_the_whole():
-    from conftest import shared_file
-
-    path = shared_file("data", "news", "allsides_news_2015_2020.jsonl.gz")
-    c = newsgraph.read_jsonl(path, progress=False)
+def test_concat_of_halves_of_allsides_equals_the_whole(allsides_tagged):
+    c = allsides_tagged
     m, e = c.mentions(progress=False), c.entities()
     half = len(c) // 2
     first, second = c.head(half), c.filter(list(c.doc_ids[half:]))

@@ -28,6 +28,7 @@ from .cooccur import Cooccurrence, cooccurrence, plot_timeline
 from .corpus import Corpus, Document, concat
 from .dictionary import Dictionary, dictionary_matches
 from .exceptions import (
+    CorpusFileError,
     DuplicateIdError,
     InputError,
     InputTypeError,
@@ -40,6 +41,7 @@ from .exceptions import (
 )
 from .io import from_pandas, load_seeds, read_csv, read_dir, read_jsonl, read_parquet, seeds_path
 from .ner import ENTITY_TYPES, Tagger, load_tagger, tag, train_tagger
+from .store import load
 from .stream import Scan, scan
 
 from_texts = Corpus.from_texts
@@ -48,6 +50,7 @@ __all__ = [
     "__version__",
     "Corpus",
     "concat",
+    "load",
     "Document",
     "Cooccurrence",
     "cooccurrence",
@@ -77,5 +80,6 @@ __all__ = [
     "MissingFileError",
     "ReadError",
     "WriteError",
+    "CorpusFileError",
     "UnknownDocumentError",
 ]

@@ -16,6 +16,9 @@ __all__ = [
     "THREADS_ENV",
     "Articles",
     "parse_texts",
+    "articles_to_columns",
+    "articles_from_columns",
+    "crc32",
     "read_text_files",
     "read_jsonl",
     "num_threads",
@@ -65,6 +68,16 @@ class Articles:
     def concat(self, others: list[Articles]) -> Articles:
         """These articles followed by those of ``others``, copied."""
 
+def articles_to_columns(articles: Articles) -> dict[str, np.ndarray]:
+    """The articles as named flat arrays (the layout of ``newsgraph.store``)."""
+
+def articles_from_columns(columns: dict[str, np.ndarray]) -> Articles:
+    """Articles from the arrays ``articles_to_columns`` names, every offset checked
+    (``InputError`` naming the document when one does not fit)."""
+
+def crc32(data: np.ndarray) -> int:
+    """CRC-32 (as ZIP keeps it) of a contiguous uint8 array, computed in parallel."""
+
 def parse_texts(
     texts: list[str | None], threads: int | None = None, progress: bool = False
 ) -> Articles:
@@ -98,6 +111,9 @@ class Tagger:
     def gazetteers(self) -> list[str]: ...
     @property
     def n_clusters(self) -> int: ...
+    @property
+    def fingerprint(self) -> str:
+        """Hash of the model's bytes (16 hex digits): equal models, equal prints."""
     def tag(
         self,
         sentences: list[list[str]],

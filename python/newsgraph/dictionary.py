@@ -149,6 +149,7 @@ class Dictionary:
         _flatten(entries, "", flat, set())
         self._entries = flat
         self._case_sensitive = bool(case_sensitive)
+        self._fingerprint: str | None = None
         self._core = _core.DictionaryCore(list(flat.items()), self._case_sensitive)
 
     @classmethod
@@ -223,6 +224,22 @@ class Dictionary:
     def to_dict(self) -> dict[str, list[str]]:
         """Flat ``{key: [patterns]}``, nested keys joined by ``"."``."""
         return {k: list(v) for k, v in self._entries.items()}
+
+    @property
+    def fingerprint(self) -> str:
+        """A hash of the keys, patterns and case rule: equal dictionaries have equal
+        fingerprints (a corpus caches, and saves, dictionary matches under it).
+
+        >>> Dictionary({"a": "x"}).fingerprint == Dictionary({"a": ["x"]}).fingerprint
+        True
+        """
+        if self._fingerprint is None:
+            import hashlib
+            import json
+
+            data = json.dumps([self._case_sensitive, list(self._entries.items())])
+            self._fingerprint = hashlib.blake2b(data.encode(), digest_size=8).hexdigest()
+        return self._fingerprint
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Dictionary):

@@ -49,6 +49,28 @@ class WriteError(NewsgraphError, OSError):
     permission, disk full); the message names the path, the OS error is ``__cause__``."""
 
 
+class CorpusFileError(ReadError):
+    """A file :func:`newsgraph.load` cannot take as a corpus.
+
+    ``reason`` says why: ``"not a corpus"`` (another kind of file), ``"truncated"`` (cut
+    short, as by a full disk or an interrupted copy), ``"incompatible version"`` (written
+    by a newer newsgraph), or ``"damaged"`` (its contents do not check out). ``path``
+    names the file.
+    """
+
+    reason: str = ""
+    path: str | None = None
+
+    def __init__(self, message: str, reason: str, path: str | None) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.path = path
+
+    def __reduce__(self) -> tuple[type, tuple[str, str, str | None]]:
+        # OSError's own pickling would call __init__ with the wrong arguments.
+        return (type(self), (str(self), self.reason, self.path))
+
+
 class UnknownDocumentError(NewsgraphError, KeyError):
     """A document id that is not in the corpus."""
 
@@ -65,5 +87,6 @@ __all__ = [
     "MissingFileError",
     "ReadError",
     "WriteError",
+    "CorpusFileError",
     "UnknownDocumentError",
 ]

@@ -13,6 +13,7 @@ pub mod parse;
 mod parse_props;
 pub mod resolve;
 pub mod segment;
+pub mod store;
 
 pub use error::{Error, Result};
 
@@ -96,6 +97,43 @@ impl Tokens {
         })
     }
 
+    /// The packed bytes, as [`Tokens::from_packed`] takes them back.
+    pub fn packed(&self) -> &[u8] {
+        &self.packed
+    }
+
+    /// Tokens from bytes that [`Tokens::packed`] gave (read back from a file), checking
+    /// that they hold exactly `len` spans, in order, within `text` and on character
+    /// boundaries: readers decode without checks.
+    pub fn from_packed(packed: &[u8], len: u32, text: &str) -> std::result::Result<Tokens, String> {
+        let bad = || format!("tokens do not fit a text of {} bytes", text.len());
+        let mut pos = 0;
+        let mut prev = 0u32;
+        for _ in 0..len {
+            let gap = checked_varint(packed, &mut pos).ok_or_else(bad)?;
+            let n = checked_varint(packed, &mut pos).ok_or_else(bad)?;
+            let start = prev.checked_add(gap).ok_or_else(bad)?;
+            let end = start.checked_add(n).ok_or_else(bad)?;
+            if end as usize > text.len()
+                || !text.is_char_boundary(start as usize)
+                || !text.is_char_boundary(end as usize)
+            {
+                return Err(bad());
+            }
+            prev = end;
+        }
+        if pos != packed.len() {
+            return Err(format!(
+                "tokens: {} bytes left after {len} tokens",
+                packed.len() - pos
+            ));
+        }
+        Ok(Tokens {
+            packed: packed.to_vec(),
+            len,
+        })
+    }
+
     /// All spans, decoded.
     pub fn spans(&self) -> Vec<Span> {
         let mut out = Vec::with_capacity(self.len());
@@ -110,6 +148,20 @@ fn push_varint(out: &mut Vec<u8>, mut v: u32) {
         v >>= 7;
     }
     out.push(v as u8);
+}
+
+/// A varint that may be malformed: `None` when it runs past the end or beyond `u32`.
+fn checked_varint(bytes: &[u8], pos: &mut usize) -> Option<u32> {
+    let mut v = 0u64;
+    for shift in (0..35).step_by(7) {
+        let b = *bytes.get(*pos)?;
+        *pos += 1;
+        v |= u64::from(b & 0x7F) << shift;
+        if b < 0x80 {
+            return u32::try_from(v).ok();
+        }
+    }
+    None
 }
 
 /// Reads what [`push_varint`] wrote; `Tokens` is only built from spans, so the

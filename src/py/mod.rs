@@ -19,6 +19,7 @@ mod cooccur;
 mod dictionary;
 mod ner;
 mod resolve;
+mod store;
 
 /// Map a core error to the matching class in `newsgraph.exceptions`.
 pub(crate) fn to_py(py: Python<'_>, e: core::Error) -> PyErr {
@@ -672,5 +673,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     dictionary::register(m)?;
     ner::register(m)?;
     resolve::register(m)?;
+    store::register(m)?;
     Ok(())
 }

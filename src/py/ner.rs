@@ -43,6 +43,18 @@ type Report = Vec<(String, (usize, usize, usize))>;
 #[pyclass(module = "newsgraph._core", frozen)]
 pub struct Tagger {
     pub(crate) model: Arc<Model>,
+    /// Hash of the model's bytes: a corpus caches and saves mentions under it, so a
+    /// loaded corpus knows which tagger found them.
+    fingerprint: String,
+}
+
+impl Tagger {
+    fn new(model: Model, bytes: &[u8]) -> Tagger {
+        Tagger {
+            model: Arc::new(model),
+            fingerprint: format!("{:016x}", xxhash_rust::xxh3::xxh3_64(bytes)),
+        }
+    }
 }
 
 /// Pull `list[list[str]]` out of Python, naming the first bad value.
@@ -144,6 +156,12 @@ impl Tagger {
         PyBytes::new(py, &self.model.to_bytes())
     }
 
+    /// Hash of the model's bytes (16 hex digits): equal models have equal fingerprints.
+    #[getter]
+    fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
     /// Number of weight rows (features kept) in the model.
     #[getter]
     fn n_features(&self) -> usize {
@@ -167,10 +185,8 @@ impl Tagger {
 #[pyfunction]
 fn load_tagger(py: Python<'_>, data: &[u8]) -> PyResult<Tagger> {
     let data = data.to_vec();
-    let model = run(py, None, move || Model::from_bytes(&data))?;
-    Ok(Tagger {
-        model: Arc::new(model),
-    })
+    let (model, data) = run(py, None, move || Ok((Model::from_bytes(&data)?, data)))?;
+    Ok(Tagger::new(model, &data))
 }
 
 /// Entity mentions in parsed articles: columns doc, paragraph, sentence, start, end
@@ -360,12 +376,8 @@ fn train_tagger(
         .map(|s| s.to_string())
         .chain(["ALL".into()]);
     let report = names.zip(scores.counts).collect();
-    Ok((
-        Tagger {
-            model: Arc::new(model),
-        },
-        report,
-    ))
+    let bytes = model.to_bytes();
+    Ok((Tagger::new(model, &bytes), report))
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
