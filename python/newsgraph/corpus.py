@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _checks, _core, frame
+from . import _checks, _core, _input, frame
 from ._memory import release_memory
 from .entities import ResolveOptions
 from .exceptions import InputError, InputTypeError, UnknownDocumentError
@@ -91,9 +91,8 @@ class Corpus:
            doc_id dateline   source
         0       0    PARIS  Reuters
         """
-        from .io import from_pandas
-
-        return from_pandas(df, text=text, id=id, threads=threads, progress=progress)
+        articles, ids, meta = _input.frame_parts(df, text, id, threads=threads, progress=progress)
+        return cls(articles, ids, meta)
 
     @classmethod
     def from_arrow(
@@ -118,16 +117,12 @@ class Corpus:
           doc_id   source
         0      a  Reuters
         """
-        from .io import arrow_frame, from_pandas
-
-        return from_pandas(
-            arrow_frame(obj),
-            text=text,
-            id=id,
-            threads=threads,
-            progress=progress,
-            _where="the Arrow table",
+        where = "the Arrow table"
+        df = _input.arrow_frame(obj)
+        articles, ids, meta = _input.frame_parts(
+            df, text, id, threads=threads, progress=progress, where=where
         )
+        return cls(articles, ids, meta, origin=where)
 
     @classmethod
     def from_texts(
@@ -156,12 +151,11 @@ class Corpus:
         0      a     DW         8
         1      b    AFP         5
         """
-        from .io import from_pandas, texts_frame
-
-        frame, column = texts_frame(texts, ids, meta)
-        return from_pandas(
-            frame, text=column, threads=threads, progress=progress, _where="the texts"
+        df, column = _input.texts_frame(texts, ids, meta)
+        articles, index, given = _input.frame_parts(
+            df, column, None, threads=threads, progress=progress, where="the texts"
         )
+        return cls(articles, index, given)
 
     # -- size and access -------------------------------------------------------------
 

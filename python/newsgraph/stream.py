@@ -53,7 +53,9 @@ import numpy as np
 import pandas as pd
 
 from . import _checks, _core, frame
+from ._input import check_ids, show_id, text_values, warn_missing
 from ._memory import release_memory
+from .corpus import Corpus
 from .entities import ResolveOptions
 from .exceptions import (
     DuplicateIdError,
@@ -62,7 +64,7 @@ from .exceptions import (
     ParseError,
     ReadError,
 )
-from .io import _check_ids, _show, _text_values, _warn_missing, _warn_skipped
+from .io import _warn_skipped, collect_skipped, csv_errors, csv_options
 
 __all__ = ["Scan", "scan"]
 
@@ -132,8 +134,6 @@ def extract(
     position in the batch, ``_dict`` marks dictionary matches) after the same merging
     as :meth:`Corpus.mentions`, and the core's per-document metadata columns.
     """
-    from .corpus import Corpus
-
     articles = _core.parse_texts(texts, threads=threads)
     n = len(texts)
     corpus = Corpus(articles, pd.RangeIndex(offset, offset + n))
@@ -953,8 +953,6 @@ def _frame_batches(
             progress(int(size * done / total))
             yield df, np.zeros(len(df), dtype=np.int64)
         return
-    from .io import collect_skipped, csv_errors, csv_options
-
     options = csv_options(text, id, read_options)
     if skipped is not None:
         options["on_bad_lines"] = "warn"
@@ -1100,10 +1098,10 @@ def scan(
                     else:
                         ids = df.index
                     missing: list[Any] = []
-                    texts = _text_values(
+                    texts = text_values(
                         df[text].tolist(), list(ids), coll.n - row0, str(path), missing
                     )
-                    missing_frames.extend(_show(x) for x in missing)
+                    missing_frames.extend(show_id(x) for x in missing)
                     frame_ids.append(ids)
                     decode.append(errs)
                     meta_frames.append(
@@ -1121,9 +1119,9 @@ def scan(
         files, formats, jsonl_states, frame_ids, meta_frames, decode, coll.n
     )
     skipped = skipped + csv_skipped
-    _check_ids(ids, where)
+    check_ids(ids, where)
     missing_lines = [m for st in jsonl_states for m in st.missing]
-    _warn_missing(missing_lines + missing_frames, where)
+    warn_missing(missing_lines + missing_frames, where)
     _warn_skipped(skipped, where, "line(s)")
     docs = frame.documents_frame(ids, coll.found_columns(), decode_errors, meta)
     out = Scan(
@@ -1183,7 +1181,7 @@ def _check_new_ids(batch_ids: list[Any], seen: set[Any], where: str) -> None:
         except TypeError:  # unhashable: the final check reports it
             return
     if dup:
-        shown = ", ".join(_show(x) for x in dict.fromkeys(dup))
+        shown = ", ".join(show_id(x) for x in dict.fromkeys(dup))
         raise DuplicateIdError(f"duplicate document ids in {where}: {shown}")
 
 
