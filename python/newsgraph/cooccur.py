@@ -116,8 +116,12 @@ def _entity_mentions(corpus: Any, **mention_kwargs: Any) -> pd.DataFrame:
     keys = set(dictionary.keys) if dictionary is not None else set()
     from_dict = m["label"].isin(keys).to_numpy() if keys else np.zeros(len(m), dtype=bool)
     if "entity" in m.columns and "entity_id" in m.columns:
-        relabel = from_dict & (
-            m["entity"].astype(object).to_numpy() != m["label"].astype(object).to_numpy()
+        # Only the dictionary's rows can need a new entity: compare those alone, as
+        # this runs on every pass over a million mentions.
+        rows = np.flatnonzero(from_dict)
+        relabel = (
+            m["entity"].iloc[rows].astype(object).to_numpy()
+            != m["label"].iloc[rows].astype(object).to_numpy()
         )
         if not relabel.any():
             return m
