@@ -14,6 +14,7 @@ from conftest import REPO
 MODULES = [
     "newsgraph",
     "newsgraph.corpus",
+    "newsgraph.tables",
     "newsgraph.io",
     "newsgraph.frame",
     "newsgraph.store",

@@ -288,6 +288,8 @@ def test_counts_add_up_over_many_batches_without_a_mention_table(seed_files, mon
     c = newsgraph.read_jsonl(seed_files["jsonl"])
     s = scan(seed_files["jsonl"], batch_size=1, progress=False)
     monkeypatch.setattr(Scan, "mentions", lambda *a, **k: pytest.fail("mentions() called"))
+    whole = lambda *a, **k: pytest.fail("_mention_table() called")  # noqa: E731
+    monkeypatch.setattr(Scan, "_mention_table", whole)
     for kw in ({"by": "outlet"}, {"by": "date", "freq": "M"}, {"label": ["PER", "ORG"]}):
         pd.testing.assert_frame_equal(s.entity_counts(**kw), c.entity_counts(**kw))
     pd.testing.assert_frame_equal(s.entities(), c.entities())
@@ -297,6 +299,34 @@ def test_counts_add_up_over_many_batches_without_a_mention_table(seed_files, mon
         np.testing.assert_allclose(a.to_scipy().toarray(), b.to_scipy().toarray(), rtol=1e-12)
         pd.testing.assert_series_equal(a.marginals, b.marginals)
         assert a.n_contexts == b.n_contexts
+
+
+def test_every_table_method_serves_scans_too(seed_files):
+    """The table methods are written once for both kinds: what a corpus answers
+    without its text, a scan answers alike (the timeline, the displays, resolution
+    options, ids)."""
+    import matplotlib.pyplot as plt
+
+    c = newsgraph.read_jsonl(seed_files["jsonl"])
+    s = scan(seed_files["jsonl"], batch_size=2, progress=False)
+    names = c.entities()["entity"].head(3).tolist()
+    got, want = s.plot_timeline(names).get_lines(), c.plot_timeline(names).get_lines()
+    assert len(got) == len(want) == 3
+    for a, b in zip(got, want, strict=True):
+        assert a.get_label() == b.get_label()
+        np.testing.assert_array_equal(a.get_ydata(), b.get_ydata())
+    plt.close("all")
+    assert repr(s).startswith("<newsgraph.Scan: 5 documents,")
+    assert repr(c).startswith("<newsgraph.Corpus: 5 documents,")
+    assert "<strong>newsgraph.Scan</strong>" in s._repr_html_()
+    assert list(s.doc_ids) == list(c.doc_ids) and c.doc_ids[3] in s and "nope" not in s
+    strict = s.resolve(strict=True, aliases={"Kremlin": "Russia"})
+    assert isinstance(strict, Scan) and len(strict) == 5
+    pd.testing.assert_frame_equal(
+        strict.entities(threads=1), c.resolve(strict=True, aliases={"Kremlin": "Russia"}).entities()
+    )
+    with pytest.raises(newsgraph.InputTypeError, match="needs a newsgraph.Corpus or Scan, got"):
+        newsgraph.cooccur.cooccurrence(c.documents())
 
 
 @pytest.mark.parametrize("ids", [[0, 1, 2, 3, 4], ["a", "b", "c", "d", "e"]])

@@ -39,11 +39,11 @@ from .exceptions import (
     UnknownDocumentError,
     WriteError,
 )
-from .io import from_pandas, load_seeds, read_csv, read_dir, read_jsonl, read_parquet, seeds_path
+from .io import load, load_seeds, read_csv, read_dir, read_jsonl, read_parquet, seeds_path
 from .ner import ENTITY_TYPES, Tagger, load_tagger, tag, train_tagger
-from .store import load
 from .stream import Scan, scan
 
+from_pandas = Corpus.from_pandas
 from_texts = Corpus.from_texts
 
 __all__ = [

@@ -116,8 +116,12 @@ def _entity_mentions(corpus: Any, **mention_kwargs: Any) -> pd.DataFrame:
     keys = set(dictionary.keys) if dictionary is not None else set()
     from_dict = m["label"].isin(keys).to_numpy() if keys else np.zeros(len(m), dtype=bool)
     if "entity" in m.columns and "entity_id" in m.columns:
-        relabel = from_dict & (
-            m["entity"].astype(object).to_numpy() != m["label"].astype(object).to_numpy()
+        # Only the dictionary's rows can need a new entity: compare those alone, as
+        # this runs on every pass over a million mentions.
+        rows = np.flatnonzero(from_dict)
+        relabel = (
+            m["entity"].iloc[rows].astype(object).to_numpy()
+            != m["label"].iloc[rows].astype(object).to_numpy()
         )
         if not relabel.any():
             return m
@@ -597,86 +601,6 @@ def _groups(corpus: Any, by: str | None, freq: str | None) -> tuple[np.ndarray |
     return codes.astype(np.int64), list(uniques)
 
 
-def cooccurrence(
-    corpus: Any,
-    scope: str = "sentence",
-    window: int | None = None,
-    count: str = "contexts",
-    ordered: bool = False,
-    labels: Sequence[str] | str | None = None,
-    entities: Sequence[Any] | None = None,
-    min_count: float = 1,
-    top: int | None = None,
-    by: str | None = None,
-    freq: str | None = None,
-    **options: Any,
-) -> Cooccurrence:
-    """Count which entities are mentioned together.
-
-    ``scope``: ``"document"``, ``"paragraph"``, ``"sentence"`` or ``"window"`` (with
-    ``window=`` tokens); ``count``: ``"contexts"``, ``"frequency"`` or ``"weighted"``
-    (window only); ``ordered=True`` for a directed matrix (see the module docs for the
-    exact definitions). Filters: ``labels=["PER", "ORG"]`` keeps mentions with those
-    labels, ``entities=[...]`` keeps only those entity names (or ids), ``top=n`` keeps
-    the ``n`` most mentioned entities (after the other filters), and ``min_count``
-    drops cells below it. ``by="source"`` (any :meth:`Corpus.documents` column) or
-    ``by="date", freq="M"`` (a pandas period) gives one matrix per group over a shared
-    entity index; documents without a value are left out.
-
-    Options: ``self_pairs=True``, ``weights=[...]`` (``count="weighted"``; one weight
-    per distance 1..window, and ``window`` defaults to its length), ``threads=``,
-    ``progress=`` (accepted; counting is a single fast pass so nothing is shown), and
-    anything :meth:`Corpus.mentions` takes (``dictionary=``, ``model=``).
-
-    >>> import newsgraph
-    >>> corpus = newsgraph.load_seeds()
-    >>> co = newsgraph.cooccur.cooccurrence(corpus, scope="document", labels=["LOC"], top=5)
-    >>> len(co.labels)
-    5
-    >>> d = newsgraph.Dictionary({"russia": ["Lavrov", "Russia*"], "china": ["China", "Li Hui"]})
-    >>> co = corpus.cooccurrence(dictionary=d, model=False)
-    >>> sorted(co.labels)
-    ['china', 'russia']
-    >>> int(co.to_scipy()[co.labels.index("china"), co.labels.index("russia")]) > 0
-    True
-    """
-
-    def counter(
-        m: pd.DataFrame, doc_pos: np.ndarray, index: np.ndarray, span: Any, **kw: Any
-    ) -> Any:
-        if "_ts" in m.columns:
-            # The tagger and dictionary give token spans: no characters to map back.
-            return count_from_tokens(
-                m, doc_pos, index, m["_ts"], m["_te"], corpus._articles.meta(), **kw
-            )
-        return _core.cooccur_counts(
-            corpus._articles,
-            doc_pos,
-            np.ascontiguousarray(m["paragraph"], dtype=np.int64),
-            np.ascontiguousarray(m["sentence"], dtype=np.int64),
-            np.ascontiguousarray(m["start"], dtype=np.int64),
-            np.ascontiguousarray(m["end"], dtype=np.int64),
-            index,
-            **kw,
-        )
-
-    return _cooccurrence_with(
-        corpus,
-        counter,
-        scope=scope,
-        window=window,
-        count=count,
-        ordered=ordered,
-        labels=labels,
-        entities=entities,
-        min_count=min_count,
-        top=top,
-        by=by,
-        freq=freq,
-        **options,
-    )
-
-
 def count_from_tokens(
     m: pd.DataFrame,
     doc_pos: np.ndarray,
@@ -688,8 +612,8 @@ def count_from_tokens(
 ) -> Any:
     """Count with ``_core.cooccur_counts_tokens``: mentions ``m`` (paragraph and
     sentence columns) with their token spans, and ``docs`` giving every document's
-    ``n_paragraphs``, ``n_sentences`` and ``n_tokens``; ``kw`` as for a
-    ``_cooccurrence_with`` counter.
+    ``n_paragraphs``, ``n_sentences`` and ``n_tokens``; ``kw`` as
+    :meth:`newsgraph.tables.Tables._count_batch` takes them.
 
     A headline with mentions (paragraph -1) is a paragraph and sentence of its own,
     after the body's, and its tokens lie far beyond the body's, so no window joins
@@ -831,12 +755,11 @@ def plot_timeline(
     return ax
 
 
-# -- counting from stored token positions ------------------------------------------------
+# -- counting ----------------------------------------------------------------------------
 
 
-def _cooccurrence_with(
-    source: Any,
-    counter: Any,
+def cooccurrence(
+    corpus: Any,
     scope: str = "sentence",
     window: int | None = None,
     count: str = "contexts",
@@ -849,12 +772,44 @@ def _cooccurrence_with(
     freq: str | None = None,
     **options: Any,
 ) -> Cooccurrence:
-    """:func:`cooccurrence` over any ``source`` with ``mentions()``, ``documents()`` and
-    ``_ids`` (such as :class:`newsgraph.stream.Scan`), counted by
-    ``counter(m, doc_pos, index, n_entities=..., scope=..., ...)``, where ``m`` is the
-    filtered mentions table (its index the rows of ``source.mentions()``). The options,
-    filters, entity index and groups are exactly those of :func:`cooccurrence`.
+    """Count which entities are mentioned together.
+
+    ``scope``: ``"document"``, ``"paragraph"``, ``"sentence"`` or ``"window"`` (with
+    ``window=`` tokens); ``count``: ``"contexts"``, ``"frequency"`` or ``"weighted"``
+    (window only); ``ordered=True`` for a directed matrix (see the module docs for the
+    exact definitions). Filters: ``labels=["PER", "ORG"]`` keeps mentions with those
+    labels, ``entities=[...]`` keeps only those entity names (or ids), ``top=n`` keeps
+    the ``n`` most mentioned entities (after the other filters), and ``min_count``
+    drops cells below it. ``by="source"`` (any :meth:`Corpus.documents` column) or
+    ``by="date", freq="M"`` (a pandas period) gives one matrix per group over a shared
+    entity index; documents without a value are left out.
+
+    Options: ``self_pairs=True``, ``weights=[...]`` (``count="weighted"``; one weight
+    per distance 1..window, and ``window`` defaults to its length), ``threads=``,
+    ``progress=`` (accepted; counting is a single fast pass so nothing is shown), and
+    anything :meth:`Corpus.mentions` takes (``dictionary=``, ``model=``).
+
+    ``corpus`` is a :class:`~newsgraph.Corpus` or a :class:`~newsgraph.Scan`; a scan
+    is counted batch by batch from the stored token positions. Counts are exact; with
+    ``count="weighted"`` a scan adds the sums of weights in another order than one
+    pass does, so they may differ from the in-memory ones in the last digit.
+
+    >>> import newsgraph
+    >>> corpus = newsgraph.load_seeds()
+    >>> co = newsgraph.cooccur.cooccurrence(corpus, scope="document", labels=["LOC"], top=5)
+    >>> len(co.labels)
+    5
+    >>> d = newsgraph.Dictionary({"russia": ["Lavrov", "Russia*"], "china": ["China", "Li Hui"]})
+    >>> co = corpus.cooccurrence(dictionary=d, model=False)
+    >>> sorted(co.labels)
+    ['china', 'russia']
+    >>> int(co.to_scipy()[co.labels.index("china"), co.labels.index("russia")]) > 0
+    True
     """
+    if not hasattr(corpus, "_entity_batches"):
+        raise InputTypeError(
+            f"cooccurrence needs a newsgraph.Corpus or Scan, got {type(corpus).__name__}"
+        )
     unknown = set()
     count_opts = {k: options.pop(k) for k in COUNT_OPTIONS if k in options}
     mention_opts = {}
@@ -886,18 +841,11 @@ def _cooccurrence_with(
     if top is not None:
         top = _checks.integer("top", top, minimum=1)
 
-    frames = getattr(source, "_entity_frames", None)
-    if frames is None:
-        whole = _entity_mentions(source, threads=threads, **mention_opts)
-        span = (0, len(source))
-
-        def parts() -> Iterator[tuple[tuple[int, int], pd.DataFrame]]:
-            yield span, whole
-
-    else:
-
-        def parts() -> Iterator[tuple[tuple[int, int], pd.DataFrame]]:
-            return frames(threads=threads, **mention_opts)
+    # Each kind of corpus gives its mentions in batches of whole documents (one batch
+    # in memory), each counted over its own documents: counts of separate documents
+    # add up, so the result does not depend on the batches.
+    def parts() -> Iterator[tuple[tuple[int, int], pd.DataFrame]]:
+        return corpus._entity_batches(threads=threads, **mention_opts)
 
     want_labels = None if labels is None else _as_list(labels, "labels")
     want = None if entities is None else _as_list(entities, "entities")
@@ -956,7 +904,7 @@ def _cooccurrence_with(
     types = first_types[order].tolist()
 
     # Second pass: count, part by part; counts of separate documents add up.
-    group, keys = _groups(source, by, freq)
+    group, keys = _groups(corpus, by, freq)
     matrices = None
     pending: list[list[dict[str, Any]]] = []
     for span, m in parts():
@@ -970,7 +918,7 @@ def _cooccurrence_with(
         m = m[kept]
         index = index[kept]
         doc_pos = m["_doc"].to_numpy()
-        mats = counter(
+        mats = corpus._count_batch(
             m,
             np.ascontiguousarray(doc_pos, dtype=np.int64),
             np.ascontiguousarray(index, dtype=np.int64),

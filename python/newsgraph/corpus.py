@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -12,10 +11,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _checks, _core, frame
+from . import _checks, _core, _input, frame, store
 from ._memory import release_memory
 from .entities import ResolveOptions
 from .exceptions import InputError, InputTypeError, UnknownDocumentError
+from .tables import Batch, Tables
 
 
 @dataclass(frozen=True)
@@ -31,12 +31,13 @@ class Document:
     meta: dict[str, Any] = field(repr=False)
 
 
-class Corpus:
+class Corpus(Tables):
     """A parsed news corpus.
 
     Build one with :func:`newsgraph.load_seeds`, :func:`newsgraph.read_dir`,
     :func:`newsgraph.read_jsonl`, :func:`newsgraph.read_csv` or
-    :meth:`Corpus.from_pandas`; then ask for tables.
+    :meth:`Corpus.from_pandas`; then ask for tables (the methods of
+    :class:`newsgraph.tables.Tables`, which it shares with :class:`newsgraph.Scan`).
 
     >>> import newsgraph
     >>> corpus = newsgraph.load_seeds()
@@ -93,9 +94,8 @@ class Corpus:
            doc_id dateline   source
         0       0    PARIS  Reuters
         """
-        from .io import from_pandas
-
-        return from_pandas(df, text=text, id=id, threads=threads, progress=progress)
+        articles, ids, meta = _input.frame_parts(df, text, id, threads=threads, progress=progress)
+        return cls(articles, ids, meta)
 
     @classmethod
     def from_arrow(
@@ -120,16 +120,12 @@ class Corpus:
           doc_id   source
         0      a  Reuters
         """
-        from .io import arrow_frame, from_pandas
-
-        return from_pandas(
-            arrow_frame(obj),
-            text=text,
-            id=id,
-            threads=threads,
-            progress=progress,
-            _where="the Arrow table",
+        where = "the Arrow table"
+        df = _input.arrow_frame(obj)
+        articles, ids, meta = _input.frame_parts(
+            df, text, id, threads=threads, progress=progress, where=where
         )
+        return cls(articles, ids, meta, origin=where)
 
     @classmethod
     def from_texts(
@@ -158,17 +154,13 @@ class Corpus:
         0      a     DW         8
         1      b    AFP         5
         """
-        from .io import from_pandas, texts_frame
-
-        frame, column = texts_frame(texts, ids, meta)
-        return from_pandas(
-            frame, text=column, threads=threads, progress=progress, _where="the texts"
+        df, column = _input.texts_frame(texts, ids, meta)
+        articles, index, given = _input.frame_parts(
+            df, column, None, threads=threads, progress=progress, where="the texts"
         )
+        return cls(articles, index, given)
 
     # -- size and access -------------------------------------------------------------
-
-    def __len__(self) -> int:
-        return len(self._articles)
 
     def __iter__(self) -> Iterator[Document]:
         docs = self.documents()
@@ -181,14 +173,6 @@ class Corpus:
         pos = self._position(doc_id)
         row = self.documents().iloc[pos].to_dict()
         return Document(row["doc_id"], self._articles.text(pos), row)
-
-    def __contains__(self, doc_id: Any) -> bool:
-        return doc_id in self._ids
-
-    @property
-    def doc_ids(self) -> pd.Index:
-        """The document ids, in corpus order."""
-        return self._ids
 
     def _position(self, doc_id: Any) -> int:
         try:
@@ -215,29 +199,12 @@ class Corpus:
 
     # -- tables ----------------------------------------------------------------------
 
-    def documents(self) -> pd.DataFrame:
-        """One row per document.
-
-        Columns: ``doc_id, title, date, source, dateline, credits, n_paragraphs,
-        n_sentences, n_tokens, decode_errors, boilerplate`` and then any metadata
-        columns given with the input. ``date`` is ``datetime64[ns]`` (NaT when
-        unknown); ``credits`` joins several names with ``"; "``; ``boilerplate`` lists,
-        verbatim and in reading order, all text removed from the body other than the
-        title (date lines, the dateline or agency marker, credit lines, widgets), so no
-        word of the input is lost; ``decode_errors`` counts invalid UTF-8 sequences
-        replaced by U+FFFD when reading.
-
-        >>> import pandas as pd, newsgraph
-        >>> df = pd.DataFrame({"id": ["a"], "text": ["PARIS (Reuters) - Talks ended."]})
-        >>> d = newsgraph.Corpus.from_pandas(df, id="id").documents().iloc[0]
-        >>> d["dateline"], d["source"], list(d["boilerplate"])
-        ('PARIS', 'Reuters', ['PARIS (Reuters) -'])
-        """
+    def _document_table(self) -> pd.DataFrame:
         if self._documents is None:
             self._documents = frame.documents_frame(
                 self._ids, self._articles.meta(), self._decode_errors, self._meta
             )
-        return self._documents.copy()
+        return self._documents
 
     def sentences(self) -> pd.DataFrame:
         """One row per sentence: ``doc_id, paragraph, sentence, start, end, text``.
@@ -262,58 +229,26 @@ class Corpus:
 
     # -- entities --------------------------------------------------------------------
 
-    def mentions(
-        self,
-        dictionary: Any = None,
-        model: Any = None,
-        *,
-        threads: int | None = None,
-        progress: bool = True,
-    ) -> pd.DataFrame:
-        """Entity mentions: ``doc_id, paragraph, sentence, start, end, text, label,
-        entity_id, entity, in_title``.
+    def _mention_batches(
+        self, dictionary: Any, model: Any, threads: int | None, progress: bool = True
+    ) -> Iterator[Batch]:
+        """One batch: the cached mention table (not a copy)."""
+        mentions = self._resolved(dictionary, model, threads, progress)[0]
+        return iter([((0, len(self)), mentions)])
 
-        ``model`` is ``True`` for the bundled tagger (labels PER, ORG, LOC, MISC), a
-        :class:`newsgraph.Tagger` from :func:`newsgraph.load_tagger`, or ``False`` for
-        none. ``dictionary`` is a :class:`newsgraph.Dictionary`: its matches become
-        mentions labelled with their key and win over overlapping tagger mentions.
-        ``dictionary=d, model=False`` is the fast dictionary-only mode. By default
-        (``model=None``) the tagger runs, unless spans were attached with
-        :meth:`with_mentions`, in which case those are returned (pass ``model=True``
-        to add the tagger's where they do not overlap).
+    def _entity_table(self, dictionary: Any, model: Any, threads: int | None) -> pd.DataFrame:
+        return self._resolved(dictionary, model, threads)[1]
 
-        ``start``/``end`` are character offsets into :meth:`text`; ``sentence`` and
-        ``paragraph`` number from 0 within the document, as in :meth:`sentences`.
-        The headline (the given ``title`` column, else the title found in the text) is
-        tagged with its article: its mentions come first in their document, with
-        ``in_title`` True, ``paragraph`` and ``sentence`` -1, and ``start``/``end``
-        offsets into the title (``documents()["title"]``).
-        A progress bar shows on large corpora unless ``progress=False``; Ctrl-C stops
-        the work within a moment and leaves the corpus as it was.
-        ``entity_id``/``entity`` name the canonical entity (see :meth:`entities` and
-        :meth:`resolve`); for a dictionary match the entity is its key. ``text``,
-        ``label`` and ``entity`` are pandas categoricals: surface forms repeat, so a
-        million mentions take a few MB, and they compare, filter and group like strings
-        (``m[m["label"] == "PER"]``; ``.astype(str)`` gives plain strings).
+    def _entity_batches(
+        self, dictionary: Any = None, model: Any = None, threads: int | None = None
+    ) -> Iterator[Batch]:
+        from .cooccur import _entity_mentions
 
-        >>> import newsgraph
-        >>> m = newsgraph.load_seeds().mentions()
-        >>> m.query("text == 'Lavrov'")["entity"].unique().tolist()
-        ['Sergei Lavrov']
-        """
-        return frame.mention_table(self._resolved(dictionary, model, threads, progress)[0])
-
-    def _mention_table(
-        self,
-        dictionary: Any = None,
-        model: Any = None,
-        *,
-        threads: int | None = None,
-        progress: bool = True,
-    ) -> pd.DataFrame:
-        """The cached mentions with the hidden columns (:data:`frame.HIDDEN_COLUMNS`);
-        not a copy."""
-        return self._resolved(dictionary, model, threads, progress)[0]
+        # Co-occurrence counts a mention labelled with a dictionary key as that key,
+        # even one the tagger or another tool found (a scan counts its mentions as
+        # resolved: the two differ only when a tagger label is also a key).
+        m = _entity_mentions(self, dictionary=dictionary, model=model, threads=threads)
+        return iter([((0, len(self)), m)])
 
     def _resolved(
         self, dictionary: Any, model: Any, threads: int | None, progress: bool = True
@@ -387,37 +322,10 @@ class Corpus:
         self._mention_cache[key] = (resolved, ents)
         return resolved, ents
 
-    def resolve(
-        self,
-        aliases: dict[str, str] | None = None,
-        merge: list[list[str]] | None = None,
-        split: list[str] | None = None,
-        demonyms: bool = False,
-        fuzzy: bool = True,
-        strict: bool = False,
-    ) -> Corpus:
-        """A copy of this corpus that resolves entities with these options.
-
-        ``aliases={"Kremlin": "Russia"}`` maps names (case-insensitive) to canonical
-        names, across labels; ``merge=[["Kiev", "Kyiv"]]`` makes each group one entity;
-        ``split=["Li"]`` keeps names out of automatic merging; ``demonyms=True`` maps
-        MISC mentions like "Chinese" to the country ("China", as LOC); ``fuzzy=False``
-        turns off merging of spelling variants across documents; ``strict=True`` turns
-        off the rules that use evidence from the whole corpus (a lone "Trump" joining
-        the Trump most articles mean, "Donald J. Trump" joining "Donald Trump", label
-        votes), leaving a surname to join a full name only when one person has it.
-
-        >>> import newsgraph
-        >>> c = newsgraph.load_seeds().resolve(aliases={"Kremlin": "Russia"})
-        >>> c.mentions().query("text == 'Kremlin'")["entity"].tolist()
-        ['Russia']
-        >>> strict = newsgraph.load_seeds().resolve(strict=True)
-        >>> int(strict.entities().set_index("entity").loc["Sergei Lavrov", "documents"])
-        5
-        """
+    def _with_options(self, resolve_options: ResolveOptions) -> Corpus:
         other = self._copy()
         other._external = self._external
-        other._resolve_opts = ResolveOptions.build(aliases, merge, split, demonyms, fuzzy, strict)
+        other._resolve_opts = resolve_options
         return other
 
     # -- sub-corpora -----------------------------------------------------------------
@@ -513,49 +421,6 @@ class Corpus:
     def _copy(self) -> Corpus:
         return Corpus(self._articles, self._ids, self._meta, self._decode_errors, self._origin)
 
-    def entities(
-        self, dictionary: Any = None, model: Any = None, *, threads: int | None = None
-    ) -> pd.DataFrame:
-        """One row per canonical entity: ``entity_id, entity, label, aliases, mentions,
-        documents``, most mentioned first. ``aliases`` lists the surface forms seen.
-
-        >>> import newsgraph
-        >>> e = newsgraph.load_seeds().entities().set_index("entity")
-        >>> int(e.loc["Sergei Lavrov", "documents"])
-        5
-        """
-        ents = self._resolved(dictionary, model, threads)[1]
-        return ents.sort_values(
-            ["mentions", "entity_id"], ascending=[False, True], kind="stable"
-        ).reset_index(drop=True)
-
-    def entity_counts(
-        self,
-        by: str | None = None,
-        label: Any = None,
-        freq: str | None = None,
-        *,
-        dictionary: Any = None,
-        model: Any = None,
-    ) -> pd.DataFrame:
-        """Mentions per entity, tidy: ``[by,] entity_id, entity, label, count``.
-
-        ``by`` is ``"doc_id"``, any :meth:`documents` column (``"source"``), or
-        ``"date"`` with ``freq="D"``, ``"W"``, ``"M"``, ``"Q"`` or ``"Y"`` (periods);
-        ``label`` keeps one label or a list. Entity and group columns are categorical.
-
-        >>> import newsgraph
-        >>> c = newsgraph.load_seeds()
-        >>> c.entity_counts(label="PER").head(2)[["entity", "count"]]
-                  entity  count
-        0         Li Hui     15
-        1  Sergei Lavrov     12
-        """
-        mentions = self._resolved(dictionary, model, None)[0]
-        from .entities import entity_counts
-
-        return entity_counts(mentions, self.documents(), by, label, freq)
-
     def kwic(
         self, pattern: Any, window: int = 10, *, dictionary: Any = None, model: Any = None
     ) -> pd.DataFrame:
@@ -571,27 +436,6 @@ class Corpus:
         from .entities import kwic
 
         return kwic(self, mentions, ents, pattern, window)
-
-    def keyness(
-        self,
-        by: str = "source",
-        target: Any = None,
-        measure: str = "chi2",
-        label: Any = None,
-        *,
-        dictionary: Any = None,
-        model: Any = None,
-    ) -> pd.DataFrame:
-        """Which entities are over-represented in ``target`` (a value, or list of values,
-        of the ``by`` column) against the rest; quanteda ``textstat_keyness`` semantics:
-        signed ``chi2`` (Yates-corrected) or ``lr`` (G²) with its ``p``, and the counts.
-        """
-        if target is None:
-            raise InputError("keyness needs target=, a value of the by column")
-        mentions = self._resolved(dictionary, model, None)[0]
-        from .entities import keyness
-
-        return keyness(mentions, self.documents(), by, target, measure, label)
 
     def with_mentions(self, spans: pd.DataFrame) -> Corpus:
         """A copy of this corpus whose mentions are spans from another tool.
@@ -618,43 +462,26 @@ class Corpus:
 
     # -- co-occurrence ---------------------------------------------------------------
 
-    def cooccurrence(
-        self,
-        scope: str = "sentence",
-        window: int | None = None,
-        count: str = "contexts",
-        ordered: bool = False,
-        labels: Any = None,
-        entities: Any = None,
-        min_count: int = 1,
-        top: int | None = None,
-        by: str | None = None,
-        freq: str | None = None,
-        **options: Any,
+    def _count_batch(
+        self, m: pd.DataFrame, doc_pos: Any, index: Any, span: tuple[int, int], **kw: Any
     ) -> Any:
-        """Who appears with whom: see :func:`newsgraph.cooccur.cooccurrence`."""
-        from .cooccur import cooccurrence
+        from .cooccur import count_from_tokens
 
-        return cooccurrence(
-            self,
-            scope=scope,
-            window=window,
-            count=count,
-            ordered=ordered,
-            labels=labels,
-            entities=entities,
-            min_count=min_count,
-            top=top,
-            by=by,
-            freq=freq,
-            **options,
+        if "_ts" in m.columns:
+            # The tagger and dictionary give token spans: no characters to map back.
+            return count_from_tokens(
+                m, doc_pos, index, m["_ts"], m["_te"], self._articles.meta(), **kw
+            )
+        return _core.cooccur_counts(
+            self._articles,
+            doc_pos,
+            np.ascontiguousarray(m["paragraph"], dtype=np.int64),
+            np.ascontiguousarray(m["sentence"], dtype=np.int64),
+            np.ascontiguousarray(m["start"], dtype=np.int64),
+            np.ascontiguousarray(m["end"], dtype=np.int64),
+            index,
+            **kw,
         )
-
-    def plot_timeline(self, entities: Any, freq: str = "M", **options: Any) -> Any:
-        """Mentions of entities over time: see :func:`newsgraph.cooccur.plot_timeline`."""
-        from .cooccur import plot_timeline
-
-        return plot_timeline(self, entities, freq=freq, **options)
 
     # -- keeping ---------------------------------------------------------------------
 
@@ -684,14 +511,18 @@ class Corpus:
         >>> len(again), len(again.mentions()) == n
         (5, True)
         """
-        from .store import save
-
-        return save(self, path)
+        return store.save(self, path)
 
     def __reduce__(self) -> tuple[Any, tuple[bytes]]:
-        from .store import to_bytes, unpickle
+        return (_unpickle, (store.to_bytes(self),))
 
-        return (unpickle, (to_bytes(self),))
+    @classmethod
+    def _from_stored(cls, parts: store.Stored) -> Corpus:
+        c = cls(parts.articles, parts.ids, parts.meta, parts.decode_errors, parts.origin)
+        c._resolve_opts = parts.resolve_options
+        c._external = parts.external
+        c._mention_cache.update(parts.mentions)
+        return c
 
     # -- display ---------------------------------------------------------------------
 
@@ -702,17 +533,10 @@ class Corpus:
         origin = f" from {self._origin}" if self._origin else ""
         return f"{len(self):,} documents, {sentences:,} sentences, {tokens:,} tokens{origin}"
 
-    def __repr__(self) -> str:
-        return f"<newsgraph.Corpus: {self._summary()}>"
 
-    def _repr_html_(self) -> str:
-        cols = ["doc_id", "title", "date", "source", "dateline", "n_sentences", "n_tokens"]
-        head = self.documents()[cols].head(10).to_html(index=False, na_rep="")
-        more = f"<p>… {len(self) - 10:,} more</p>" if len(self) > 10 else ""
-        return (
-            f"<div><strong>newsgraph.Corpus</strong>: {html.escape(self._summary())}"
-            f"{head}{more}</div>"
-        )
+def _unpickle(data: bytes) -> Corpus:
+    """A pickled corpus (``Corpus.__reduce__``): the bytes of a corpus file."""
+    return Corpus._from_stored(store.read(data, None, allow_pickle=True))
 
 
 def concat(corpora: Any) -> Corpus:

@@ -51,8 +51,9 @@ import numpy as np
 import pandas as pd
 
 from . import frame
+from ._input import check_ids, show_id, text_values, warn_missing
 from .exceptions import InputError, InputTypeError
-from .stream import Collected, Scan, _check_new_ids, _tagger_of, _text_values, extract
+from .stream import Collected, Scan, _check_new_ids, _tagger_of, extract
 
 __all__ = ["analyze", "cooccurrence", "entity_counts"]
 
@@ -108,7 +109,7 @@ def _partition(
             )
     ids = df[id] if id is not None else pd.Series(df.index)
     missing: list[Any] = []
-    texts = _text_values(df[text].tolist(), list(ids), 0, where, missing)
+    texts = text_values(df[text].tolist(), list(ids), 0, where, missing)
     dictionary = None if dict_spec is None else Dictionary(dict_spec[0], dict_spec[1])
     titles = df["title"].tolist() if "title" in df.columns else None
     records, found = extract(texts, 0, dictionary, _tagger(model_spec), threads, titles)
@@ -188,8 +189,6 @@ def analyze(
 
 
 def _scan_from(result: dict[str, Any], dictionary: Any, tagger: Any, threads: Any) -> Scan:
-    from .io import _check_ids, _show, _warn_missing
-
     coll: Collected = result["coll"]
     where = "the dask collection"
     if result["range_ids"]:
@@ -198,8 +197,8 @@ def _scan_from(result: dict[str, Any], dictionary: Any, tagger: Any, threads: An
         ids = pd.Index(pd.concat(result["ids"], ignore_index=True))
         _check_new_ids(list(ids), set(), where)
     ids = pd.Index(ids, name="doc_id")
-    _check_ids(ids, where)
-    _warn_missing([_show(x) for x in result["missing"]], where)
+    check_ids(ids, where)
+    warn_missing([show_id(x) for x in result["missing"]], where)
     meta = pd.concat(result["meta"], ignore_index=True)
     docs = frame.documents_frame(ids, coll.found_columns(), np.zeros(coll.n, dtype=np.int64), meta)
     return Scan(

@@ -1,4 +1,4 @@
-"""Reading corpora: bundled seeds, folders of text files, JSON Lines, CSV, DataFrames.
+"""Reading corpora: bundled seeds, folders of text files, JSON Lines, CSV, Parquet.
 
 Every reader parses in Rust, in parallel, with the interpreter released; on large
 inputs a progress bar shows (``progress=False`` hides it) and Ctrl-C stops the work. Texts that
@@ -24,17 +24,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _checks, _core
+from . import _checks, _core, store
+from ._input import check_ids, frame_parts, warn_missing
 from ._memory import release_memory
 from .corpus import Corpus
-from .exceptions import (
-    DuplicateIdError,
-    InputError,
-    InputTypeError,
-    NewsgraphError,
-    ParseError,
-    ReadError,
-)
+from .exceptions import InputError, InputTypeError, NewsgraphError, ParseError, ReadError
 
 PathLike = str | os.PathLike
 
@@ -47,38 +41,6 @@ def _warn_skipped(skipped: list[tuple[int, str]], where: str, what: str) -> None
         warnings.warn(
             f"skipped {len(skipped)} malformed {what} in {where!r}: {shown}"
             f"{'; ...' if len(skipped) > 3 else ''}",
-            stacklevel=3,
-        )
-
-
-def _check_ids(ids: pd.Index, where: str) -> pd.Index:
-    if ids.hasnans:
-        rows = [i for i, missing in enumerate(pd.isna(ids)) if missing]
-        shown = ", ".join(str(r) for r in rows[:5])
-        raise InputError(
-            f"document ids in {where} must not be missing: {len(rows)} are (None or NaN), "
-            f"at row(s) {shown}{' ...' if len(rows) > 5 else ''}"
-        )
-    if ids.has_duplicates:
-        dup = ids[ids.duplicated()].unique()
-        shown = ", ".join(_show(x) for x in dup[:5])
-        more = f" and {len(dup) - 5} more" if len(dup) > 5 else ""
-        raise DuplicateIdError(f"duplicate document ids in {where}: {shown}{more}")
-    return ids
-
-
-def _show(x: Any) -> str:
-    """An id as a user wrote it: quoted if a string, bare if a number."""
-    return repr(x) if isinstance(x, str) else str(x)
-
-
-def _warn_missing(missing: list[Any], where: str) -> None:
-    if missing:
-        shown = ", ".join(str(x) for x in missing[:5])
-        more = ", ..." if len(missing) > 5 else ""
-        warnings.warn(
-            f"{len(missing)} document(s) in {where} have no text (missing, None or NaN) "
-            f"and are kept as empty documents: {shown}{more}",
             stacklevel=3,
         )
 
@@ -127,7 +89,7 @@ def read_dir(
         )
     if not files:
         warnings.warn(f"no files match {glob!r} in {str(folder)!r}", stacklevel=2)
-    ids = _check_ids(pd.Index([p.stem for p in files], dtype=object), str(folder))
+    ids = check_ids(pd.Index([p.stem for p in files], dtype=object), str(folder))
     articles, errors = _core.read_text_files(
         [str(p) for p in files], threads=threads, progress=progress
     )
@@ -181,8 +143,8 @@ def read_jsonl(
                 f"{missing[0]}; give id=None to number the documents instead"
             )
         ids = pd.Index(raw, dtype=object if any(isinstance(x, str) for x in raw) else None)
-    _check_ids(ids, str(p))
-    _warn_missing([f"line {lines[i]}" for i in out["missing_text"]], str(p))
+    check_ids(ids, str(p))
+    warn_missing([f"line {lines[i]}" for i in out["missing_text"]], str(p))
     skipped = out["skipped"]
     _warn_skipped(skipped, str(p), "line(s)")
     meta = pd.DataFrame(out["columns"], index=range(len(lines)))
@@ -311,7 +273,8 @@ def read_parquet(
         raise InputError(f"the Parquet files do not share a schema: {e}") from e
     df = table.to_pandas()
     where = str(files[0]) if len(files) == 1 else f"{len(files)} Parquet files"
-    return from_pandas(df, text=text, id=id, threads=threads, progress=progress, _where=where)
+    articles, ids, meta = frame_parts(df, text, id, threads=threads, progress=progress, where=where)
+    return Corpus(articles, ids, meta, origin=where)
 
 
 def read_csv(
@@ -377,15 +340,10 @@ def read_csv(
                 counts = df[col].map(lambda v: v.count("\ufffd") if isinstance(v, str) else 0)
                 errors_ += counts.to_numpy(dtype=np.int64)
     _warn_skipped(skipped, str(p), "row(s)")
-    corpus = from_pandas(
-        df,
-        text=text,
-        id=id,
-        threads=threads,
-        progress=progress,
-        _where=str(p),
-        _decode_errors=errors_,
+    articles, ids, meta = frame_parts(
+        df, text, id, threads=threads, progress=progress, where=str(p)
     )
+    corpus = Corpus(articles, ids, meta, errors_, origin=str(p))
     corpus.skipped = pd.DataFrame(skipped, columns=["line", "error"])
     return corpus
 
@@ -408,116 +366,26 @@ def collect_skipped(skipped: list[tuple[int, str]]) -> Iterator[None]:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
-def from_pandas(
-    df: pd.DataFrame,
-    text: str = "text",
-    id: str | None = None,
-    *,
-    threads: int | None = None,
-    progress: bool = True,
-    _where: str = "the DataFrame",
-    _decode_errors: Any = None,
-) -> Corpus:
-    """See :meth:`Corpus.from_pandas`."""
-    if not isinstance(df, pd.DataFrame):
-        hint = (
-            "; for polars, pyarrow or DuckDB tables use Corpus.from_arrow"
-            if hasattr(df, "__arrow_c_stream__")
-            else ""
-        )
-        raise InputTypeError(
-            f"from_pandas needs a pandas DataFrame, got {type(df).__module__}."
-            f"{type(df).__name__}{hint}"
-        )
-    for name, what in ((text, "text"), (id, "id")):
-        if name is not None and name not in df.columns:
-            raise InputError(
-                f"{_where} has no {what} column {name!r}; its columns are {list(df.columns)}"
-            )
-    ids = pd.Index(df[id] if id is not None else df.index, name="doc_id")
-    _check_ids(ids, _where)
-    missing: list[Any] = []
-    texts = _text_values(df[text].tolist(), list(ids), 0, _where, missing)
-    _warn_missing([_show(x) for x in missing], _where)
-    articles = _core.parse_texts(texts, threads=threads, progress=progress)
-    meta = df.drop(columns=[c for c in (text, id) if c is not None]).reset_index(drop=True)
-    origin = "" if _where in ("the DataFrame", "the texts") else _where
-    return Corpus(articles, ids, meta, _decode_errors, origin=origin)
+def load(path: str | os.PathLike[str]) -> Corpus:
+    """The corpus :meth:`Corpus.save` wrote to ``path``, with everything it had computed:
+    every table equals the saved corpus's, and nothing is parsed or tagged again.
 
+    A file that is not a corpus, is cut short, is damaged or comes from a newer
+    newsgraph raises :class:`~newsgraph.CorpusFileError` with ``reason`` saying which.
+    Needs ``pyarrow``.
 
-def arrow_frame(obj: Any) -> pd.DataFrame:
-    """A pandas frame of an object with the Arrow C stream interface."""
-    try:
-        import pyarrow as pa
-    except ImportError as e:
-        raise NewsgraphError("from_arrow needs pyarrow: pip install 'newsgraph[parquet]'") from e
-    if isinstance(obj, pa.RecordBatchReader):
-        table = obj.read_all()
-    elif isinstance(obj, pa.Table):
-        table = obj
-    elif hasattr(obj, "__arrow_c_stream__"):
-        table = pa.table(obj)
-    else:
-        raise InputTypeError(
-            "from_arrow needs an object with the Arrow C stream interface "
-            "(__arrow_c_stream__: a pyarrow Table or RecordBatchReader, a polars DataFrame, "
-            f"a DuckDB result), got {type(obj).__name__}"
-        )
-    return table.to_pandas()
-
-
-def texts_frame(texts: Any, ids: Any, meta: Any) -> tuple[pd.DataFrame, str]:
-    """The frame :meth:`Corpus.from_texts` parses: metadata columns, the texts in a column
-    no metadata can have (returned), ids as the index."""
-    if isinstance(texts, (str, bytes)) or not hasattr(texts, "__iter__"):
-        raise InputTypeError(
-            f"texts must be a list (or Series, or other iterable) of str, got "
-            f"{type(texts).__name__}: {_show(texts)}"
-        )
-    index = texts.index if isinstance(texts, pd.Series) and ids is None else None
-    values = list(texts)
-    n = len(values)
-    if ids is not None:
-        if isinstance(ids, (str, bytes)) or not hasattr(ids, "__iter__"):
-            raise InputTypeError(f"ids must be a list of ids, got {type(ids).__name__}: {ids!r}")
-        index = pd.Index(list(ids))
-        if len(index) != n:
-            raise InputError(f"ids has {len(index)} values for {n} texts")
-    if meta is None:
-        frame = pd.DataFrame(index=range(n))
-    elif isinstance(meta, (pd.DataFrame, dict)):
-        frame = pd.DataFrame(meta).reset_index(drop=True)
-        if len(frame) != n:
-            raise InputError(f"meta has {len(frame)} rows for {n} texts")
-    else:
-        raise InputTypeError(
-            f"meta must be a DataFrame or a dict of columns, got {type(meta).__name__}"
-        )
-    # A column name no metadata can have, so every meta column is kept as given.
-    column = "\0text"
-    frame = frame.assign(**{column: values})
-    frame.index = range(n) if index is None else index
-    return frame, column
-
-
-def _text_values(
-    values: list[Any], ids: list[Any], pos0: int, where: str, missing: list[Any]
-) -> list[str | None]:
-    """Texts as the core takes them: str, or None for a missing one (its id is added to
-    ``missing``); any other type is an error naming the document and row."""
-    out: list[str | None] = []
-    for k, v in enumerate(values):
-        if isinstance(v, str):
-            out.append(v)
-        elif v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA or v is pd.NaT:
-            out.append(None)
-            missing.append(ids[k])
-        else:
-            raise InputTypeError(
-                f"text of document {_show(ids[k])} (row {pos0 + k}) in {where} is "
-                f"{type(v).__name__} {v!r:.60}, not a str"
-            )
-    return out
+    >>> import newsgraph, tempfile, os
+    >>> path = newsgraph.load_seeds().save(os.path.join(tempfile.mkdtemp(), "s.newsgraph"))
+    >>> newsgraph.load(path).entities().iloc[0]["entity"]
+    'Ukraine'
+    >>> with open(path, "r+b") as f:
+    ...     _ = f.truncate(1000)
+    >>> newsgraph.load(path)
+    Traceback (most recent call last):
+    ...
+    newsgraph.exceptions.CorpusFileError: '...s.newsgraph' is cut short...
+    """
+    return Corpus._from_stored(store.read_file(path))
 
 
 def seeds_path() -> Path:

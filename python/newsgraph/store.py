@@ -38,6 +38,7 @@ import struct
 import tempfile
 import warnings
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -423,10 +424,23 @@ def _articles_from(table: Any, n: int, where: str | None) -> _core.Articles:
         raise _fail(where, "damaged", f"is damaged: {e}") from e
 
 
-def from_buffer(data: Any, where: str | None = None, allow_pickle: bool = False) -> Any:
-    """The corpus in ``data`` (bytes-like, a whole corpus file)."""
+@dataclass
+class Stored:
+    """What a corpus file holds, as :meth:`Corpus._from_stored` builds a corpus of it."""
+
+    articles: _core.Articles
+    ids: pd.Index
+    meta: pd.DataFrame
+    decode_errors: np.ndarray
+    origin: str
+    resolve_options: Any
+    external: pd.DataFrame | None
+    mentions: dict[tuple[Any, Any], tuple[pd.DataFrame, pd.DataFrame]]
+
+
+def read(data: Any, where: str | None = None, allow_pickle: bool = False) -> Stored:
+    """What the corpus file in ``data`` (bytes-like, the whole file) holds, checked."""
     from . import ner
-    from .corpus import Corpus
     from .entities import ResolveOptions
 
     view = memoryview(data).cast("B")
@@ -445,26 +459,19 @@ def from_buffer(data: Any, where: str | None = None, allow_pickle: bool = False)
         articles = _articles_from(_read_table(members, "articles.arrow", where), n, where)
         if len(docs) != n or len(meta) != n:
             raise _fail(where, "damaged", "is damaged: its tables differ in length")
-        corpus = Corpus(
-            articles,
-            pd.Index(docs["doc_id"], name="doc_id"),
-            meta,
-            docs["decode_errors"].to_numpy(dtype=np.int64),
-            manifest.get("origin", ""),
-        )
-        corpus._resolve_opts = ResolveOptions(
-            **{k: _tuples(v) for k, v in manifest["resolve"].items()}
-        )
+        ids = pd.Index(docs["doc_id"], name="doc_id")
+        external = None
         if manifest.get("external"):
-            corpus._external = _frame_from(_read_table(members, manifest["external"], where))
+            external = _frame_from(_read_table(members, manifest["external"], where))
         bundled = ner.load_tagger().fingerprint if manifest["mentions"] else None
+        cache = {}
         for entry in manifest["mentions"]:
             mentions = _frame_from(_read_table(members, entry["mentions"], where))
             ents = _frame_from(_read_table(members, entry["entities"], where))
             doc = mentions["_doc"].to_numpy()
             if len(doc) and (doc.min() < 0 or doc.max() >= n):
                 raise _fail(where, "damaged", "is damaged: mentions of unknown documents")
-            mentions.insert(0, "doc_id", frame.doc_column(corpus._ids, doc))
+            mentions.insert(0, "doc_id", frame.doc_column(ids, doc))
             tagger = entry["tagger"]
             if tagger is not None and tagger == manifest.get("bundled_tagger"):
                 if tagger != bundled:
@@ -472,13 +479,22 @@ def from_buffer(data: Any, where: str | None = None, allow_pickle: bool = False)
                         f"{where or 'this corpus'} was tagged by the model bundled with "
                         f"newsgraph {manifest.get('newsgraph')}, not by this version's: "
                         "its mentions are kept as they were; corpus.resolve() tags again",
-                        stacklevel=3,
+                        stacklevel=4,
                     )
                 tagger = bundled
-            corpus._mention_cache[(tagger, entry["dictionary"])] = (mentions, ents)
+            cache[(tagger, entry["dictionary"])] = (mentions, ents)
+        return Stored(
+            articles,
+            ids,
+            meta,
+            docs["decode_errors"].to_numpy(dtype=np.int64),
+            manifest.get("origin", ""),
+            ResolveOptions(**{k: _tuples(v) for k, v in manifest["resolve"].items()}),
+            external,
+            cache,
+        )
     except (KeyError, TypeError, ValueError) as e:
         raise _fail(where, "damaged", f"is damaged: {type(e).__name__}: {e}") from e
-    return corpus
 
 
 def _tuples(v: Any) -> Any:
@@ -486,25 +502,8 @@ def _tuples(v: Any) -> Any:
     return tuple(_tuples(x) for x in v) if isinstance(v, list) else v
 
 
-def load(path: str | os.PathLike[str]) -> Any:
-    """The corpus :meth:`Corpus.save` wrote to ``path``, with everything it had computed:
-    every table equals the saved corpus's, and nothing is parsed or tagged again.
-
-    A file that is not a corpus, is cut short, is damaged or comes from a newer
-    newsgraph raises :class:`~newsgraph.CorpusFileError` with ``reason`` saying which.
-    Needs ``pyarrow``.
-
-    >>> import newsgraph, tempfile, os
-    >>> path = newsgraph.load_seeds().save(os.path.join(tempfile.mkdtemp(), "s.newsgraph"))
-    >>> newsgraph.load(path).entities().iloc[0]["entity"]
-    'Ukraine'
-    >>> with open(path, "r+b") as f:
-    ...     _ = f.truncate(1000)
-    >>> newsgraph.load(path)
-    Traceback (most recent call last):
-    ...
-    newsgraph.exceptions.CorpusFileError: '...s.newsgraph' is cut short...
-    """
+def read_file(path: str | os.PathLike[str]) -> Stored:
+    """What the corpus file at ``path`` holds (see :func:`newsgraph.load`)."""
     from ._checks import path as check_path
 
     p = check_path(path)
@@ -514,8 +513,4 @@ def load(path: str | os.PathLike[str]) -> Any:
         data = p.read_bytes()
     except OSError as e:
         raise ReadError(f"cannot read {str(p)!r}: {e}") from e
-    return from_buffer(data, str(p))
-
-
-def unpickle(data: bytes) -> Any:
-    return from_buffer(data, None, allow_pickle=True)
+    return read(data, str(p))

@@ -53,7 +53,9 @@ import numpy as np
 import pandas as pd
 
 from . import _checks, _core, frame
+from ._input import check_ids, show_id, text_values, warn_missing
 from ._memory import release_memory
+from .corpus import Corpus
 from .entities import ResolveOptions
 from .exceptions import (
     DuplicateIdError,
@@ -62,7 +64,8 @@ from .exceptions import (
     ParseError,
     ReadError,
 )
-from .io import _check_ids, _show, _text_values, _warn_missing, _warn_skipped
+from .io import _warn_skipped, collect_skipped, csv_errors, csv_options
+from .tables import Batch, Tables
 
 __all__ = ["Scan", "scan"]
 
@@ -132,8 +135,6 @@ def extract(
     position in the batch, ``_dict`` marks dictionary matches) after the same merging
     as :meth:`Corpus.mentions`, and the core's per-document metadata columns.
     """
-    from .corpus import Corpus
-
     articles = _core.parse_texts(texts, threads=threads)
     n = len(texts)
     corpus = Corpus(articles, pd.RangeIndex(offset, offset + n))
@@ -321,13 +322,14 @@ class Collected:
 # -- the result ------------------------------------------------------------------------
 
 
-class Scan:
+class Scan(Tables):
     """Mentions, entities and documents of a corpus read in batches by :func:`scan`.
 
-    Offers the tables of :class:`~newsgraph.Corpus` that do not need the text:
+    Offers the tables of :class:`~newsgraph.Corpus` that do not need the text (the
+    methods of :class:`newsgraph.tables.Tables`, written once for both):
     :meth:`documents`, :meth:`mentions`, :meth:`entities`, :meth:`entity_counts`,
-    :meth:`keyness`, :meth:`cooccurrence` and :meth:`resolve`. The dictionary and
-    tagger are those given to :func:`scan`.
+    :meth:`keyness`, :meth:`cooccurrence`, :meth:`plot_timeline` and
+    :meth:`resolve`. The dictionary and tagger are those given to :func:`scan`.
 
     The mentions stay in their batches (on disk, unless ``scan(..., spill=False)``).
     Entities are resolved in two passes over them, and counts and co-occurrence
@@ -359,22 +361,8 @@ class Scan:
         self._cache: tuple[pd.DataFrame, list[Any]] | None = None
         self.skipped = pd.DataFrame({"line": [], "error": []})
 
-    # -- size and access -------------------------------------------------------------
-
-    def __len__(self) -> int:
-        return len(self._ids)
-
-    @property
-    def doc_ids(self) -> pd.Index:
-        """The document ids, in corpus order."""
-        return self._ids
-
-    def __contains__(self, doc_id: Any) -> bool:
-        return doc_id in self._ids
-
-    def documents(self) -> pd.DataFrame:
-        """One row per document, as :meth:`Corpus.documents`."""
-        return self._documents.copy()
+    def _document_table(self) -> pd.DataFrame:
+        return self._documents
 
     # -- entities --------------------------------------------------------------------
 
@@ -457,24 +445,19 @@ class Scan:
             del df
             release_memory()
 
-    def _entity_frames(
-        self, dictionary: Any = None, model: Any = None, threads: Any = None
-    ) -> Iterator[tuple[tuple[int, int], pd.DataFrame]]:
+    def _mention_batches(
+        self, dictionary: Any, model: Any, threads: int | None, progress: bool = True
+    ) -> Iterator[Batch]:
         self._check_same(dictionary, model)
         return self._frames()
 
-    def _labels(self) -> set[Any]:
-        return set(self._coll.strings["label"])
-
-    def mentions(
-        self, dictionary: Any = None, model: Any = None, *, threads: int | None = None
-    ) -> pd.DataFrame:
-        """Entity mentions, as :meth:`Corpus.mentions` (``dictionary`` and ``model``
-        may only repeat those given to :func:`scan`). This builds one table of every
-        mention: on a corpus larger than memory, use the counting methods instead."""
+    def _entity_table(self, dictionary: Any, model: Any, threads: int | None) -> pd.DataFrame:
         self._check_same(dictionary, model)
-        parts = [frame.mention_table(m) for _, m in self._frames()]
-        return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        return self._resolved()[0]
+
+    def _labels_present(self, dictionary: Any, model: Any) -> set[Any]:
+        # Every label the batches hold, without reading them again.
+        return set(self._coll.strings["label"])
 
     def tokens(self) -> pd.DataFrame:
         """Token spans of the mentions: ``token_start, token_end`` (token indexes
@@ -504,61 +487,8 @@ class Scan:
             )
         )
 
-    def entities(self, dictionary: Any = None, model: Any = None) -> pd.DataFrame:
-        """One row per canonical entity, as :meth:`Corpus.entities`."""
-        self._check_same(dictionary, model)
-        ents = self._resolved()[0]
-        return ents.sort_values(
-            ["mentions", "entity_id"], ascending=[False, True], kind="stable"
-        ).reset_index(drop=True)
-
-    def entity_counts(
-        self,
-        by: str | None = None,
-        label: Any = None,
-        freq: str | None = None,
-        *,
-        dictionary: Any = None,
-        model: Any = None,
-    ) -> pd.DataFrame:
-        """Mentions per entity, as :meth:`Corpus.entity_counts`, counted batch by
-        batch."""
-        from .entities import count_frames
-
-        self._check_same(dictionary, model)
-        frames = (m for _, m in self._frames())
-        return count_frames(frames, self._documents, by, label, freq, self._labels())
-
-    def keyness(
-        self,
-        by: str = "source",
-        target: Any = None,
-        measure: str = "chi2",
-        label: Any = None,
-        *,
-        dictionary: Any = None,
-        model: Any = None,
-    ) -> pd.DataFrame:
-        """Over-represented entities, as :meth:`Corpus.keyness`."""
-        from .entities import keyness_frames
-
-        if target is None:
-            raise InputError("keyness needs target=, a value of the by column")
-        self._check_same(dictionary, model)
-        frames = (m for _, m in self._frames())
-        return keyness_frames(frames, self._documents, by, target, measure, label, self._labels())
-
-    def resolve(
-        self,
-        aliases: dict[str, str] | None = None,
-        merge: list[list[str]] | None = None,
-        split: list[str] | None = None,
-        demonyms: bool = False,
-        fuzzy: bool = True,
-        strict: bool = False,
-    ) -> Scan:
-        """A copy resolving entities with these options, as :meth:`Corpus.resolve`
-        (no re-reading: the mentions are kept)."""
+    def _with_options(self, resolve_options: ResolveOptions) -> Scan:
+        # The mentions are kept: only the resolution is done again.
         other = Scan(
             self._coll,
             self._ids,
@@ -567,54 +497,15 @@ class Scan:
             tagger=self._tagger,
             threads=self._threads,
             origin=self._origin,
-            resolve_options=ResolveOptions.build(aliases, merge, split, demonyms, fuzzy, strict),
+            resolve_options=resolve_options,
         )
         other.skipped = self.skipped
         return other
 
     # -- co-occurrence ---------------------------------------------------------------
 
-    def cooccurrence(
-        self,
-        scope: str = "sentence",
-        window: int | None = None,
-        count: str = "contexts",
-        ordered: bool = False,
-        labels: Any = None,
-        entities: Any = None,
-        min_count: int = 1,
-        top: int | None = None,
-        by: str | None = None,
-        freq: str | None = None,
-        **options: Any,
-    ) -> Any:
-        """Who appears with whom, as :meth:`Corpus.cooccurrence` (same options),
-        counted batch by batch from the stored token positions. Counts are exact;
-        with ``count="weighted"`` the sums of weights are added in another order than
-        in one pass, so they may differ from the in-memory ones in the last digit."""
-        from .cooccur import _cooccurrence_with
-
-        self._check_same(options.get("dictionary"), options.get("model"))
-        options["dictionary"] = self._dictionary
-        options.pop("model", None)
-        return _cooccurrence_with(
-            self,
-            self._count,
-            scope=scope,
-            window=window,
-            count=count,
-            ordered=ordered,
-            labels=labels,
-            entities=entities,
-            min_count=min_count,
-            top=top,
-            by=by,
-            freq=freq,
-            **options,
-        )
-
-    def _count(
-        self, m: pd.DataFrame, doc_pos: np.ndarray, index: np.ndarray, span: Any, **kw: Any
+    def _count_batch(
+        self, m: pd.DataFrame, doc_pos: Any, index: Any, span: tuple[int, int], **kw: Any
     ) -> Any:
         """Count one batch's mentions (``m``, filtered) over its documents only, so the
         number of contexts adds up over batches."""
@@ -637,9 +528,6 @@ class Scan:
             f"{len(self):,} documents, {sentences:,} sentences, {tokens:,} tokens, "
             f"{self._coll.n_mentions:,} mentions{origin}"
         )
-
-    def __repr__(self) -> str:
-        return f"<newsgraph.Scan: {self._summary()}>"
 
 
 # -- readers ---------------------------------------------------------------------------
@@ -953,8 +841,6 @@ def _frame_batches(
             progress(int(size * done / total))
             yield df, np.zeros(len(df), dtype=np.int64)
         return
-    from .io import collect_skipped, csv_errors, csv_options
-
     options = csv_options(text, id, read_options)
     if skipped is not None:
         options["on_bad_lines"] = "warn"
@@ -1100,10 +986,10 @@ def scan(
                     else:
                         ids = df.index
                     missing: list[Any] = []
-                    texts = _text_values(
+                    texts = text_values(
                         df[text].tolist(), list(ids), coll.n - row0, str(path), missing
                     )
-                    missing_frames.extend(_show(x) for x in missing)
+                    missing_frames.extend(show_id(x) for x in missing)
                     frame_ids.append(ids)
                     decode.append(errs)
                     meta_frames.append(
@@ -1121,9 +1007,9 @@ def scan(
         files, formats, jsonl_states, frame_ids, meta_frames, decode, coll.n
     )
     skipped = skipped + csv_skipped
-    _check_ids(ids, where)
+    check_ids(ids, where)
     missing_lines = [m for st in jsonl_states for m in st.missing]
-    _warn_missing(missing_lines + missing_frames, where)
+    warn_missing(missing_lines + missing_frames, where)
     _warn_skipped(skipped, where, "line(s)")
     docs = frame.documents_frame(ids, coll.found_columns(), decode_errors, meta)
     out = Scan(
@@ -1183,7 +1069,7 @@ def _check_new_ids(batch_ids: list[Any], seen: set[Any], where: str) -> None:
         except TypeError:  # unhashable: the final check reports it
             return
     if dup:
-        shown = ", ".join(_show(x) for x in dict.fromkeys(dup))
+        shown = ", ".join(show_id(x) for x in dict.fromkeys(dup))
         raise DuplicateIdError(f"duplicate document ids in {where}: {shown}")
 
 
