@@ -357,3 +357,44 @@ def test_allsides_round_trip(allsides_tagged, forbid_tagging):
     again = pickle.loads(pickle.dumps(loaded))
     pd.testing.assert_frame_equal(again.entities(), c.entities())
     path.unlink()
+
+
+def test_the_file_is_a_standard_zip_with_aligned_sections(tmp_path):
+    """Any ZIP reader checks it (CRCs, sizes); each section's bytes start on a multiple
+    of 64, so Arrow readers can map them in place; saving again gives the same bytes."""
+    c = _corpus()
+    c.mentions(progress=False)
+    first, again = c.save(tmp_path / "one.newsgraph"), c.save(tmp_path / "two.newsgraph")
+    assert first.read_bytes() == again.read_bytes()
+    data = first.read_bytes()
+    with zipfile.ZipFile(first) as z:
+        assert z.testzip() is None
+        infos = z.infolist()
+    assert [i.compress_type for i in infos] == [zipfile.ZIP_STORED] * len(infos)
+    for info in infos[1:]:  # the manifest comes first, with a plain header
+        name_len, extra_len = np.frombuffer(data[info.header_offset + 26 :][:4], "<u2")
+        assert (info.header_offset + 30 + name_len + extra_len) % 64 == 0, info.filename
+    # Sizes past 4 GiB need ZIP64 records; a reader must find every member through them.
+    assert data[-22:-18] == b"PK\x05\x06" and b"PK\x06\x06" in data[-200:]
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="Linux only")
+def test_load_lets_go_of_the_file(tmp_path):
+    """The file is mapped while it loads, never after: it can be replaced or deleted,
+    even while the loaded corpus lives."""
+    path = _saved(_corpus())
+    loaded = newsgraph.load(path)
+    assert str(path) not in Path("/proc/self/maps").read_text()
+    path.unlink()
+    assert loaded.text("a").startswith("Russian Foreign Minister")
+    with pytest.raises(newsgraph.CorpusFileError) as e:
+        newsgraph.load(_corpus_file_cut(tmp_path))
+    assert e.value.reason == "truncated"
+    assert "cut.newsgraph" not in Path("/proc/self/maps").read_text()
+
+
+def _corpus_file_cut(tmp_path: Path) -> Path:
+    data = _saved(_corpus()).read_bytes()
+    cut = tmp_path / "cut.newsgraph"
+    cut.write_bytes(data[: len(data) - 100])
+    return cut

@@ -75,8 +75,9 @@ def articles_from_columns(columns: dict[str, np.ndarray]) -> Articles:
     """Articles from the arrays ``articles_to_columns`` names, every offset checked
     (``InputError`` naming the document when one does not fit)."""
 
-def crc32(data: np.ndarray) -> int:
-    """CRC-32 (as ZIP keeps it) of a contiguous uint8 array, computed in parallel."""
+def crc32(data: np.ndarray, start: int = 0) -> int:
+    """CRC-32 (as ZIP keeps it) of a contiguous uint8 array, computed in parallel;
+    ``start`` is the CRC of the bytes before it, so ``crc32(b, crc32(a)) == crc32(a + b)``."""
 
 def parse_texts(
     texts: list[str | None], threads: int | None = None, progress: bool = False

@@ -23,6 +23,12 @@ previous token's end and its length, each a LEB128 varint) and ``token_counts``.
 offsets are UTF-8 byte offsets into ``text``. Loading checks every one of them, so a
 damaged file is an error, never a crash.
 
+Every section is stored (not compressed) and starts on a multiple of 64 bytes of the
+file (the local header pads its extra field, as Android's zipalign does), so its Arrow
+buffers are aligned where the file is mapped; sizes and offsets are in ZIP64 records,
+so files past 4 GiB work; times are 1980-01-01, so saving a corpus twice gives the
+same bytes. Any ZIP reader (``unzip -t``, Python's zipfile) checks the CRCs.
+
 The format version changes whenever a newer newsgraph could not read a file as an
 older one wrote it; a file of a newer version than this newsgraph knows is refused
 with a message naming both.
@@ -30,14 +36,17 @@ with a message naming both.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
+import mmap
 import os
 import pickle
 import struct
 import tempfile
 import warnings
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -165,10 +174,140 @@ def _frame_table(df: pd.DataFrame, what: str) -> Any:
     return table.replace_schema_metadata(meta)
 
 
-def _put(zf: zipfile.ZipFile, name: str, table: Any) -> None:
+class _Member(io.RawIOBase):
+    """One member being written: passes bytes on and keeps their CRC and size."""
+
+    def __init__(self, out: Any) -> None:
+        super().__init__()
+        self.out, self.crc, self.size = out, 0, 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b: Any) -> int:
+        data = np.frombuffer(b, dtype=np.uint8)
+        self.crc = _core.crc32(data, self.crc)
+        self.out.write(data)
+        self.size += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self.size
+
+
+# 00:00 on 1 January 1980, the first moment ZIP can say: saving the same corpus twice
+# gives the same bytes.
+_DOS_TIME, _DOS_DATE = 0, (0 << 9) | (1 << 5) | 1
+_MAX32 = 0xFFFFFFFF
+_ALIGN = 64
+
+
+def _fields(name: bytes, crc: int, size: int, zip64: bool, extra: bytes) -> bytes:
+    """What a member's local header and its directory entry share: version needed,
+    flags, method (stored), time, date, CRC, sizes (in the ZIP64 extra field when
+    ``zip64``), and the lengths of name and extra field."""
+    small = _MAX32 if zip64 else size
+    return struct.pack(
+        "<HHHHHIIIHH",
+        45 if zip64 else 20,
+        0,
+        0,
+        _DOS_TIME,
+        _DOS_DATE,
+        crc,
+        small,
+        small,
+        len(name),
+        len(extra),
+    )
+
+
+class _Zip:
+    """An uncompressed ZIP archive (ZIP64, as APPNOTE 6.3 describes it) written to a
+    seekable binary file.
+
+    Python's zipfile computes each member's CRC on one core, which took a third of the
+    time of saving AllSides; here it is :func:`_core.crc32`, in parallel, as the bytes
+    pass. A member's header is written first and its CRC and size filled in after.
+    """
+
+    def __init__(self, out: Any) -> None:
+        self.out, self.base = out, out.tell()
+        self.entries: list[tuple[bytes, int, int, int, bool]] = []
+
+    def _local(self, name: bytes, crc: int, size: int, zip64: bool, at: int = 0) -> bytes:
+        extra = struct.pack("<HHQQ", 1, 16, size, size) if zip64 else b""
+        if zip64:
+            # Padding (an extra field readers skip, as Android's zipalign writes) so the
+            # member's data starts on a multiple of 64 bytes: Arrow's buffers inside it
+            # are then aligned where the file is mapped, and load reads them in place.
+            pad = -(at + 30 + len(name) + len(extra) + 4) % _ALIGN
+            extra += struct.pack("<HH", 0xD935, pad) + bytes(pad)
+        return struct.pack("<I", 0x04034B50) + _fields(name, crc, size, zip64, extra) + name + extra
+
+    def small(self, name: str, data: bytes) -> None:
+        """A member written whole, with a plain (not ZIP64) header: the manifest, so a
+        reader finds its size in the first 30 bytes of the file."""
+        if len(data) >= _MAX32:
+            with self.member(name) as out:
+                out.write(data)
+            return
+        key, crc = name.encode(), _core.crc32(np.frombuffer(data, dtype=np.uint8))
+        offset = self.out.tell() - self.base
+        self.out.write(self._local(key, crc, len(data), False))
+        self.out.write(data)
+        self.entries.append((key, offset, crc, len(data), False))
+
+    @contextlib.contextmanager
+    def member(self, name: str) -> Iterator[_Member]:
+        key = name.encode()
+        start = self.out.tell()
+        self.out.write(self._local(key, 0, 0, True, start - self.base))
+        sink = _Member(self.out)
+        yield sink
+        end = self.out.tell()
+        self.out.seek(start)
+        self.out.write(self._local(key, sink.crc, sink.size, True, start - self.base))
+        self.out.seek(end)
+        self.entries.append((key, start - self.base, sink.crc, sink.size, True))
+
+    def close(self) -> None:
+        directory = self.out.tell() - self.base
+        for key, offset, crc, size, zip64 in self.entries:
+            extra = struct.pack("<HHQQQ", 1, 24, size, size, offset) if zip64 else b""
+            self.out.write(
+                # Made on Unix (3), so that unzip gives the members mode 644.
+                struct.pack("<IH", 0x02014B50, (3 << 8) | 45)
+                + _fields(key, crc, size, zip64, extra)
+                + struct.pack("<HHHII", 0, 0, 0, 0o100644 << 16, _MAX32 if zip64 else offset)
+                + key
+                + extra
+            )
+        end = self.out.tell() - self.base
+        n, size = len(self.entries), end - directory
+        self.out.write(
+            struct.pack("<IQHHIIQQQQ", 0x06064B50, 44, 45, 45, 0, 0, n, n, size, directory)
+        )
+        self.out.write(struct.pack("<IIQI", 0x07064B50, 0, end, 1))
+        self.out.write(
+            struct.pack(
+                "<IHHHHIIH",
+                0x06054B50,
+                0,
+                0,
+                min(n, 0xFFFF),
+                min(n, 0xFFFF),
+                min(size, _MAX32),
+                min(directory, _MAX32),
+                0,
+            )
+        )
+
+
+def _put(zf: _Zip, name: str, table: Any) -> None:
     """Stream a table into the archive as an Arrow IPC file (no copy in between)."""
     pa = _pyarrow()
-    with zf.open(name, "w", force_zip64=True) as out, pa.ipc.new_file(out, table.schema) as w:
+    with zf.member(name) as out, pa.ipc.new_file(out, table.schema) as w:
         w.write_table(table)
 
 
@@ -210,26 +349,27 @@ def write(corpus: Any, fileobj: Any, allow_pickle: bool = False) -> None:
         ],
         "external": None if corpus._external is None else "external.arrow",
     }
-    with zipfile.ZipFile(fileobj, "w", zipfile.ZIP_STORED, allowZip64=True) as zf:
-        # First, so even a truncated file says what it is and which version wrote it.
-        zf.writestr(MANIFEST, json.dumps(manifest, indent=1))
-        _put(zf, "articles.arrow", _articles_table(corpus._articles))
-        docs = pd.DataFrame({"doc_id": corpus._ids, "decode_errors": corpus._decode_errors})
-        _put(zf, "documents.arrow", _frame_table(docs, "the ids"))
-        if meta_table is None:
-            zf.writestr(meta_section, pickle.dumps(corpus._meta, protocol=5))
-        else:
-            _put(zf, meta_section, meta_table)
-        for k, (_, _, mentions, ents) in enumerate(sets):
-            # doc_id is rebuilt from _doc and the ids: no need to store it per mention.
-            _put(
-                zf,
-                f"mentions-{k}.arrow",
-                _frame_table(mentions.drop(columns="doc_id"), "the mentions"),
-            )
-            _put(zf, f"entities-{k}.arrow", _frame_table(ents, "the entities"))
-        if corpus._external is not None:
-            _put(zf, "external.arrow", _frame_table(corpus._external, "the spans from other tools"))
+    zf = _Zip(fileobj)
+    # First, so even a truncated file says what it is and which version wrote it.
+    zf.small(MANIFEST, json.dumps(manifest, indent=1).encode())
+    _put(zf, "articles.arrow", _articles_table(corpus._articles))
+    docs = pd.DataFrame({"doc_id": corpus._ids, "decode_errors": corpus._decode_errors})
+    _put(zf, "documents.arrow", _frame_table(docs, "the ids"))
+    if meta_table is None:
+        zf.small(meta_section, pickle.dumps(corpus._meta, protocol=5))
+    else:
+        _put(zf, meta_section, meta_table)
+    for k, (_, _, mentions, ents) in enumerate(sets):
+        # doc_id is rebuilt from _doc and the ids: no need to store it per mention.
+        _put(
+            zf,
+            f"mentions-{k}.arrow",
+            _frame_table(mentions.drop(columns="doc_id"), "the mentions"),
+        )
+        _put(zf, f"entities-{k}.arrow", _frame_table(ents, "the entities"))
+    if corpus._external is not None:
+        _put(zf, "external.arrow", _frame_table(corpus._external, "the spans from other tools"))
+    zf.close()
 
 
 def save(corpus: Any, path: str | os.PathLike[str]) -> Path:
@@ -308,15 +448,17 @@ def _check_version(manifest: dict[str, Any], where: str | None) -> None:
 
 
 def _sections(
-    data: memoryview, whole: bytes, where: str | None
+    data: memoryview, directory: Any, where: str | None, copy: bool
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The manifest and each member's bytes (views into ``data``, CRC-checked)."""
+    """The manifest and each member's bytes, CRC-checked: views into ``data``, or with
+    ``copy`` bytes of their own, except the articles (which Rust copies as it checks
+    them). ``directory`` is a file object of the same bytes, for the ZIP directory."""
     manifest = _manifest_at_start(data, where)
     if manifest is None:
         raise _fail(where, "not a corpus", "is not a newsgraph corpus file (Corpus.save)")
     _check_version(manifest, where)
     try:
-        zf = zipfile.ZipFile(io.BytesIO(whole))
+        zf = zipfile.ZipFile(directory)
     except (zipfile.BadZipFile, OSError, ValueError) as e:
         raise _fail(
             where,
@@ -338,7 +480,7 @@ def _sections(
             or _core.crc32(np.frombuffer(body, dtype=np.uint8)) != info.CRC
         ):
             raise _fail(where, "damaged", f"is damaged: member {info.filename} fails its checksum")
-        members[info.filename] = body
+        members[info.filename] = bytes(body) if copy and info.filename != "articles.arrow" else body
     return manifest, members
 
 
@@ -393,7 +535,9 @@ def _articles_from(table: Any, n: int, where: str | None) -> _core.Articles:
     def column(name: str, kind: Any) -> Any:
         if name not in table.column_names or not table.schema.field(name).type.equals(kind):
             raise _fail(where, "damaged", f"is damaged: articles column {name} is missing")
-        arr = table.column(name).combine_chunks()
+        col = table.column(name)
+        # combine_chunks copies even a single chunk (the whole text, for "text").
+        arr = col.chunk(0) if col.num_chunks == 1 else col.combine_chunks()
         if arr.offset != 0 or len(arr) != n:
             raise _fail(where, "damaged", f"is damaged: articles column {name} is malformed")
         return arr
@@ -417,7 +561,9 @@ def _articles_from(table: Any, n: int, where: str | None) -> _core.Articles:
     arr = column("tokens", pa.large_binary())
     cols["token_offsets"], cols["tokens"] = _buffers(arr, [1, 2], [np.int64, np.uint8])
     (cols["token_counts"],) = _buffers(column("token_counts", pa.uint32()), [1], [np.uint32])
-    cols = {k: np.ascontiguousarray(v) for k, v in cols.items()}
+    # A file written by another tool may leave buffers unaligned: Rust reads aligned
+    # values only, so those are copied.
+    cols = {k: v if v.flags.aligned else v.copy() for k, v in cols.items()}
     try:
         return _core.articles_from_columns(cols)
     except InputError as e:
@@ -440,12 +586,19 @@ class Stored:
 
 def read(data: Any, where: str | None = None, allow_pickle: bool = False) -> Stored:
     """What the corpus file in ``data`` (bytes-like, the whole file) holds, checked."""
+    view = memoryview(data).cast("B")
+    # BytesIO shares a bytes object's memory but copies anything else.
+    whole = io.BytesIO(data if isinstance(data, bytes) else bytes(view))
+    return _read(view, whole, where, allow_pickle, copy=False)
+
+
+def _read(
+    view: memoryview, directory: Any, where: str | None, allow_pickle: bool, copy: bool
+) -> Stored:
     from . import ner
     from .entities import ResolveOptions
 
-    view = memoryview(data).cast("B")
-    # BytesIO shares a bytes object's memory but copies anything else.
-    manifest, members = _sections(view, data if isinstance(data, bytes) else bytes(view), where)
+    manifest, members = _sections(view, directory, where, copy)
     try:
         n = int(manifest["documents"])
         docs = _frame_from(_read_table(members, "documents.arrow", where))
@@ -510,7 +663,25 @@ def read_file(path: str | os.PathLike[str]) -> Stored:
     if p.is_dir():
         raise InputError(f"load needs a corpus file, and {str(p)!r} is a folder")
     try:
-        data = p.read_bytes()
+        f = open(p, "rb")  # noqa: SIM115 (closed below, after the map)
     except OSError as e:
         raise ReadError(f"cannot read {str(p)!r}: {e}") from e
-    return read(data, str(p))
+    with f:
+        try:
+            # Mapped, not read: the articles go from the page cache straight into Rust,
+            # and the other sections are copied out, so nothing refers to the map after.
+            mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):  # empty, or a file that cannot be mapped
+            try:
+                data = f.read()
+            except OSError as e:
+                raise ReadError(f"cannot read {str(p)!r}: {e}") from e
+            return read(data, str(p))
+        view = memoryview(mapped)
+        try:
+            return _read(view, f, str(p), False, copy=True)
+        finally:
+            # Only a traceback can still hold a view of the map: then GC unmaps it.
+            with contextlib.suppress(BufferError):
+                view.release()
+                mapped.close()

@@ -154,63 +154,110 @@ impl Flat {
 }
 
 /// Lay the articles out as columns (a copy: the corpus keeps its articles).
+///
+/// The big columns (text, tokens, sentences, paragraphs) are sized first and filled
+/// in parallel, each document into its own slice: copying them on one core, growing
+/// as it went, took a third of the time of saving AllSides.
 pub fn flatten(docs: &[Article]) -> Flat {
     let mut f = Flat::default();
-    for v in [
-        &mut f.paragraph_offsets,
-        &mut f.sentence_offsets,
-        &mut f.token_offsets,
-    ] {
-        v.push(0);
-    }
-    for col in [
-        &mut f.text,
-        &mut f.title,
-        &mut f.date,
-        &mut f.source,
-        &mut f.dateline,
-    ] {
+    for col in [&mut f.title, &mut f.date, &mut f.source, &mut f.dateline] {
         col.offsets.push(0);
     }
     for col in [&mut f.credits, &mut f.boilerplate] {
         col.offsets.push(0);
         col.lists.push(0);
     }
-    let text_bytes: usize = docs.iter().map(|a| a.text.len()).sum();
-    f.text.data.reserve(text_bytes);
     for a in docs {
-        f.text.push(Some(&a.text));
         f.title.push(a.meta.title.as_deref());
         f.date.push(a.meta.date.as_deref());
         f.source.push(a.meta.source.as_deref());
         f.dateline.push(a.meta.dateline.as_deref());
         f.credits.push(&a.meta.credits);
         f.boilerplate.push(&a.meta.boilerplate);
-        for p in &a.paragraphs {
-            f.paragraphs.extend([p.start, p.end]);
-        }
-        f.paragraph_offsets.push(f.paragraphs.len() as i64);
-        for s in &a.sentences {
-            f.sentences.extend([
-                s.span.start,
-                s.span.end,
-                s.paragraph,
-                s.first_token,
-                s.n_tokens,
-            ]);
-        }
-        f.sentence_offsets.push(f.sentences.len() as i64);
-        f.tokens.extend_from_slice(a.tokens.packed());
-        f.token_offsets.push(f.tokens.len() as i64);
-        f.token_counts.push(a.tokens.len() as u32);
     }
+    f.text.offsets = offsets(docs, |a| a.text.len());
+    f.text.valid = vec![1; docs.len()];
+    f.token_offsets = offsets(docs, |a| a.tokens.packed().len());
+    f.sentence_offsets = offsets(docs, |a| a.sentences.len() * SENTENCE_FIELDS);
+    f.paragraph_offsets = offsets(docs, |a| a.paragraphs.len() * PARAGRAPH_FIELDS);
+    f.token_counts = docs.iter().map(|a| a.tokens.len() as u32).collect();
+    f.text.data = vec![0; total(&f.text.offsets)];
+    f.tokens = vec![0; total(&f.token_offsets)];
+    f.sentences = vec![0; total(&f.sentence_offsets)];
+    f.paragraphs = vec![0; total(&f.paragraph_offsets)];
+    let text = pieces(&mut f.text.data, &f.text.offsets);
+    let tokens = pieces(&mut f.tokens, &f.token_offsets);
+    let sentences = pieces(&mut f.sentences, &f.sentence_offsets);
+    let paragraphs = pieces(&mut f.paragraphs, &f.paragraph_offsets);
+    docs.par_iter()
+        .zip(text)
+        .zip(tokens)
+        .zip(sentences)
+        .zip(paragraphs)
+        .for_each(|((((a, text), tokens), sentences), paragraphs)| {
+            text.copy_from_slice(a.text.as_bytes());
+            tokens.copy_from_slice(a.tokens.packed());
+            for (out, s) in sentences
+                .chunks_exact_mut(SENTENCE_FIELDS)
+                .zip(&a.sentences)
+            {
+                out.copy_from_slice(&[
+                    s.span.start,
+                    s.span.end,
+                    s.paragraph,
+                    s.first_token,
+                    s.n_tokens,
+                ]);
+            }
+            for (out, p) in paragraphs
+                .chunks_exact_mut(PARAGRAPH_FIELDS)
+                .zip(&a.paragraphs)
+            {
+                out.copy_from_slice(&[p.start, p.end]);
+            }
+        });
     f
+}
+
+/// `n + 1` offsets of each document's share of a column, `size` values each.
+fn offsets(docs: &[Article], size: impl Fn(&Article) -> usize) -> Vec<i64> {
+    let mut out = Vec::with_capacity(docs.len() + 1);
+    out.push(0);
+    let mut at = 0i64;
+    out.extend(docs.iter().map(|a| {
+        at += size(a) as i64;
+        at
+    }));
+    out
+}
+
+fn total(offsets: &[i64]) -> usize {
+    offsets.last().map_or(0, |&n| n as usize)
+}
+
+/// A column cut into one slice per document, at `offsets`.
+fn pieces<'a, T>(mut rest: &'a mut [T], offsets: &[i64]) -> Vec<&'a mut [T]> {
+    offsets
+        .windows(2)
+        .map(|w| {
+            let (head, tail) = std::mem::take(&mut rest).split_at_mut((w[1] - w[0]) as usize);
+            rest = tail;
+            head
+        })
+        .collect()
 }
 
 /// The CRC-32 a ZIP archive keeps for each member, computed in parallel: a corpus file
 /// is hundreds of MB and zlib's CRC, one core, took as long as rebuilding the articles.
-pub fn crc32(data: &[u8]) -> u32 {
+/// `start` is the CRC of what came before `data` (0 for none), so a member written in
+/// pieces gets the CRC of the whole.
+pub fn crc32(data: &[u8], start: u32) -> u32 {
     const CHUNK: usize = 1 << 22;
+    if data.len() <= CHUNK {
+        let mut h = crc32fast::Hasher::new_with_initial(start);
+        h.update(data);
+        return h.finalize();
+    }
     data.par_chunks(CHUNK)
         .map(|c| {
             let mut h = crc32fast::Hasher::new();
@@ -219,7 +266,7 @@ pub fn crc32(data: &[u8]) -> u32 {
         })
         .collect::<Vec<_>>()
         .into_iter()
-        .fold(crc32fast::Hasher::new(), |mut acc, h| {
+        .fold(crc32fast::Hasher::new_with_initial(start), |mut acc, h| {
             acc.combine(&h);
             acc
         })
@@ -388,11 +435,18 @@ mod tests {
     #[test]
     fn crc_matches_zip() {
         // The check value of CRC-32/ISO-HDLC, which ZIP uses.
-        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+        assert_eq!(crc32(b"123456789", 0), 0xCBF4_3926);
+        assert_eq!(crc32(b"6789", crc32(b"12345", 0)), 0xCBF4_3926);
         let big: Vec<u8> = (0..10_000_000u32).map(|i| (i * 7 % 251) as u8).collect();
         let mut h = crc32fast::Hasher::new();
         h.update(&big);
-        assert_eq!(crc32(&big), h.finalize());
+        let whole = h.finalize();
+        assert_eq!(crc32(&big, 0), whole);
+        // In pieces, small and large, as a member is written.
+        let (a, b) = big.split_at(6_000_001);
+        assert_eq!(crc32(b, crc32(a, 0)), whole);
+        let (a, b) = big.split_at(17);
+        assert_eq!(crc32(b, crc32(a, 0)), whole);
     }
 
     #[test]
