@@ -564,3 +564,98 @@ def test_from_arrow_tables_readers_and_streams():
         newsgraph.Corpus.from_pandas(_Stream(table))
     with pytest.raises(newsgraph.InputError, match="no text column 'body'"):
         newsgraph.Corpus.from_arrow(table, text="body")
+
+
+def _arrow_layouts(pa, texts: list[str | None]) -> dict[str, object]:
+    """The same strings in every layout a producer may hand over."""
+    plain = pa.array(texts, type=pa.string())
+    return {
+        "string": plain,
+        "large_string": plain.cast(pa.large_string()),
+        "string_view": plain.cast(pa.string_view()),
+        "dictionary": plain.dictionary_encode(),
+        # Chunks, one of them empty and one a slice (its buffers start before it).
+        "chunked": pa.chunked_array(
+            [plain[:1], plain[1:1], pa.array(["x", *texts[1:]], type=pa.string())[1:]]
+        ),
+    }
+
+
+def test_from_arrow_reads_every_string_layout_as_pandas_does():
+    pa = pytest.importorskip("pyarrow")
+    texts = [
+        "MOSCOW (Reuters) - Sergei Lavrov met Antony Blinken in Geneva.",
+        None,
+        "Olaf Scholz told Zoë Ångström in Berlin: “We agree.” Привет.",
+        "",
+    ]
+    ids = ["a", "b", "c", "d"]
+    with pytest.warns(UserWarning, match="1 document.*no text.*'b'"):
+        want = newsgraph.Corpus.from_pandas(
+            pd.DataFrame({"id": ids, "text": texts, "n": [1, 2, 3, 4]}), id="id", progress=False
+        )
+    for layout, column in _arrow_layouts(pa, texts).items():
+        table = pa.table({"id": ids, "text": column, "n": [1, 2, 3, 4]})
+        with pytest.warns(UserWarning, match="1 document.*no text.*'b'"):
+            got = newsgraph.Corpus.from_arrow(table, id="id", progress=False)
+        pd.testing.assert_frame_equal(got.documents(), want.documents(), obj=layout)
+        pd.testing.assert_frame_equal(got.sentences(), want.sentences(), obj=layout)
+        pd.testing.assert_frame_equal(got.mentions(progress=False), want.mentions(progress=False))
+    # An index pandas stored with the table is the ids, as from_pandas takes it.
+    frame = pd.DataFrame({"text": ["Paris.", "Rome."]}, index=pd.Index(["p", "r"]))
+    got = newsgraph.Corpus.from_arrow(pa.Table.from_pandas(frame), progress=False)
+    assert list(got.doc_ids) == ["p", "r"]
+
+
+def test_from_arrow_reads_texts_in_place():
+    """The texts go from Arrow's buffers to Rust: no Python str is made of them (which
+    tracemalloc would see), and bytes a producer wrote that are not UTF-8 arrive as
+    they are, replaced and counted, where a conversion to str would have failed."""
+    import tracemalloc
+
+    pa = pytest.importorskip("pyarrow")
+    texts = [f"Angela Merkel met Emmanuel Macron in Paris on day {i}. " * 40 for i in range(2000)]
+    table = pa.table({"text": texts})
+    size = sum(len(t) for t in texts)
+    newsgraph.Corpus.from_arrow(table.slice(0, 10), progress=False)  # imports, warm-up
+    tracemalloc.start()
+    try:
+        corpus = newsgraph.Corpus.from_arrow(table, progress=False)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(corpus) == 2000 and corpus.text(1999) == texts[1999].strip()
+    assert peak < size / 20, f"{peak:,} bytes of Python objects for {size:,} bytes of text"
+
+    data = b"Bad \xff byte. Berlin.Fine."
+    broken = pa.Array.from_buffers(
+        pa.string(), 2, [None, pa.py_buffer(np.array([0, 19, 24], np.int32)), pa.py_buffer(data)]
+    )
+    c = newsgraph.Corpus.from_arrow(pa.table({"text": broken}), progress=False)
+    assert c.text(0) == "Bad \ufffd byte. Berlin." and c.text(1) == "Fine."
+    assert c.documents()["decode_errors"].tolist() == [1, 0]
+
+
+def test_from_arrow_refuses_a_text_column_that_holds_no_strings():
+    pa = pytest.importorskip("pyarrow")
+    table = pa.table({"text": [1, 2], "body": ["a", "b"]})
+    with pytest.raises(newsgraph.InputTypeError, match=r"text column 'text'.*holds int64"):
+        newsgraph.Corpus.from_arrow(table)
+    with pytest.raises(newsgraph.InputTypeError, match=r"holds binary"):
+        newsgraph.Corpus.from_arrow(pa.table({"text": pa.array([b"x"], pa.binary())}))
+    dup = pa.Table.from_arrays([pa.array(["a"]), pa.array(["b"])], names=["text", "text"])
+    with pytest.raises(newsgraph.InputError, match="2 columns named 'text'"):
+        newsgraph.Corpus.from_arrow(dup)
+    with pytest.raises(newsgraph.DuplicateIdError, match="'x'"):
+        newsgraph.Corpus.from_arrow(pa.table({"id": ["x", "x"], "text": ["a", "b"]}), id="id")
+
+
+def test_from_arrow_takes_polars_frames():
+    pl = pytest.importorskip("polars")
+    df = _seed_frame()
+    want = newsgraph.Corpus.from_pandas(df, id="id", progress=False)
+    got = newsgraph.Corpus.from_arrow(pl.from_pandas(df), id="id", progress=False)
+    pd.testing.assert_frame_equal(
+        got.documents(), want.documents(), check_dtype=False, check_column_type=False
+    )
+    pd.testing.assert_frame_equal(got.mentions(progress=False), want.mentions(progress=False))

@@ -19,6 +19,7 @@ __all__ = [
     "articles_to_columns",
     "articles_from_columns",
     "crc32",
+    "parse_string_chunks",
     "read_text_files",
     "read_jsonl",
     "num_threads",
@@ -83,6 +84,15 @@ def parse_texts(
     texts: list[str | None], threads: int | None = None, progress: bool = False
 ) -> Articles:
     """Parse texts (``None`` gives an empty article) in parallel."""
+
+def parse_string_chunks(
+    chunks: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+    threads: int | None = None,
+    progress: bool = False,
+) -> tuple[Articles, list[int]]:
+    """Parse the strings of an Arrow string column, read in place: each chunk is its
+    UTF-8 bytes (uint8), int64 offsets (one more than values) and validity (uint8, 0
+    for a missing text). Also returns each text's count of replaced invalid bytes."""
 
 def read_text_files(
     paths: Sequence[str | PathLike[str]], threads: int | None = None, progress: bool = False

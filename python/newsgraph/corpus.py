@@ -112,7 +112,10 @@ class Corpus(Tables):
         ``obj`` is anything with the Arrow C stream interface (``__arrow_c_stream__``):
         a pyarrow ``Table`` or ``RecordBatchReader``, a polars ``DataFrame``, a DuckDB
         result. ``text`` and ``id`` name columns as in :meth:`from_pandas` (``None``:
-        row numbers); every other column is kept as metadata.
+        row numbers); every other column is kept as metadata. The texts are read in
+        place from the Arrow buffers, without making Python strings of them; bytes
+        that are not UTF-8 (which Arrow forbids, but a producer may write) become
+        U+FFFD and are counted in ``documents()["decode_errors"]``.
 
         >>> import pyarrow as pa, newsgraph
         >>> t = pa.table({"id": ["a"], "text": ["PARIS (Reuters) - Talks ended."]})
@@ -121,11 +124,10 @@ class Corpus(Tables):
         0      a  Reuters
         """
         where = "the Arrow table"
-        df = _input.arrow_frame(obj)
-        articles, ids, meta = _input.frame_parts(
-            df, text, id, threads=threads, progress=progress, where=where
+        articles, ids, meta, errors = _input.arrow_parts(
+            _input.arrow_table(obj), text, id, threads=threads, progress=progress, where=where
         )
-        return cls(articles, ids, meta, origin=where)
+        return cls(articles, ids, meta, errors, origin=where)
 
     @classmethod
     def from_texts(

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _checks, _core, store
+from . import _checks, _core, _input, store
 from ._input import check_ids, frame_parts, warn_missing
 from ._memory import release_memory
 from .corpus import Corpus
@@ -271,10 +271,11 @@ def read_parquet(
         table = pa.concat_tables(tables, promote_options="permissive")
     except pa.ArrowException as e:
         raise InputError(f"the Parquet files do not share a schema: {e}") from e
-    df = table.to_pandas()
     where = str(files[0]) if len(files) == 1 else f"{len(files)} Parquet files"
-    articles, ids, meta = frame_parts(df, text, id, threads=threads, progress=progress, where=where)
-    return Corpus(articles, ids, meta, origin=where)
+    articles, ids, meta, errors = _input.arrow_parts(
+        table, text, id, threads=threads, progress=progress, where=where
+    )
+    return Corpus(articles, ids, meta, errors, origin=where)
 
 
 def read_csv(

@@ -3,6 +3,7 @@
 //! Bytes that are not UTF-8 never abort a corpus: they are replaced by U+FFFD, one per
 //! maximal invalid sequence (as Python's `errors="replace"` does), and counted.
 
+use std::borrow::Cow;
 use std::fs;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -26,6 +27,56 @@ pub fn decode_lossy(bytes: &[u8]) -> (String, u32) {
             (String::from_utf8_lossy(bytes).into_owned(), errors as u32)
         }
     }
+}
+
+/// A text borrowed where it can be, `None` where it is missing.
+pub type Text<'a> = Option<Cow<'a, str>>;
+
+/// The strings of an Arrow string column (UTF-8 `data`, `offsets` into it, one more
+/// than there are values, and `valid`, 0 for a missing value), borrowed from its
+/// buffers: nothing is copied when they are UTF-8, as Arrow requires. A producer that
+/// broke that rule gets U+FFFD in place of the bad bytes, counted (the second vector)
+/// as for files; offsets that do not fit are an error naming the value.
+pub fn string_column<'a>(
+    data: &'a [u8],
+    offsets: &[i64],
+    valid: &[u8],
+) -> Result<(Vec<Text<'a>>, Vec<u32>)> {
+    let n = valid.len();
+    if offsets.len() != n + 1 {
+        return Err(Error::input(format!(
+            "a string column of {n} values needs {} offsets, not {}",
+            n + 1,
+            offsets.len()
+        )));
+    }
+    let values = (0..n)
+        .into_par_iter()
+        .map(|i| {
+            let (a, b) = (offsets[i], offsets[i + 1]);
+            if a < 0 || a > b || b as u64 > data.len() as u64 {
+                return Err(Error::input(format!(
+                    "string {i}: offsets {a}..{b} do not fit its {} bytes",
+                    data.len()
+                )));
+            }
+            if valid[i] == 0 {
+                return Ok((None, 0));
+            }
+            let bytes = &data[a as usize..b as usize];
+            Ok(match std::str::from_utf8(bytes) {
+                Ok(s) => (Some(Cow::Borrowed(s)), 0),
+                Err(_) => {
+                    let bad = bytes
+                        .utf8_chunks()
+                        .filter(|c| !c.invalid().is_empty())
+                        .count();
+                    (Some(String::from_utf8_lossy(bytes)), bad as u32)
+                }
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(values.into_iter().unzip())
 }
 
 /// Read a whole file, gunzipping it when it starts with the gzip magic bytes.
@@ -480,5 +531,21 @@ mod tests {
             read_text_files(&[PathBuf::from("/no/such/newsgraph/file.txt")]).expect_err("missing");
         assert_eq!(e.kind, ErrorKind::NotFound);
         assert!(e.to_string().contains("/no/such/newsgraph/file.txt"));
+    }
+
+    #[test]
+    fn string_column_borrows_and_checks() {
+        let data = "Zoë metBerlin".as_bytes();
+        let (values, bad) = string_column(data, &[0, 8, 8, 14], &[1, 0, 1]).expect("fits");
+        assert!(matches!(values[0], Some(Cow::Borrowed("Zoë met"))));
+        assert_eq!(values[1], None);
+        assert_eq!(values[2].as_deref(), Some("Berlin"));
+        assert_eq!(bad, vec![0, 0, 0]);
+        let (values, bad) = string_column(b"a\xffb", &[0, 3], &[1]).expect("fits");
+        assert_eq!((values[0].as_deref(), bad[0]), (Some("a\u{FFFD}b"), 1));
+        let err = string_column(b"abc", &[0, 9], &[1]).expect_err("too long");
+        assert!(err.message.contains("string 0: offsets 0..9"), "{err}");
+        assert!(string_column(b"abc", &[0, 2, 1], &[1, 1]).is_err());
+        assert!(string_column(b"abc", &[0], &[1]).is_err());
     }
 }

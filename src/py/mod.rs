@@ -4,7 +4,7 @@
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 
-use numpy::IntoPyArray;
+use numpy::{IntoPyArray, PyReadonlyArray1};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
@@ -514,6 +514,55 @@ fn parse_texts(
     Ok(Articles { docs })
 }
 
+/// One chunk of an Arrow string column: its data, offsets and validity as arrays.
+type StringChunk<'py> = (
+    PyReadonlyArray1<'py, u8>,
+    PyReadonlyArray1<'py, i64>,
+    PyReadonlyArray1<'py, u8>,
+);
+
+/// Parse the strings of an Arrow string column, chunk after chunk, read in place from
+/// its buffers (no Python `str` is made); returns the articles and each text's count
+/// of replaced invalid UTF-8 sequences.
+#[pyfunction]
+#[pyo3(signature = (chunks, threads=None, progress=false))]
+fn parse_string_chunks(
+    py: Python<'_>,
+    chunks: Vec<StringChunk<'_>>,
+    threads: Option<Threads>,
+    progress: bool,
+) -> PyResult<(Articles, Vec<u32>)> {
+    let mut parts = Vec::with_capacity(chunks.len());
+    for (k, (data, offsets, valid)) in chunks.iter().enumerate() {
+        let bad = || {
+            to_py(
+                py,
+                core::Error::input(format!(
+                    "string chunk {k}: its buffers must be contiguous and aligned arrays"
+                )),
+            )
+        };
+        parts.push((
+            data.as_slice().map_err(|_| bad())?,
+            offsets.as_slice().map_err(|_| bad())?,
+            valid.as_slice().map_err(|_| bad())?,
+        ));
+    }
+    let n = parts.iter().map(|p| p.2.len()).sum();
+    let (docs, errors) = run_with_progress(py, threads, bar(progress, n, "parse"), |p| {
+        let mut texts = Vec::with_capacity(n);
+        let mut errors = Vec::with_capacity(n);
+        for (k, (data, offsets, valid)) in parts.iter().enumerate() {
+            let (t, e) = core::io::string_column(data, offsets, valid)
+                .map_err(|e| core::Error::input(format!("string chunk {k}: {}", e.message)))?;
+            texts.extend(t);
+            errors.extend(e);
+        }
+        Ok((core::corpus::parse_all_with(&texts, p)?, errors))
+    })?;
+    Ok((Articles { docs }, errors))
+}
+
 /// Read and parse text files; returns the articles and each file's decode error count.
 #[pyfunction]
 #[pyo3(signature = (paths, threads=None, progress=false))]
@@ -673,6 +722,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Articles>()?;
     m.add_function(wrap_pyfunction!(parse_texts, m)?)?;
     m.add_function(wrap_pyfunction!(read_text_files, m)?)?;
+    m.add_function(wrap_pyfunction!(parse_string_chunks, m)?)?;
     m.add_function(wrap_pyfunction!(read_jsonl, m)?)?;
     m.add_function(wrap_pyfunction!(num_threads, m)?)?;
     m.add_function(wrap_pyfunction!(check_threads, m)?)?;
