@@ -16,14 +16,18 @@ lint:  ## rustfmt, clippy (core and bindings), ruff
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --all-targets --features python -- -D warnings
-	ruff check python tests benchmarks
-	ruff format --check python tests benchmarks
+	ruff check python tests benchmarks build_backend .ci/smoke.py
+	ruff format --check python tests benchmarks build_backend .ci/smoke.py
 	$(PY) -m mypy.stubtest newsgraph._core
 
 fmt:  ## format Rust and Python sources
 	cargo fmt
-	ruff format python tests benchmarks
-	ruff check --fix python tests benchmarks
+	ruff format python tests benchmarks build_backend .ci/smoke.py
+	ruff check --fix python tests benchmarks build_backend .ci/smoke.py
+
+wheel:  ## build the portable wheel into target/wheels (README "Platforms")
+	rm -rf target/wheels
+	pip wheel . --no-deps -w target/wheels
 
 bench:  ## every benchmark against its peers, results in benchmarks/RESULTS.md (needs ../shared)
 	pip install '.[bench]'
@@ -33,7 +37,7 @@ bench:  ## every benchmark against its peers, results in benchmarks/RESULTS.md (
 	$(PY) benchmarks/cooccur_bench.py
 	$(PY) benchmarks/run.py
 
-.PHONY: help build test lint fmt bench model
+.PHONY: help build test lint fmt wheel bench model
 
 model:  ## rebuild the bundled entity tagger from ../shared (gazetteers, clusters, CoNLL train/dev)
 	pip install -r training/requirements.txt
