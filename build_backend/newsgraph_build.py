@@ -3,7 +3,8 @@
 On glibc Linux a plain maturin build links against the build machine's glibc, so
 the wheel is tagged for it (``manylinux_2_34`` on a recent distribution) and does
 not install on older ones. Here a non-editable wheel build on glibc Linux links with
-zig (the ``ziglang`` package from PyPI, a build requirement on Linux) for glibc 2.17,
+zig (the ``ziglang`` package from PyPI, asked for by this backend for such a build
+only, so editable installs do not download it) for glibc 2.17,
 which gives a ``manylinux2014`` (``manylinux_2_17``) wheel: maturin gets
 ``--zig --compatibility manylinux2014`` appended to its arguments.
 
@@ -36,7 +37,6 @@ from maturin import (
     build_sdist,
     get_requires_for_build_editable,
     get_requires_for_build_sdist,
-    get_requires_for_build_wheel,
     prepare_metadata_for_build_editable,
     prepare_metadata_for_build_wheel,
 )
@@ -102,20 +102,33 @@ def _zig_python() -> str:
     return sys.executable
 
 
+def _given(settings: Mapping[str, Any]) -> tuple[str | None, list[str]]:
+    """Which config setting holds maturin's arguments (None: the environment), and them."""
+    key = next((k for k in ARGS_SETTINGS if settings.get(k) is not None), None)
+    args = _split(settings[key]) if key is not None else shlex.split(os.environ.get(ARGS_ENV, ""))
+    return key, args
+
+
+def _portable(settings: Mapping[str, Any]) -> bool:
+    return _wants_portable() and not _chosen(_given(settings)[1])
+
+
+def get_requires_for_build_wheel(config_settings: Mapping[str, Any] | None = None) -> list[str]:
+    """maturin's requirements, and zig when the wheel is to be portable: only then, so
+    an editable install or a native build does not fetch its 100 MB."""
+    needs = list(maturin.get_requires_for_build_wheel(config_settings))
+    return needs + ["ziglang>=0.14"] if _portable(config_settings or {}) else needs
+
+
 def build_wheel(
     wheel_directory: str,
     config_settings: Mapping[str, Any] | None = None,
     metadata_directory: str | None = None,
 ) -> str:
-    if not _wants_portable():
-        return maturin.build_wheel(wheel_directory, config_settings, metadata_directory)
-
     settings = dict(config_settings or {})
-    key = next((k for k in ARGS_SETTINGS if settings.get(k) is not None), None)
-    args = _split(settings[key]) if key is not None else shlex.split(os.environ.get(ARGS_ENV, ""))
-    if _chosen(args):
+    if not _portable(settings):
         return maturin.build_wheel(wheel_directory, config_settings, metadata_directory)
-
+    key, args = _given(settings)
     args += PORTABLE_ARGS
     print(f"newsgraph_build: portable wheel, maturin args {shlex.join(args)}", flush=True)
     with ExitStack() as stack:
