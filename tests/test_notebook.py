@@ -8,6 +8,7 @@ markdown can be added between them. Needs nbclient, nbformat and ipykernel (the
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -122,6 +123,8 @@ def test_entity_cells(executed):
     assert "Volodymyr Zelensky" in ents and "Li Hui" in ents
     pivot = output_text(executed, "entity-counts")
     assert "Wang Yi" in pivot and "004_e8067eb3658fd9d6" in pivot
+    # Counts summed, not averaged into floats (pandas' default aggfunc).
+    assert re.search(r"\d\.\d", pivot) is None, pivot
     assert "Li Hui" in output_text(executed, "kwic")
     concepts = output_text(executed, "dictionary")
     assert "russia" in concepts and "ukraine" in concepts
