@@ -13,6 +13,7 @@ the entity.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -556,6 +557,16 @@ def _wanted_labels(label: Any, present: set[Any]) -> list[Any] | None:
     return wanted
 
 
+#: Keyness measures and ``correction=`` values, as quanteda's ``textstat_keyness``
+#: (quanteda.textstats 0.93, ``R/textstat_keyness.R``); ``"exact"`` is not offered.
+KEYNESS_MEASURES = ("chi2", "lr", "pmi")
+KEYNESS_CORRECTIONS = ("default", "yates", "williams", "none")
+
+#: quanteda.textstats ``src/keyness.cpp`` adds this inside every log ("to offset zero
+#: cell counts"); kept so that ``lr`` and ``pmi`` are quanteda's to the last digit.
+_KEYNESS_EPSILON = 1e-9
+
+
 def keyness(
     mentions: pd.DataFrame,
     docs: pd.DataFrame,
@@ -563,16 +574,111 @@ def keyness(
     target: Any,
     measure: str = "chi2",
     label: Any = None,
+    correction: str = "default",
 ) -> pd.DataFrame:
-    """Entities over-represented in the target group, as quanteda's textstat_keyness.
+    """Entities over-represented in the target group, as quanteda's ``textstat_keyness``.
 
-    For each entity, the 2x2 table is its mentions in the target group (a) and in the
-    rest (c) against all other mentions in each (b, d). ``chi2`` is Pearson's
-    chi-squared with Yates' continuity correction, ``lr`` the likelihood-ratio G²; both
-    are signed (negative when the entity is relatively rarer in the target).
+    This follows quanteda.textstats 0.93 (``src/keyness.cpp``, ``R/textstat_keyness.R``
+    and ``tests/testthat/test-textstat_keyness.R``). For each entity, ``a`` is its
+    mentions in the target group and ``b`` in the rest, ``c`` and ``d`` all other
+    mentions in each, ``N = a + b + c + d`` and ``E = (a + b)(a + c) / N``.
+
+    * ``chi2``: Pearson's chi-squared, ``N (|ad - bc| - N δ)² / ((a+b)(c+d)(a+c)(b+d))``.
+    * ``lr``: the likelihood-ratio G² (quanteda's column ``G2``), with
+      ``log(o / e + 1e-9)`` in each cell as quanteda has it.
+    * ``pmi``: pointwise mutual information, ``log(a / E + 1e-9)``.
+
+    ``chi2`` and ``lr`` are positive when ``a > E`` and negative otherwise (an entity
+    exactly as frequent as expected gets the minus sign); ``pmi`` is signed by its log.
+    ``p`` is the upper tail of chi-squared with one degree of freedom at the
+    statistic's absolute value (also for ``pmi``, as quanteda does).
+
+    ``correction`` (quanteda's values):
+
+    * ``"default"`` or ``"yates"``: Yates' continuity correction, only where
+      ``|ad - bc| >= N/2`` and some expected cell count is below 5. For ``chi2``,
+      ``δ = 0.5``; for ``lr``, each cell moves 0.5 towards independence (``a`` and ``d``
+      down, ``b`` and ``c`` up when ``ad > bc``, the other way otherwise). Elsewhere
+      nothing is corrected. (quanteda's help page says ``"default"`` gives ``lr``
+      Williams' correction; its code gives it Yates', and so does newsgraph.)
+    * ``"williams"``: the statistic divided by Williams'
+      ``q = 1 + (N/(a+b) + N/(c+d) - 1)(N/(a+c) + N/(b+d) - 1) / (6N)``, or by 1 if a
+      cell is 0.
+    * ``"none"``: no correction.
+
+    ``pmi`` is never corrected: another correction than ``"default"`` or ``"none"``
+    warns, as in quanteda. Rows are sorted as quanteda sorts them: by the statistic,
+    largest first, then by entity name (code point order), then ``entity_id``.
+
+    quanteda's test corpus, every word an entity (``corpus.keyness`` calls this), gives
+    the order quanteda's tests expect:
+
+    >>> import pandas as pd, newsgraph
+    >>> df = pd.DataFrame({"text": ["a a a b b c c c c c c d e f g h h",
+    ...                             "a a b c c d d d d e f h"], "source": ["d1", "d2"]})
+    >>> c = newsgraph.Corpus.from_pandas(df)
+    >>> letters = newsgraph.Dictionary({x: [x] for x in "abcdefgh"})
+    >>> k = c.keyness(by="source", target="d1", dictionary=letters)
+    >>> "".join(k["entity"])
+    'gcbhaefd'
+    >>> "".join(c.keyness("source", "d1", "lr", correction="none", dictionary=letters)["entity"])
+    'cgbhaefd'
+    >>> k.loc[k["entity"] == "d", ["chi2", "p", "n_target", "n_reference"]].round(4)
+         chi2       p  n_target  n_reference
+    7 -2.0402  0.1532         1            4
     """
     present = set(mentions["label"].unique())
-    return keyness_frames([mentions], docs, by, target, measure, label, present)
+    return keyness_frames([mentions], docs, by, target, measure, label, present, correction)
+
+
+def _keyness_statistic(
+    measure: str, correction: str, a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray
+) -> np.ndarray:
+    """quanteda.textstats ``src/keyness.cpp`` (``chisq_lambda``, ``lr_lambda``,
+    ``pmi_lambda``, ``yates_correction``, ``williams_correction``) over arrays: ``a``
+    and ``b`` an entity's count in the target and the reference, ``c`` and ``d`` the
+    other mentions there. Operations are in the same order as there, so equal tables
+    give equal (tied) statistics and the values agree bit for bit."""
+    eps = _KEYNESS_EPSILON
+    n = a + b + c + d
+    e = (a + b) * (a + c) / n
+    sign = np.where(a > e, 1.0, -1.0)
+    if measure == "pmi":
+        return np.log(a / e + eps)
+    delta = np.zeros_like(n)
+    if correction in ("default", "yates"):
+        small = (
+            ((a + b) * (a + c) / n < 5)
+            | ((a + b) * (b + d) / n < 5)
+            | ((a + c) * (c + d) / n < 5)
+            | ((c + d) * (b + d) / n < 5)
+        )
+        delta = np.where((np.abs(a * d - b * c) >= n / 2) & small, 0.5, 0.0)
+    q = np.ones_like(n)
+    if correction == "williams":
+        some_zero = a * b * c * d == 0
+        q = np.where(
+            some_zero,
+            1.0,
+            1.0 + (n / (a + b) + n / (c + d) - 1.0) * (n / (a + c) + n / (b + d) - 1.0) / (6.0 * n),
+        )
+    if measure == "chi2":
+        num = n * (np.abs(a * d - b * c) - n * delta) ** 2
+        return num / ((a + b) * (c + d) * (a + c) * (b + d) * sign / q)
+    # lr: Yates moves each cell towards independence (delta is 0 where it does not apply).
+    down = np.where(a * d - b * c > 0, -delta, delta)
+    aa, bb, cc, dd = a + down, b - down, c - down, d + down
+
+    def cell(o: np.ndarray, row: np.ndarray, col: np.ndarray) -> np.ndarray:
+        return o * np.log(o / (row * col / n) + eps)
+
+    g2 = 2 * (
+        cell(aa, aa + bb, aa + cc)
+        + cell(bb, aa + bb, bb + dd)
+        + cell(cc, aa + cc, cc + dd)
+        + cell(dd, bb + dd, cc + dd)
+    )
+    return g2 * sign / q
 
 
 def keyness_frames(
@@ -583,9 +689,18 @@ def keyness_frames(
     measure: str,
     label: Any,
     labels_present: set[Any],
+    correction: str = "default",
 ) -> pd.DataFrame:
     """:func:`keyness` over mentions given in parts, as :func:`count_frames`."""
-    _checks.one_of("measure", measure, ("chi2", "lr"))
+    _checks.one_of("measure", measure, KEYNESS_MEASURES)
+    if not isinstance(correction, str):
+        raise InputTypeError(
+            f"correction must be one of {', '.join(KEYNESS_CORRECTIONS)}, got {correction!r}"
+        )
+    _checks.one_of("correction", correction, KEYNESS_CORRECTIONS)
+    if measure == "pmi" and correction not in ("default", "none"):
+        # quanteda.textstats R/textstat_keyness.R warns the same and goes on.
+        warnings.warn("correction is always none for pmi", stacklevel=3)
     if by != "doc_id":
         _checks.doc_column(by, docs.columns, "compare")
     targets = set(target) if isinstance(target, (list, tuple, set)) else {target}
@@ -609,34 +724,39 @@ def keyness_frames(
     _wanted_labels(label, labels_present)
     counts = parts[0] if len(parts) == 1 else pd.concat(parts).groupby(level=[0, 1, 2, 3]).sum()
     counts = counts.unstack("_t", fill_value=0)
+    # quanteda's names: a, b an entity's count in the target and the reference; c, d
+    # the other mentions in each.
     a = counts.get(True, pd.Series(0, index=counts.index)).to_numpy(dtype=float)
-    c = counts.get(False, pd.Series(0, index=counts.index)).to_numpy(dtype=float)
-    ta, tc = a.sum(), c.sum()
-    b, d = ta - a, tc - c
-    n = ta + tc
-    sign = np.sign(a / max(ta, 1) - c / max(tc, 1))
-    if measure == "chi2":
-        num = n * np.maximum(np.abs(a * d - b * c) - n / 2, 0) ** 2
-        den = (a + b) * (c + d) * (a + c) * (b + d)
-        stat = np.where(den > 0, num / np.where(den > 0, den, 1), 0.0)
-    else:
-
-        def term(o, e):
-            return np.where(o > 0, o * np.log(np.where(o > 0, o, 1) / np.where(e > 0, e, 1)), 0)
-
-        ea, eb = (a + c) * (a + b) / n, (b + d) * (a + b) / n
-        ec, ed = (a + c) * (c + d) / n, (b + d) * (c + d) / n
-        stat = 2 * (term(a, ea) + term(b, eb) + term(c, ec) + term(d, ed))
+    b = counts.get(False, pd.Series(0, index=counts.index)).to_numpy(dtype=float)
+    if not a.sum() or not b.sum():
+        # quanteda refuses a target of all the documents ("target cannot be all the
+        # documents"); here either side may also lose its mentions to label=.
+        side = "target" if not a.sum() else "reference (the other values of by)"
+        which = f" with label {label!r}" if label is not None else ""
+        raise InputError(
+            f"keyness compares target {target!r} with the rest, but the {side} has no "
+            f"mentions{which}"
+        )
+    c, d = a.sum() - a, b.sum() - b
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # 0/0 only when one entity holds every mention: NaN, as in quanteda.
+        stat = _keyness_statistic(measure, correction, a, b, c, d)
     from scipy.stats import chi2 as chi2_dist
 
     out = counts.index.to_frame(index=False)
-    out[measure] = sign * stat
-    out["p"] = chi2_dist.sf(stat, 1)
+    out[measure] = stat
+    # quanteda: 1 - pchisq(abs(stat), 1); the survival function is the same number
+    # without losing small p to rounding.
+    out["p"] = chi2_dist.sf(np.abs(stat), 1)
     out["n_target"] = a.astype(np.int64)
-    out["n_reference"] = c.astype(np.int64)
-    return out.sort_values(
-        [measure, "entity_id"], ascending=[False, True], kind="stable"
-    ).reset_index(drop=True)
+    out["n_reference"] = b.astype(np.int64)
+    # quanteda: order(stat, feature, decreasing = c(TRUE, FALSE), method = "radix"),
+    # i.e. ties by name in C-locale (code point) order; entity_id last, for names that
+    # two labels share.
+    order = out.assign(_name=out["entity"].astype(str)).sort_values(
+        [measure, "_name", "entity_id"], ascending=[False, True, True], na_position="last"
+    )
+    return out.loc[order.index].reset_index(drop=True)
 
 
 def kwic(

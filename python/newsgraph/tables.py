@@ -243,17 +243,30 @@ class Tables:
         measure: str = "chi2",
         label: Any = None,
         *,
+        correction: str = "default",
         dictionary: Any = None,
         model: Any = None,
     ) -> pd.DataFrame:
         """Which entities are over-represented in ``target`` (a value, or list of values,
-        of the ``by`` column) against the rest; quanteda ``textstat_keyness`` semantics:
-        signed ``chi2`` (Yates-corrected) or ``lr`` (G²) with its ``p``, and the counts.
+        of the ``by`` column) against the rest, with quanteda's ``textstat_keyness``
+        semantics (quanteda.textstats 0.93): signed ``chi2``, ``lr`` (G²) or ``pmi``
+        with its ``p``, and the counts, sorted by the statistic (ties by name).
+
+        ``correction`` is quanteda's: ``"default"`` and ``"yates"`` apply Yates'
+        correction to ``chi2`` and ``lr`` only where ``|ad - bc| >= N/2`` and an
+        expected count is below 5; ``"williams"`` divides by Williams' q; ``"none"``
+        corrects nothing; ``pmi`` is never corrected. The formulas are in
+        :func:`newsgraph.entities.keyness`.
 
         >>> import newsgraph
         >>> k = newsgraph.load_seeds().keyness(by="source", target="Bloomberg")
         >>> list(k.columns)
         ['entity_id', 'entity', 'label', 'chi2', 'p', 'n_target', 'n_reference']
+        >>> k_lr = newsgraph.load_seeds().keyness(
+        ...     by="source", target="Bloomberg", measure="lr", correction="williams"
+        ... )
+        >>> list(k_lr.columns)[3]
+        'lr'
         """
         if target is None:
             raise InputError("keyness needs target=, a value of the by column")
@@ -261,7 +274,7 @@ class Tables:
         present = self._labels_present(dictionary, model)
         frames = (m for _, m in batches)
         docs = self._document_table()
-        return keyness_frames(frames, docs, by, target, measure, label, present)
+        return keyness_frames(frames, docs, by, target, measure, label, present, correction)
 
     def resolve(
         self,
