@@ -27,9 +27,9 @@ def test_seeds_report():
     assert "5 documents" in out
     assert "004_e8067eb3658fd9d6" in out
     assert "Bloomberg" in out and "Moscow" in out and "2023-05-26" in out
-    top = out.split("top entities")[1].split("top co-occurring pairs")[0]
+    top = out.split("top entities")[1].split("who appears with whom")[0]
     assert "Sergei Lavrov" in top and "Li Hui" in top and "PER" in top
-    pairs = out.split("top co-occurring pairs")[1]
+    pairs = out.split("who appears with whom")[1]
     assert "npmi" in pairs and "Sergei Lavrov" in pairs
 
 
@@ -91,3 +91,164 @@ def test_errors_are_reported_not_raised(tmp_path):
     proc = run(bad, "--errors", "skip", check=False)
     assert proc.returncode == 0, proc.stderr
     assert "1 documents" in proc.stdout
+
+
+# -- the report (issue 15) -------------------------------------------------------------
+
+
+def section(out: str) -> list[str]:
+    """The lines of the pairs section: heading, count line, table."""
+    lines = out.split("who appears with whom: ")[1].splitlines()
+    return [ln for ln in lines if ln.strip()]
+
+
+def table_rows(lines: list[str]) -> list[list[str]]:
+    """The table's rows after its header, split on the two-space column gaps."""
+    import re
+
+    return [re.split(r"\s{2,}", ln.strip()) for ln in lines[3:]]
+
+
+def test_pairs_are_people_with_people_by_default():
+    out = run().stdout
+    lines = section(out)
+    assert lines[0] == "people (PER with PER) in the same sentence"
+    assert "npmi > 0" in lines[1] and "left out" in lines[1]
+    names = {row[0] for row in table_rows(lines)} | {row[1] for row in table_rows(lines)}
+    people = {"Sergei Lavrov", "Li Hui", "Wang Yi", "Xi Jinping", "Vladimir Putin"}
+    assert people & names and not names & {"China", "Ukraine", "Russian", "Moscow"}
+
+
+def test_pairs_have_positive_npmi_and_integer_counts():
+    out = run("--labels", "all", "--top", "50").stdout
+    lines = section(out)
+    assert lines[2].split() == [
+        "source",
+        "source_label",
+        "target",
+        "target_label",
+        "count",
+        "npmi",
+    ]
+    rows = table_rows(lines)
+    assert len(rows) == 50
+    for row in rows:
+        count, npmi = row[-2], row[-1]
+        assert count.isdigit(), row  # 16, not 16.0
+        assert float(npmi) > 0, row
+    # Ranked by count, ties in any order.
+    counts = [int(r[-2]) for r in rows]
+    assert counts == sorted(counts, reverse=True)
+
+
+def test_measure_scope_labels_and_min_count():
+    out = run("--labels", "PER,ORG", "--scope", "document", "--measure", "llr", "--min-count", 2)
+    lines = section(out.stdout)
+    assert lines[0] == "entities labelled PER, ORG in the same document"
+    assert lines[1].startswith("top ") and "by llr" in lines[1] and "count >= 2" in lines[1]
+    rows = table_rows(lines)
+    assert rows and all(r[1] in ("PER", "ORG") and r[3] in ("PER", "ORG") for r in rows)
+    assert all(int(r[4]) >= 2 for r in rows)
+    llr = [float(r[-1]) for r in rows]
+    assert llr == sorted(llr, reverse=True)
+    window = run("--scope", "window", "--window", 5, "--top", 3).stdout
+    assert section(window)[0].endswith("within 5 tokens")
+    assert len(table_rows(section(window))) <= 3
+
+
+def test_bad_report_options_are_errors_naming_them():
+    for args, named in [
+        (["--labels", "PERS"], "'PERS'"),
+        (["--scope", "window"], "--window"),
+        (["--window", "3"], "--window 3"),
+        (["--top", "0"], "--top"),
+        (["--min-count", "0"], "--min-count"),
+    ]:
+        proc = run(*args, check=False)
+        assert proc.returncode == 1, args
+        assert named in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+
+
+def test_missing_values_one_way_and_lines_within_120(tmp_path):
+    long_id = "https://www.example.com/news/2020/06/01/" + "a-very-long-story-slug-" * 8
+    rows = [
+        {"url": long_id + "1", "text": "Joe Biden met Angela Merkel in Berlin. " * 3},
+        {
+            "url": long_id + "2",
+            "title": "An extremely long headline " * 8,
+            "text": "Angela Merkel and Joe Biden spoke again.",
+        },
+    ]
+    src = tmp_path / "long.jsonl"
+    src.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    out = run(src, "--id", "url").stdout
+    assert max(len(ln) for ln in out.splitlines()) <= 120
+    assert "None" not in out and "NaT" not in out and "nan" not in out
+    docs = out.split("\n\n")[1].splitlines()
+    assert docs[1].split()[-2:] == ["-", "3"]  # dateline missing, 3 sentences
+    # Shortened in the middle: both ends of the id show, and the two stay apart.
+    assert "https://www" in docs[1] and "slug-1" in docs[1] and "slug-2" in docs[2]
+    assert "…" in docs[1] and "An extremely long headline" in docs[2]
+    seeds = run().stdout
+    assert max(len(ln) for ln in seeds.splitlines()) <= 120
+    assert "None" not in seeds
+
+
+def test_skipped_lines_warn_in_one_clean_line(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "ok"}\n{oops\n{"text": "fine"}\n', encoding="utf-8")
+    proc = run(bad, "--errors", "skip")
+    warned = [ln for ln in proc.stderr.splitlines() if "warning" in ln]
+    assert len(warned) == 1
+    assert warned[0].startswith("newsgraph: warning: skipped 1 malformed line(s)")
+    assert "line 2" in warned[0]
+    assert "UserWarning" not in proc.stderr and ".py:" not in proc.stderr
+
+
+# -- --out and the graph ---------------------------------------------------------------
+
+
+def test_out_graph_options(tmp_path):
+    import networkx as nx
+
+    proc = run("--out", tmp_path / "g", "--graph-top", 3)
+    g = nx.read_graphml(tmp_path / "g" / "cooccurrence.graphml")
+    assert g.number_of_nodes() == 3
+    assert {d["type"] for _, d in g.nodes(data=True)} == {"PER"}
+    # Each file written is reported on stderr with its size and time; stdout has the report.
+    said = [ln for ln in proc.stderr.splitlines() if ln.startswith("newsgraph: wrote ")]
+    assert len(said) == 7 and all(ln.endswith(" s)") for ln in said)
+    assert "wrote" not in proc.stdout
+    edges = pd.read_csv(tmp_path / "g" / "cooccurrence.csv")
+    labels = set(
+        pd.read_csv(tmp_path / "g" / "entities.csv").set_index("entity")["label"][
+            pd.concat([edges["source"], edges["target"]]).unique()
+        ]
+    )
+    assert labels == {"PER"}
+
+    run("--out", tmp_path / "x", "--graph", "gexf", "--labels", "LOC", "--min-count", 3)
+    g = nx.read_gexf(tmp_path / "x" / "cooccurrence.gexf")
+    assert g.number_of_nodes() > 3 and g.number_of_edges() > 0
+    assert min(float(d["count"]) for _, _, d in g.edges(data=True)) >= 3
+    assert not (tmp_path / "x" / "cooccurrence.graphml").exists()
+
+    run("--out", tmp_path / "n", "--graph", "none")
+    written = {p.name for p in (tmp_path / "n").iterdir()}
+    assert "cooccurrence.csv" in written
+    assert not [n for n in written if n.endswith((".graphml", ".gexf"))]
+
+
+def test_no_progress_bars_when_stderr_is_not_a_terminal(tmp_path):
+    # 2,100 documents: enough for the parser's and the tagger's bars.
+    src = tmp_path / "many.jsonl"
+    src.write_text(
+        "\n".join(
+            json.dumps({"id": i, "text": f"Vladimir Putin met Xi Jinping on day {i}."})
+            for i in range(2100)
+        ),
+        encoding="utf-8",
+    )
+    proc = run(src)
+    assert "\r" not in proc.stderr and "entities:" not in proc.stderr, proc.stderr
+    assert proc.stderr.splitlines()[-1].startswith("newsgraph: done in")

@@ -24,6 +24,7 @@ MODULES = [
     "newsgraph.entities",
     "newsgraph._checks",
     "newsgraph.stream",
+    "newsgraph.__main__",
 ]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,50 @@ def paths(value: Any, who: str, folder_glob: str | None = None) -> list[Path]:
     if not out:
         raise InputError(f"{who} needs at least one file")
     return out
+
+
+def progress(value: Any) -> bool:
+    """Whether a long call draws a progress bar: ``value`` when it is True or False,
+    else (None, the default everywhere) whether stderr is a terminal or a Jupyter
+    kernel shows the output.
+
+    The one place the default is decided: the core draws a ``tqdm.auto`` bar whenever
+    it is asked to, and a bar written to a file or a pipe is a carriage-return line per
+    update in logs and CI output.
+
+    >>> progress(False), progress(True)
+    (False, True)
+    >>> progress("no")
+    Traceback (most recent call last):
+    ...
+    newsgraph.exceptions.InputTypeError: progress must be True, False or None, got 'no'
+    """
+    if value is None:
+        return _stderr_is_terminal() or _in_jupyter()
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise InputTypeError(f"progress must be True, False or None, got {value!r}")
+
+
+def _stderr_is_terminal() -> bool:
+    stream = sys.stderr
+    try:
+        return stream is not None and stream.isatty()
+    except (AttributeError, ValueError):  # no isatty, or a closed stream
+        return False
+
+
+def _in_jupyter() -> bool:
+    """A Jupyter kernel, where ``tqdm.auto`` draws a widget rather than text (the test
+    is tqdm's own: its kernel's config has ``IPKernelApp``)."""
+    ipython = sys.modules.get("IPython")
+    if ipython is None:
+        return False
+    try:
+        shell = ipython.get_ipython()
+        return shell is not None and "IPKernelApp" in shell.config
+    except Exception:  # an IPython too old or too new to ask: assume no kernel
+        return False
 
 
 def fields(text: Any, id: Any) -> None:

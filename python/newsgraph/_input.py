@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _checks, _core
 from .exceptions import DuplicateIdError, InputError, InputTypeError, NewsgraphError
 
 
@@ -55,7 +55,7 @@ def frame_parts(
     id: str | None,
     *,
     threads: int | None = None,
-    progress: bool = True,
+    progress: bool | None = None,
     where: str = "the DataFrame",
 ) -> tuple[_core.Articles, pd.Index, pd.DataFrame]:
     """What :meth:`Corpus.from_pandas` builds a corpus of: the parsed articles of the
@@ -81,7 +81,7 @@ def frame_parts(
     missing: list[Any] = []
     texts = text_values(df[text].tolist(), list(ids), 0, where, missing)
     warn_missing([show_id(x) for x in missing], where)
-    articles = _core.parse_texts(texts, threads=threads, progress=progress)
+    articles = _core.parse_texts(texts, threads=threads, progress=_checks.progress(progress))
     meta = df.drop(columns=[c for c in (text, id) if c is not None]).reset_index(drop=True)
     return articles, ids, meta
 
@@ -111,7 +111,7 @@ def arrow_parts(
     id: str | None,
     *,
     threads: int | None = None,
-    progress: bool = True,
+    progress: bool | None = None,
     where: str = "the Arrow table",
 ) -> tuple[_core.Articles, pd.Index, pd.DataFrame, np.ndarray]:
     """:func:`frame_parts` of an Arrow table, and each text's count of replaced bytes.
@@ -151,7 +151,9 @@ def arrow_parts(
     if chunks:
         missing = np.flatnonzero(np.concatenate([c[2] for c in chunks]) == 0)
         warn_missing([show_id(ids[k]) for k in missing], where)
-    articles, errors = _core.parse_string_chunks(chunks, threads=threads, progress=progress)
+    articles, errors = _core.parse_string_chunks(
+        chunks, threads=threads, progress=_checks.progress(progress)
+    )
     meta = rest.drop(columns=[id] if id is not None else []).reset_index(drop=True)
     return articles, ids, meta, np.asarray(errors, dtype=np.int64)
 

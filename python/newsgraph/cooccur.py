@@ -786,7 +786,7 @@ def cooccurrence(
 
     Options: ``self_pairs=True``, ``weights=[...]`` (``count="weighted"``; one weight
     per distance 1..window, and ``window`` defaults to its length), ``threads=``,
-    ``progress=`` (accepted; counting is a single fast pass so nothing is shown), and
+    ``progress=`` (for the tagging it may need, as in :meth:`Corpus.mentions`), and
     anything :meth:`Corpus.mentions` takes (``dictionary=``, ``model=``).
 
     ``corpus`` is a :class:`~newsgraph.Corpus` or a :class:`~newsgraph.Scan`; a scan
@@ -845,7 +845,9 @@ def cooccurrence(
     # in memory), each counted over its own documents: counts of separate documents
     # add up, so the result does not depend on the batches.
     def parts() -> Iterator[tuple[tuple[int, int], pd.DataFrame]]:
-        return corpus._entity_batches(threads=threads, **mention_opts)
+        return corpus._entity_batches(
+            threads=threads, progress=count_opts.get("progress"), **mention_opts
+        )
 
     want_labels = None if labels is None else _as_list(labels, "labels")
     want = None if entities is None else _as_list(entities, "entities")

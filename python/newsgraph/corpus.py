@@ -54,8 +54,9 @@ class Corpus(Tables):
         meta: pd.DataFrame | None = None,
         decode_errors: Any = None,
         origin: str = "",
+        progress: bool | None = None,
     ) -> None:
-        # Readers build corpora; the checks on ids and texts live there.
+        # Readers build corpora; the checks on ids and texts (and progress) live there.
         self._articles = articles
         self._ids = pd.Index(ids, name="doc_id")
         self._meta = meta if meta is not None else pd.DataFrame(index=range(len(ids)))
@@ -70,6 +71,8 @@ class Corpus(Tables):
         self._external: pd.DataFrame | None = None
         self._mention_cache: dict[Any, tuple[pd.DataFrame, pd.DataFrame]] = {}
         self._resolve_opts = ResolveOptions()
+        # The reader's progress= (None: not given), the default of the later calls.
+        self._progress = progress
 
     @classmethod
     def from_pandas(
@@ -79,7 +82,7 @@ class Corpus(Tables):
         id: str | None = None,
         *,
         threads: int | None = None,
-        progress: bool = True,
+        progress: bool | None = None,
     ) -> Corpus:
         """Parse the articles in a DataFrame.
 
@@ -95,7 +98,7 @@ class Corpus(Tables):
         0       0    PARIS  Reuters
         """
         articles, ids, meta = _input.frame_parts(df, text, id, threads=threads, progress=progress)
-        return cls(articles, ids, meta)
+        return cls(articles, ids, meta, progress=progress)
 
     @classmethod
     def from_arrow(
@@ -105,7 +108,7 @@ class Corpus(Tables):
         id: str | None = None,
         *,
         threads: int | None = None,
-        progress: bool = True,
+        progress: bool | None = None,
     ) -> Corpus:
         """Parse the articles in an Arrow table (needs ``pyarrow``).
 
@@ -127,7 +130,7 @@ class Corpus(Tables):
         articles, ids, meta, errors = _input.arrow_parts(
             _input.arrow_table(obj), text, id, threads=threads, progress=progress, where=where
         )
-        return cls(articles, ids, meta, errors, origin=where)
+        return cls(articles, ids, meta, errors, origin=where, progress=progress)
 
     @classmethod
     def from_texts(
@@ -137,7 +140,7 @@ class Corpus(Tables):
         meta: Any = None,
         *,
         threads: int | None = None,
-        progress: bool = True,
+        progress: bool | None = None,
     ) -> Corpus:
         """Parse a list (or Series, or any iterable) of article texts.
 
@@ -160,7 +163,7 @@ class Corpus(Tables):
         articles, index, given = _input.frame_parts(
             df, column, None, threads=threads, progress=progress, where="the texts"
         )
-        return cls(articles, index, given)
+        return cls(articles, index, given, progress=progress)
 
     # -- size and access -------------------------------------------------------------
 
@@ -232,34 +235,43 @@ class Corpus(Tables):
     # -- entities --------------------------------------------------------------------
 
     def _mention_batches(
-        self, dictionary: Any, model: Any, threads: int | None, progress: bool = True
+        self, dictionary: Any, model: Any, threads: int | None, progress: bool | None = None
     ) -> Iterator[Batch]:
         """One batch: the cached mention table (not a copy)."""
         mentions = self._resolved(dictionary, model, threads, progress)[0]
         return iter([((0, len(self)), mentions)])
 
-    def _entity_table(self, dictionary: Any, model: Any, threads: int | None) -> pd.DataFrame:
-        return self._resolved(dictionary, model, threads)[1]
+    def _entity_table(
+        self, dictionary: Any, model: Any, threads: int | None, progress: bool | None = None
+    ) -> pd.DataFrame:
+        return self._resolved(dictionary, model, threads, progress)[1]
 
     def _entity_batches(
-        self, dictionary: Any = None, model: Any = None, threads: int | None = None
+        self,
+        dictionary: Any = None,
+        model: Any = None,
+        threads: int | None = None,
+        progress: bool | None = None,
     ) -> Iterator[Batch]:
         from .cooccur import _entity_mentions
 
         # Co-occurrence counts a mention labelled with a dictionary key as that key,
         # even one the tagger or another tool found (a scan counts its mentions as
         # resolved: the two differ only when a tagger label is also a key).
-        m = _entity_mentions(self, dictionary=dictionary, model=model, threads=threads)
+        m = _entity_mentions(
+            self, dictionary=dictionary, model=model, threads=threads, progress=progress
+        )
         return iter([((0, len(self)), m)])
 
     def _resolved(
-        self, dictionary: Any, model: Any, threads: int | None, progress: bool = True
+        self, dictionary: Any, model: Any, threads: int | None, progress: bool | None = None
     ) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Mentions with entity columns, and the entity table (cached per options)."""
         from . import ner
 
         # Checked before the cache: a cached answer must not hide a bad argument.
         _core.check_threads(threads)
+        progress = self._show_progress(progress)
         external = self._external
         if model is None:
             model = external is None
@@ -411,6 +423,7 @@ class Corpus(Tables):
             self._meta.iloc[positions].reset_index(drop=True),
             self._decode_errors[positions],
             self._origin,
+            progress=self._progress,
         )
         sub._resolve_opts = self._resolve_opts
         if self._external is not None:
@@ -421,7 +434,14 @@ class Corpus(Tables):
         return sub
 
     def _copy(self) -> Corpus:
-        return Corpus(self._articles, self._ids, self._meta, self._decode_errors, self._origin)
+        return Corpus(
+            self._articles,
+            self._ids,
+            self._meta,
+            self._decode_errors,
+            self._origin,
+            progress=self._progress,
+        )
 
     def kwic(
         self, pattern: Any, window: int = 10, *, dictionary: Any = None, model: Any = None
@@ -519,8 +539,15 @@ class Corpus(Tables):
         return (_unpickle, (store.to_bytes(self),))
 
     @classmethod
-    def _from_stored(cls, parts: store.Stored) -> Corpus:
-        c = cls(parts.articles, parts.ids, parts.meta, parts.decode_errors, parts.origin)
+    def _from_stored(cls, parts: store.Stored, progress: bool | None = None) -> Corpus:
+        c = cls(
+            parts.articles,
+            parts.ids,
+            parts.meta,
+            parts.decode_errors,
+            parts.origin,
+            progress=progress,
+        )
         c._resolve_opts = parts.resolve_options
         c._external = parts.external
         c._mention_cache.update(parts.mentions)
@@ -546,7 +573,8 @@ def concat(corpora: Any) -> Corpus:
 
     Nothing is parsed or tagged again. Mentions the tagger found in every part (with
     the same tagger and no dictionary) are kept and **resolved anew over the whole
-    concatenation**, with the first corpus's resolution options, so "Trump" in one part
+    concatenation**, with the first corpus's resolution options (and its ``progress``
+    default), so "Trump" in one part
     can join "Donald Trump" in another; otherwise the concatenation tags when asked.
 
     >>> import newsgraph
@@ -578,6 +606,7 @@ def concat(corpora: Any) -> Corpus:
         ids,
         pd.concat([c._meta for c in parts], ignore_index=True),
         np.concatenate([c._decode_errors for c in parts]),
+        progress=parts[0]._progress,
     )
     out._resolve_opts = parts[0]._resolve_opts
     brought = [c._external for c in parts if c._external is not None]

@@ -264,7 +264,7 @@ def dictionary_matches(
     corpus: Any,
     dictionary: Dictionary | Mapping[str, Any],
     threads: int | None = None,
-    progress: bool = False,
+    progress: bool | None = None,
 ) -> pd.DataFrame:
     """Every dictionary match in a corpus, one row per (match, key).
 
@@ -272,7 +272,8 @@ def dictionary_matches(
     character offsets into ``corpus.text(doc_id)``, so the slice is ``text``; ``label``
     is the key. Matches never cross sentences and are leftmost-longest; when one span
     matches patterns of several keys there is one row per key. Rows are in document
-    and reading order whatever the number of ``threads``.
+    and reading order whatever the number of ``threads``. ``progress`` as in
+    :meth:`Corpus.mentions`.
 
     >>> import newsgraph
     >>> corpus = newsgraph.load_seeds()
@@ -293,7 +294,7 @@ def dictionary_matches(
             )
     from .frame import visible
 
-    return visible(_matches_frame(corpus, dictionary, threads, progress))
+    return visible(_matches_frame(corpus, dictionary, threads, corpus._show_progress(progress)))
 
 
 def _matches_frame(

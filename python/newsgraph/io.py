@@ -1,10 +1,12 @@
 """Reading corpora: bundled seeds, folders of text files, JSON Lines, CSV, Parquet.
 
 Every reader parses in Rust, in parallel, with the interpreter released; on large
-inputs a progress bar shows (``progress=False`` hides it) and Ctrl-C stops the work. Texts that
-are missing (``None``/NaN) become empty documents with one warning that counts them;
-a text of another type is an :class:`~newsgraph.InputTypeError` naming the row;
-duplicate ids are a :class:`~newsgraph.DuplicateIdError` naming them.
+inputs a progress bar shows when stderr is a terminal or in Jupyter (``progress=True``
+or ``False`` decides instead, for the read and for the corpus's later calls) and Ctrl-C
+stops the work. Texts that are missing (``None``/NaN) become empty documents with one
+warning that counts them; a text of another type is an
+:class:`~newsgraph.InputTypeError` naming the row; duplicate ids are a
+:class:`~newsgraph.DuplicateIdError` naming them.
 """
 
 from __future__ import annotations
@@ -58,7 +60,11 @@ def load_seeds(*, threads: int | None = None) -> Corpus:
 
 
 def read_dir(
-    path: PathLike, glob: str = "*.txt", *, threads: int | None = None, progress: bool = True
+    path: PathLike,
+    glob: str = "*.txt",
+    *,
+    threads: int | None = None,
+    progress: bool | None = None,
 ) -> Corpus:
     """Read every file matching ``glob`` under a folder, one article per file.
 
@@ -91,10 +97,10 @@ def read_dir(
         warnings.warn(f"no files match {glob!r} in {str(folder)!r}", stacklevel=2)
     ids = check_ids(pd.Index([p.stem for p in files], dtype=object), str(folder))
     articles, errors = _core.read_text_files(
-        [str(p) for p in files], threads=threads, progress=progress
+        [str(p) for p in files], threads=threads, progress=_checks.progress(progress)
     )
     meta = pd.DataFrame({"path": [str(p) for p in files]})
-    return Corpus(articles, ids, meta, errors, origin=str(folder))
+    return Corpus(articles, ids, meta, errors, origin=str(folder), progress=progress)
 
 
 def read_jsonl(
@@ -104,7 +110,7 @@ def read_jsonl(
     *,
     errors: str = "raise",
     threads: int | None = None,
-    progress: bool = True,
+    progress: bool | None = None,
 ) -> Corpus:
     """Read a JSON Lines file (``.jsonl``, or gzip-compressed ``.jsonl.gz``).
 
@@ -129,7 +135,12 @@ def read_jsonl(
     if p.is_dir():
         raise InputError(f"read_jsonl needs a file, but {str(p)!r} is a folder")
     out = _core.read_jsonl(
-        str(p), text=text, id=id, skip_errors=errors == "skip", threads=threads, progress=progress
+        str(p),
+        text=text,
+        id=id,
+        skip_errors=errors == "skip",
+        threads=threads,
+        progress=_checks.progress(progress),
     )
     lines = out["lines"]
     if out["ids"] is None:
@@ -148,7 +159,9 @@ def read_jsonl(
     skipped = out["skipped"]
     _warn_skipped(skipped, str(p), "line(s)")
     meta = pd.DataFrame(out["columns"], index=range(len(lines)))
-    corpus = Corpus(out["articles"], ids, meta, out["decode_errors"], origin=str(p))
+    corpus = Corpus(
+        out["articles"], ids, meta, out["decode_errors"], origin=str(p), progress=progress
+    )
     del out
     release_memory()  # the decompression and per-chunk parse buffers
     corpus.skipped = pd.DataFrame(skipped, columns=["line", "error"])
@@ -216,7 +229,7 @@ def read_parquet(
     *,
     columns: list[str] | None = None,
     threads: int | None = None,
-    progress: bool = True,
+    progress: bool | None = None,
 ) -> Corpus:
     """Read Parquet files with one article per row (needs ``pyarrow``).
 
@@ -275,7 +288,7 @@ def read_parquet(
     articles, ids, meta, errors = _input.arrow_parts(
         table, text, id, threads=threads, progress=progress, where=where
     )
-    return Corpus(articles, ids, meta, errors, origin=where)
+    return Corpus(articles, ids, meta, errors, origin=where, progress=progress)
 
 
 def read_csv(
@@ -285,7 +298,7 @@ def read_csv(
     *,
     errors: str = "raise",
     threads: int | None = None,
-    progress: bool = True,
+    progress: bool | None = None,
     **read_csv_kwargs: Any,
 ) -> Corpus:
     """Read a CSV file with one article per row (parsed with :func:`pandas.read_csv`).
@@ -344,7 +357,7 @@ def read_csv(
     articles, ids, meta = frame_parts(
         df, text, id, threads=threads, progress=progress, where=str(p)
     )
-    corpus = Corpus(articles, ids, meta, errors_, origin=str(p))
+    corpus = Corpus(articles, ids, meta, errors_, origin=str(p), progress=progress)
     corpus.skipped = pd.DataFrame(skipped, columns=["line", "error"])
     return corpus
 
@@ -367,9 +380,11 @@ def collect_skipped(skipped: list[tuple[int, str]]) -> Iterator[None]:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
-def load(path: str | os.PathLike[str]) -> Corpus:
+def load(path: str | os.PathLike[str], *, progress: bool | None = None) -> Corpus:
     """The corpus :meth:`Corpus.save` wrote to ``path``, with everything it had computed:
     every table equals the saved corpus's, and nothing is parsed or tagged again.
+    ``progress`` is the loaded corpus's default for its later calls, as a reader's
+    (the file does not keep it).
 
     A file that is not a corpus, is cut short, is damaged or comes from a newer
     newsgraph raises :class:`~newsgraph.CorpusFileError` with ``reason`` saying which.
@@ -386,7 +401,8 @@ def load(path: str | os.PathLike[str]) -> Corpus:
     ...
     newsgraph.exceptions.CorpusFileError: '...s.newsgraph' is cut short...
     """
-    return Corpus._from_stored(store.read_file(path))
+    _checks.progress(progress)  # checked now: the corpus keeps it for its later calls
+    return Corpus._from_stored(store.read_file(path), progress=progress)
 
 
 def seeds_path() -> Path:

@@ -349,8 +349,10 @@ class Scan(Tables):
         threads: int | None = None,
         origin: str = "",
         resolve_options: ResolveOptions | None = None,
+        progress: bool | None = None,
     ) -> None:
         self._coll = collected
+        self._progress = progress
         self._ids = pd.Index(ids, name="doc_id")
         self._documents = documents
         self._dictionary = dictionary
@@ -446,16 +448,23 @@ class Scan(Tables):
             release_memory()
 
     def _mention_batches(
-        self, dictionary: Any, model: Any, threads: int | None, progress: bool = True
+        self, dictionary: Any, model: Any, threads: int | None, progress: bool | None = None
     ) -> Iterator[Batch]:
+        # The mentions were found when reading: nothing long to show a bar for.
+        self._show_progress(progress)
         self._check_same(dictionary, model)
         return self._frames()
 
-    def _entity_table(self, dictionary: Any, model: Any, threads: int | None) -> pd.DataFrame:
+    def _entity_table(
+        self, dictionary: Any, model: Any, threads: int | None, progress: bool | None = None
+    ) -> pd.DataFrame:
+        self._show_progress(progress)
         self._check_same(dictionary, model)
         return self._resolved()[0]
 
-    def _labels_present(self, dictionary: Any, model: Any) -> set[Any]:
+    def _labels_present(
+        self, dictionary: Any, model: Any, progress: bool | None = None
+    ) -> set[Any]:
         # Every label the batches hold, without reading them again.
         return set(self._coll.strings["label"])
 
@@ -498,6 +507,7 @@ class Scan(Tables):
             threads=self._threads,
             origin=self._origin,
             resolve_options=resolve_options,
+            progress=self._progress,
         )
         other.skipped = self.skipped
         return other
@@ -885,7 +895,7 @@ def scan(
     dictionary: Any = None,
     model: Any = None,
     threads: int | None = None,
-    progress: bool = True,
+    progress: bool | None = None,
     errors: str = "raise",
     spill: bool | str | os.PathLike[str] = True,
     **read_options: Any,
@@ -898,11 +908,12 @@ def scan(
     :func:`newsgraph.read_jsonl` (for JSON Lines, ids are row numbers when no record has
     the id field) and :func:`newsgraph.read_csv` (CSV and Parquet need the ``id``
     column unless ``id=None``). ``dictionary``/``model`` are as in
-    :meth:`Corpus.mentions`. ``batch_size`` documents are held at a time; ``progress``
-    shows a bar over the bytes read; ``errors="skip"`` leaves out malformed JSON lines
-    and CSV rows with too many fields (listed in ``Scan.skipped``). Extra keyword
-    arguments go to ``pandas.read_csv`` or ``pyarrow.parquet.ParquetFile.iter_batches``
-    (``columns=``).
+    :meth:`Corpus.mentions`. ``batch_size`` documents are held at a time; a bar over
+    the bytes read shows when stderr is a terminal or in Jupyter, or as ``progress=True``
+    or ``False`` says (kept as the scan's default); ``errors="skip"`` leaves out
+    malformed JSON lines and CSV rows with too many fields (listed in
+    ``Scan.skipped``). Extra keyword arguments go to ``pandas.read_csv`` or
+    ``pyarrow.parquet.ParquetFile.iter_batches`` (``columns=``).
 
     ``spill``: where the mention records wait between the passes. ``True`` (the
     default) writes each batch's records (about 40 bytes a mention) to a temporary
@@ -920,7 +931,7 @@ def scan(
     formats = [_format(p) for p in files]
     tagger = _tagger_of(model, dictionary)
     where = str(files[0]) if len(files) == 1 else f"{len(files)} files"
-    bar = _Progress(files, progress)
+    bar = _Progress(files, _checks.progress(progress))
     coll = Collected(spill=_spill_folder(spill))
     if coll.spill is not None:
         weakref.finalize(coll, shutil.rmtree, coll.spill, True)
@@ -1020,6 +1031,7 @@ def scan(
         tagger=tagger,
         threads=threads,
         origin=where,
+        progress=progress,
     )
     out.skipped = pd.DataFrame(skipped, columns=["line", "error"])
     return out

@@ -38,7 +38,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import cooccur, frame
+from . import _checks, cooccur, frame
 from .entities import ResolveOptions, count_frames, keyness_frames
 from .exceptions import InputError
 
@@ -54,6 +54,9 @@ class Tables:
     """
 
     _ids: pd.Index
+    #: The ``progress=`` the corpus was read with (None: not given), the default of
+    #: its later calls.
+    _progress: bool | None = None
 
     # -- what each kind of corpus provides -------------------------------------------
 
@@ -61,11 +64,13 @@ class Tables:
         raise NotImplementedError
 
     def _mention_batches(
-        self, dictionary: Any, model: Any, threads: int | None, progress: bool = True
+        self, dictionary: Any, model: Any, threads: int | None, progress: bool | None = None
     ) -> Iterator[Batch]:
         raise NotImplementedError
 
-    def _entity_table(self, dictionary: Any, model: Any, threads: int | None) -> pd.DataFrame:
+    def _entity_table(
+        self, dictionary: Any, model: Any, threads: int | None, progress: bool | None = None
+    ) -> pd.DataFrame:
         raise NotImplementedError
 
     def _count_batch(
@@ -81,25 +86,40 @@ class Tables:
 
     # -- derived from those (a subclass may answer faster) ---------------------------
 
-    def _labels_present(self, dictionary: Any, model: Any) -> set[Any]:
+    def _show_progress(self, progress: bool | None) -> bool:
+        """Whether a call draws a bar: its own ``progress=``, else the one the corpus
+        was read with, else :func:`newsgraph._checks.progress`'s terminal rule."""
+        return _checks.progress(self._progress if progress is None else progress)
+
+    def _labels_present(
+        self, dictionary: Any, model: Any, progress: bool | None = None
+    ) -> set[Any]:
         """The labels of all mentions."""
         found: set[Any] = set()
-        for _, m in self._mention_batches(dictionary, model, None):
+        for _, m in self._mention_batches(dictionary, model, None, progress):
             found.update(m["label"].unique())
         return found
 
     def _entity_batches(
-        self, dictionary: Any = None, model: Any = None, threads: int | None = None
+        self,
+        dictionary: Any = None,
+        model: Any = None,
+        threads: int | None = None,
+        progress: bool | None = None,
     ) -> Iterator[Batch]:
         """Per batch, the mentions co-occurrence counts: by default the resolved ones."""
-        return self._mention_batches(dictionary, model, threads)
+        return self._mention_batches(dictionary, model, threads, progress)
 
     def _mention_table(
-        self, dictionary: Any = None, model: Any = None, threads: int | None = None
+        self,
+        dictionary: Any = None,
+        model: Any = None,
+        threads: int | None = None,
+        progress: bool | None = None,
     ) -> pd.DataFrame:
         """All mentions in one table with the hidden columns; for one batch, the
         cached table itself (not a copy: do not modify it)."""
-        parts = [m for _, m in self._mention_batches(dictionary, model, threads)]
+        parts = [m for _, m in self._mention_batches(dictionary, model, threads, progress)]
         return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
 
     # -- size and access -------------------------------------------------------------
@@ -148,7 +168,7 @@ class Tables:
         model: Any = None,
         *,
         threads: int | None = None,
-        progress: bool = True,
+        progress: bool | None = None,
     ) -> pd.DataFrame:
         """Entity mentions: ``doc_id, paragraph, sentence, start, end, text, label,
         entity_id, entity, in_title``.
@@ -172,8 +192,10 @@ class Tables:
         title found in the text) is tagged with its article: its mentions come first in
         their document, with ``in_title`` True, ``paragraph`` and ``sentence`` -1, and
         ``start``/``end`` offsets into the title (``documents()["title"]``).
-        A progress bar shows on large corpora unless ``progress=False``; Ctrl-C stops
-        the work within a moment and leaves the corpus as it was.
+        On large corpora a progress bar shows when stderr is a terminal or in Jupyter;
+        ``progress=True``/``False`` decides instead, and by default the corpus follows
+        the ``progress=`` it was read with. Ctrl-C stops the work within a moment and
+        leaves the corpus as it was.
         ``entity_id``/``entity`` name the canonical entity (see :meth:`entities` and
         :meth:`resolve`); for a dictionary match the entity is its key. ``text``,
         ``label`` and ``entity`` are pandas categoricals: surface forms repeat, so a
@@ -192,17 +214,23 @@ class Tables:
         return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
 
     def entities(
-        self, dictionary: Any = None, model: Any = None, *, threads: int | None = None
+        self,
+        dictionary: Any = None,
+        model: Any = None,
+        *,
+        threads: int | None = None,
+        progress: bool | None = None,
     ) -> pd.DataFrame:
         """One row per canonical entity: ``entity_id, entity, label, aliases, mentions,
         documents``, most mentioned first. ``aliases`` lists the surface forms seen.
+        ``progress`` as in :meth:`mentions` (the tagging it may need).
 
         >>> import newsgraph
         >>> e = newsgraph.load_seeds().entities().set_index("entity")
         >>> int(e.loc["Sergei Lavrov", "documents"])
         5
         """
-        ents = self._entity_table(dictionary, model, threads)
+        ents = self._entity_table(dictionary, model, threads, progress)
         return ents.sort_values(
             ["mentions", "entity_id"], ascending=[False, True], kind="stable"
         ).reset_index(drop=True)
@@ -215,6 +243,7 @@ class Tables:
         *,
         dictionary: Any = None,
         model: Any = None,
+        progress: bool | None = None,
     ) -> pd.DataFrame:
         """Mentions per entity, tidy: ``[by,] entity_id, entity, label, count``.
 
@@ -222,7 +251,7 @@ class Tables:
         ``"date"`` with ``freq="D"``, ``"W"``, ``"M"``, ``"Q"`` or ``"Y"`` (periods);
         ``label`` keeps one label or a list. Entity and group columns are categorical.
         Mentions are counted batch by batch (one batch in memory), and the counts add
-        up.
+        up. ``progress`` as in :meth:`mentions` (the tagging it may need).
 
         >>> import newsgraph
         >>> c = newsgraph.load_seeds()
@@ -231,8 +260,8 @@ class Tables:
         0         Li Hui     15
         1  Sergei Lavrov     12
         """
-        batches = self._mention_batches(dictionary, model, None)
-        present = self._labels_present(dictionary, model)
+        batches = self._mention_batches(dictionary, model, None, progress)
+        present = self._labels_present(dictionary, model, progress)
         frames = (m for _, m in batches)
         return count_frames(frames, self._document_table(), by, label, freq, present)
 
@@ -246,6 +275,7 @@ class Tables:
         correction: str = "default",
         dictionary: Any = None,
         model: Any = None,
+        progress: bool | None = None,
     ) -> pd.DataFrame:
         """Which entities are over-represented in ``target`` (a value, or list of values,
         of the ``by`` column) against the rest, with quanteda's ``textstat_keyness``
@@ -256,7 +286,8 @@ class Tables:
         correction to ``chi2`` and ``lr`` only where ``|ad - bc| >= N/2`` and an
         expected count is below 5; ``"williams"`` divides by Williams' q; ``"none"``
         corrects nothing; ``pmi`` is never corrected. The formulas are in
-        :func:`newsgraph.entities.keyness`.
+        :func:`newsgraph.entities.keyness`. ``progress`` as in :meth:`mentions` (the
+        tagging it may need).
 
         >>> import newsgraph
         >>> k = newsgraph.load_seeds().keyness(by="source", target="Bloomberg")
@@ -270,8 +301,8 @@ class Tables:
         """
         if target is None:
             raise InputError("keyness needs target=, a value of the by column")
-        batches = self._mention_batches(dictionary, model, None)
-        present = self._labels_present(dictionary, model)
+        batches = self._mention_batches(dictionary, model, None, progress)
+        present = self._labels_present(dictionary, model, progress)
         frames = (m for _, m in batches)
         docs = self._document_table()
         return keyness_frames(frames, docs, by, target, measure, label, present, correction)
