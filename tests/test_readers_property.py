@@ -1,5 +1,5 @@
 """Readers agree on generated corpora (issue 18): the same records written as JSON Lines
-(plain and gzip), CSV and Parquet, read by ``read_jsonl``, ``read_csv``, ``read_parquet``
+(plain and gzip), CSV, Parquet, pyarrow and polars tables, read by ``read_jsonl``, ``read_csv``, ``read_parquet``
 and ``scan``, or given to
 ``from_texts`` and ``from_arrow``, give the
 documents, sentences and mentions ``from_pandas`` gives for them in memory."""
@@ -19,6 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import newsgraph
+
+try:
+    import polars as pl
+except ImportError:  # the test extras have it; a bare install may not
+    pl = None
 
 # Texts: names the tagger finds, punctuation that splits sentences, any Unicode but
 # surrogates (which JSON and CSV cannot carry raw), line breaks of every kind.
@@ -64,6 +69,11 @@ def test_jsonl_readers_agree_with_from_pandas(records, ascii_only):
     want = newsgraph.Corpus.from_pandas(df, id="id")
     arrow = pytest.importorskip("pyarrow").Table.from_pandas(df, preserve_index=False)
     _same(want, newsgraph.Corpus.from_arrow(arrow, id="id", progress=False))
+    if pl is not None:  # polars hands over string views, and its own metadata types
+        got = newsgraph.Corpus.from_arrow(pl.from_pandas(df), id="id", progress=False)
+        pd.testing.assert_frame_equal(got.documents(), want.documents(), check_dtype=False)
+        pd.testing.assert_frame_equal(got.sentences(), want.sentences())
+        pd.testing.assert_frame_equal(got.mentions(progress=False), want.mentions(progress=False))
     _same(want, newsgraph.from_texts(df["text"], ids=df["id"], meta=df[["outlet"]], progress=False))
     lines = "".join(json.dumps(r, ensure_ascii=ascii_only) + "\n" for r in df.to_dict("records"))
     with tempfile.TemporaryDirectory() as d:
