@@ -1,8 +1,8 @@
 """Readers agree on generated corpora (issue 18): the same records written as JSON Lines
-(plain and gzip), CSV, Parquet, pyarrow and polars tables, read by ``read_jsonl``, ``read_csv``, ``read_parquet``
-and ``scan``, or given to
-``from_texts`` and ``from_arrow``, give the
-documents, sentences and mentions ``from_pandas`` gives for them in memory."""
+(plain and gzip), CSV and Parquet, or held as pyarrow and polars tables, read by
+``read_jsonl``, ``read_csv``, ``read_parquet`` and ``scan``, or given to ``from_texts``
+and ``from_arrow``, give the documents, sentences and mentions ``from_pandas`` gives for
+them in memory."""
 
 from __future__ import annotations
 
