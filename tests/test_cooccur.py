@@ -578,7 +578,7 @@ def test_reuters_document_scope_equals_crossprod(reuters):
     got = co.to_scipy()
     assert (got != want).nnz == 0
     np.testing.assert_array_equal(got.diagonal(), np.asarray(x.sum(axis=0)).ravel())
-    off = co.to_scipy() - sp.diags(got.diagonal())
+    off = co.to_scipy() - sp.diags(got.diagonal(), dtype=np.int64)
     plain = reuters.cooccurrence(scope="document")
     assert (plain.to_scipy() != off).nnz == 0
     assert co.n_contexts == len(reuters)
