@@ -60,31 +60,13 @@ def occurrences(corpus: newsgraph.Corpus, dictionary=DICT):
 def reference(corpus, scope, count, ordered, self_pairs, window=None, weights=None):
     res: Counter = Counter()
     for occ in occurrences(corpus).values():
+        if scope == "window" and count == "boolean":
+            # The document is the context: each pair found within the window once.
+            one = reference_window(occ, "frequency", ordered, self_pairs, window, None)
+            res.update(dict.fromkeys(one, 1))
+            continue
         if scope == "window":
-            for i in range(len(occ)):
-                for j in range(i + 1, len(occ)):
-                    p, q = sorted([occ[i], occ[j]], key=lambda o: (o[3], o[4]))
-                    d = q[3] - p[4] + 1 if p[4] <= q[3] else 0
-                    if d > window:
-                        continue
-                    dd = max(d, 1)
-                    if count == "weighted":
-                        v = weights[dd - 1] if weights is not None else 1 / dd
-                    else:
-                        v = 1
-                    a, b = p[0], q[0]
-                    if a == b:
-                        if self_pairs:
-                            res[a, a] += v
-                    elif not ordered:
-                        res[a, b] += v
-                        res[b, a] += v
-                    else:
-                        if p[3] < q[3]:
-                            res[a, b] += v
-                        else:
-                            res[a, b] += v
-                            res[b, a] += v
+            res.update(reference_window(occ, count, ordered, self_pairs, window, weights))
             continue
         key = {"document": lambda o: 0, "paragraph": lambda o: o[1], "sentence": lambda o: o[2]}
         ctxs = defaultdict(list)
@@ -92,7 +74,7 @@ def reference(corpus, scope, count, ordered, self_pairs, window=None, weights=No
             ctxs[key[scope](o)].append(o)
         for c in ctxs.values():
             present = {o[0] for o in c}
-            if count == "contexts":
+            if count in ("contexts", "boolean"):
                 pairs = set()
                 for i, p in enumerate(c):
                     for j, q in enumerate(c):
@@ -102,9 +84,13 @@ def reference(corpus, scope, count, ordered, self_pairs, window=None, weights=No
                             pairs.add((p[0], q[0]))
                 for pr in pairs:
                     res[pr] += 1
-                if self_pairs:
+                if self_pairs and count == "contexts":
                     for a in present:
                         res[a, a] += 1
+                if self_pairs and count == "boolean":
+                    twice = Counter(o[0] for o in c)
+                    for a in present:
+                        res[a, a] += twice[a] >= 2
             else:
                 for i, p in enumerate(c):
                     for j, q in enumerate(c):
@@ -122,7 +108,39 @@ def reference(corpus, scope, count, ordered, self_pairs, window=None, weights=No
     return {k: v for k, v in res.items() if v}
 
 
-def reference_marginals(corpus, scope):
+def reference_window(occ, count, ordered, self_pairs, window, weights) -> Counter:
+    """One document's window counts (by brute force over all pairs of mentions)."""
+    res: Counter = Counter()
+    for i in range(len(occ)):
+        for j in range(i + 1, len(occ)):
+            p, q = sorted([occ[i], occ[j]], key=lambda o: (o[3], o[4]))
+            d = q[3] - p[4] + 1 if p[4] <= q[3] else 0
+            if d > window:
+                continue
+            dd = max(d, 1)
+            v = 1
+            if count == "weighted":
+                v = weights[dd - 1] if weights is not None else 1 / dd
+            a, b = p[0], q[0]
+            if a == b:
+                if self_pairs:
+                    res[a, a] += v
+            elif not ordered:
+                res[a, b] += v
+                res[b, a] += v
+            else:
+                if p[3] < q[3]:
+                    res[a, b] += v
+                else:
+                    res[a, b] += v
+                    res[b, a] += v
+    return res
+
+
+def reference_marginals(corpus, scope, count="contexts"):
+    if scope == "window" and count == "boolean":
+        # The document is the context of boolean windows.
+        scope = "document"
     marg: Counter = Counter()
     for occ in occurrences(corpus).values():
         if scope == "window":
@@ -154,7 +172,7 @@ corpus_st = st.lists(doc_st, min_size=1, max_size=4)
 CASES = [
     (scope, count)
     for scope in ("document", "paragraph", "sentence", "window")
-    for count in ("contexts", "frequency", "weighted")
+    for count in ("contexts", "frequency", "boolean", "weighted")
     if count != "weighted" or scope == "window"
 ]
 
@@ -188,7 +206,7 @@ def test_matches_reference(scope, count, docs, ordered, self_pairs, window, cust
     )
     want = reference(corpus, scope, count, ordered, self_pairs, window=w, weights=weights)
     assert_close(as_dict(co), want)
-    marg, n = reference_marginals(corpus, scope)
+    marg, n = reference_marginals(corpus, scope, count)
     assert co.n_contexts == n
     assert dict(zip(co.labels, co.marginals.to_numpy(), strict=True)) == marg
     if not ordered:
@@ -437,7 +455,8 @@ def test_graph_exports_round_trip(tmp_path):
     back = nx.read_graphml(tmp_path / "g.graphml")
     assert back.number_of_edges() == 3
     assert sorted(d["label"] for _, d in back.nodes(data=True)) == ["Alpha", "Beta", "Gamma"]
-    co.write_gexf(tmp_path / "g.gexf")
+    # networkx reads only the GEXF draft namespaces (the default 1.2 is Gephi's).
+    co.write_gexf(tmp_path / "g.gexf", version="1.2draft")
     back = nx.read_gexf(tmp_path / "g.gexf")
     assert back.number_of_edges() == 3
 
@@ -559,7 +578,7 @@ def test_reuters_document_scope_equals_crossprod(reuters):
     got = co.to_scipy()
     assert (got != want).nnz == 0
     np.testing.assert_array_equal(got.diagonal(), np.asarray(x.sum(axis=0)).ravel())
-    off = co.to_scipy() - sp.diags(got.diagonal())
+    off = co.to_scipy() - sp.diags(got.diagonal(), dtype=np.int64)
     plain = reuters.cooccurrence(scope="document")
     assert (plain.to_scipy() != off).nnz == 0
     assert co.n_contexts == len(reuters)

@@ -37,17 +37,49 @@ Counts
 ``"frequency"``: the number of pairs of mentions (one of each) within a context, i.e.
 the sum over contexts of the product of their mention counts. At window scope both
 are the number of pairs of mentions within the window (as quanteda's
-``fcm(context="window")``). ``"weighted"`` (window scope only): the sum over those
-pairs of ``1/d`` for distance ``d``, or ``weights[d-1]`` with ``weights=[...]`` (as
+``fcm(context="window")``). ``"boolean"`` (as quanteda's ``fcm(count="boolean")``):
+each pair at most once per context; the context of the window scope is the
+*document*, so it counts the documents in which the two are mentioned within
+``window`` tokens of each other (off the diagonal it equals ``"contexts"`` at the
+other scopes). ``"weighted"`` (window scope only): the sum over the pairs within the
+window of ``1/d`` for distance ``d``, or ``weights[d-1]`` with ``weights=[...]`` (as
 quanteda's ``fcm(weights=)``); overlapping mentions are weighted as distance 1.
+
+Counts of ``"contexts"``, ``"frequency"`` and ``"boolean"`` are whole numbers: tables
+(:meth:`Cooccurrence.to_pandas`, ``top_pairs``, ``neighbors``, the CLI's
+``cooccurrence.csv``), matrices and graph attributes hold them as int64 (Python
+``int`` in graphs). ``"weighted"`` counts are real numbers and stay float64.
+Marginals and ``N`` are always int64; the measures float64.
 
 ``ordered=False`` gives a symmetric matrix (each unordered pair counted once, stored
 at both cells). ``ordered=True`` counts ``a -> b`` when a mention of ``a`` starts at an
-earlier token than one of ``b``; mentions starting at the same token count in both
-directions. Self pairs ``(a, a)`` are left out unless ``self_pairs=True``: then the
-diagonal holds the number of contexts mentioning ``a`` (``count="contexts"``; at
-document scope its document frequency) or the number of pairs of two distinct
-mentions of ``a``.
+earlier token than one of ``b`` (row ``a``, column ``b``, as quanteda's ordered
+``fcm``); mentions starting at the same token count in both directions.
+
+Self pairs ``(a, a)`` are left out unless ``self_pairs=True``. The diagonal then
+holds, whatever the ordering:
+
+- ``"contexts"``: the number of contexts mentioning ``a`` (at document scope its
+  document frequency), so that the diagonal is the marginal;
+- ``"frequency"`` (and ``"weighted"``): the number (summed weights) of pairs of two
+  distinct mentions of ``a``: ``c (c - 1) / 2`` for ``c`` mentions in a context, or
+  the pairs within the window;
+- ``"boolean"``: the number of contexts (documents at window scope) with such a pair,
+  i.e. with two mentions of ``a`` (within the window).
+
+**Next to quanteda.** With every token an entity (e.g. one dictionary key per word),
+quanteda's ``fcm(tokens, context="document")`` is ``scope="document"`` and
+``fcm(tokens, context="window", window=w)`` is ``scope="window", window=w``, with
+``count="frequency"``, ``"boolean"`` or ``"weighted"`` alike, and ``tri=FALSE`` is the
+full symmetric matrix. Off the diagonal, and on it at document scope and for ordered
+windows, the counts are equal. One deliberate difference: quanteda's *unordered
+window* diagonal counts each pair of two mentions of ``a`` twice (the tokens "a a"
+give 2, and ``count="boolean"`` gives 2 per document with such a pair), where
+newsgraph counts it once (1), as quanteda itself does at document scope
+(``c (c - 1) / 2``) and in ordered windows: so the diagonal means the same at every
+scope and ordering. Halve quanteda's unordered window diagonal to compare.
+``"contexts"`` has no quanteda counterpart on the diagonal (quanteda's ``"boolean"``
+diagonal needs two mentions).
 
 Measures
 --------
@@ -56,7 +88,8 @@ For a cell with count ``n_ab``, marginals ``n_a``, ``n_b`` and ``N`` contexts:
 - ``N``: the number of *all* contexts of the scope in the documents counted (every
   document, paragraph or sentence, with or without entities); ``n_a``: the number of
   contexts mentioning ``a``. At window scope ``N`` is the number of mentions and
-  ``n_a`` the number of mentions of ``a``.
+  ``n_a`` the number of mentions of ``a``, except for ``count="boolean"``, whose
+  context is the document: ``N`` documents, ``n_a`` documents mentioning ``a``.
 - ``pmi = log(n_ab N / (n_a n_b))`` (natural log); ``lift = n_ab N / (n_a n_b)``
   (``exp(pmi)``); ``ppmi = max(pmi, 0)``;
 - ``npmi = pmi / -log(n_ab / N)``, in [-1, 1]; 1 when ``n_ab == N``;
@@ -66,9 +99,11 @@ For a cell with count ``n_ab``, marginals ``n_a``, ``n_b`` and ``N`` contexts:
 - ``chi2``: Pearson's chi-squared of the same table, ``N (ad - bc)² / (row and column
   sums multiplied)``; 0 when a margin is 0.
 
-They are exact for ``count="contexts"`` at context scopes. For other counts (and at
-window scope) the same formulas are applied to the counts and are heuristics: a
-count can exceed a marginal; negative table cells are then taken as 0.
+They are exact for ``count="contexts"`` at context scopes and for ``"boolean"`` at
+every scope (off the diagonal): the 2x2 table is then one of real counts. For other
+counts (and ``"contexts"`` at window scope) the same formulas are applied to the
+counts and are heuristics: a count can exceed a marginal; negative table cells are
+then taken as 0.
 """
 
 from __future__ import annotations
@@ -89,7 +124,7 @@ from .exceptions import InputError, InputTypeError, WriteError
 #: Association measures, in the order :meth:`Cooccurrence.to_pandas` shows them.
 MEASURES: tuple[str, ...] = tuple(_core.cooccur_measures())
 SCOPES = ("document", "paragraph", "sentence", "window")
-COUNTS = ("contexts", "frequency", "weighted")
+COUNTS = ("contexts", "frequency", "boolean", "weighted")
 #: Options of :func:`cooccurrence` that go to the counting core; the others go to
 #: :meth:`Corpus.mentions`.
 COUNT_OPTIONS = ("self_pairs", "weights", "threads", "progress")
@@ -222,8 +257,17 @@ class Cooccurrence:
             f"{', ...' if len(self.groups) > 10 else ''}"
         )
 
-    def _parts(self, group: Any) -> tuple[Any, np.ndarray, float]:
-        """(CSR counts, marginals, N) for one group, or summed over groups."""
+    @property
+    def _whole(self) -> bool:
+        """Whether the counts are whole numbers (every count but ``"weighted"``)."""
+        return self.count != "weighted"
+
+    def _parts(self, group: Any) -> tuple[Any, np.ndarray, int]:
+        """(CSR counts, marginals, N) for one group, or summed over groups.
+
+        Counts are int64 unless weighted (float64); marginals and N are int64. The
+        core hands every count over as float64, exact for integers below 2^53.
+        """
         import scipy.sparse as sp
 
         i = self._group_index(group)
@@ -239,8 +283,10 @@ class Cooccurrence:
         if total is None:
             total = sp.csr_matrix((n, n), dtype=np.float64)
         total = _int64(sp.csr_matrix(total))
+        if self._whole:
+            total = _int64(total.astype(np.int64))
         marg = np.sum([m["marginals"] for m in mats], axis=0) if mats else np.zeros(n)
-        return total, np.asarray(marg, dtype=np.float64), float(sum(m["n"] for m in mats))
+        return total, np.asarray(marg, dtype=np.int64), int(sum(m["n"] for m in mats))
 
     @property
     def marginals(self) -> pd.Series:
@@ -248,7 +294,7 @@ class Cooccurrence:
         return pd.Series(self._parts(None)[1], index=self.labels, name="marginal")
 
     @property
-    def n_contexts(self) -> float:
+    def n_contexts(self) -> int:
         """N: all contexts of the scope counted (mentions at window scope)."""
         return self._parts(None)[2]
 
@@ -259,7 +305,8 @@ class Cooccurrence:
     # -- matrices --------------------------------------------------------------------
 
     def to_scipy(self, group: Any = None) -> Any:
-        """The count matrix as ``scipy.sparse.csr_matrix`` (int64 indices)."""
+        """The count matrix as ``scipy.sparse.csr_matrix`` (int64 indices; int64
+        values, float64 for ``count="weighted"``)."""
         return _int64(self._parts(group)[0].copy())
 
     def measure(self, measure: str = "npmi", group: Any = None) -> Any:
@@ -285,13 +332,14 @@ class Cooccurrence:
             np.ascontiguousarray(x.indices, dtype=np.int64),
             np.ascontiguousarray(x.data, dtype=np.float64),
             np.ascontiguousarray(marg, dtype=np.float64),
-            n,
+            float(n),
             measure,
             threads=self._threads,
         )
 
     def to_dense(self, group: Any = None, limit: int = DENSE_LIMIT) -> np.ndarray:
-        """The count matrix as a dense numpy array; refused above ``limit`` entities."""
+        """The count matrix as a dense numpy array (int64; float64 for
+        ``count="weighted"``); refused above ``limit`` entities."""
         n = len(self.labels)
         if n > limit:
             gb = n * n * 8 / 1e9
@@ -330,6 +378,15 @@ class Cooccurrence:
         target_count, n``, every measure, ``source_id, target_id`` (and ``group``
         first with ``by=``). Unordered matrices list each pair once (source row before
         target row); rows are sorted by source then target index.
+
+        ``count`` is int64 for whole-number counts (``"contexts"``, ``"frequency"``,
+        ``"boolean"``) and float64 for ``"weighted"``; ``source_count``,
+        ``target_count``, ``n`` and the ids are int64, the measures float64.
+
+        >>> import newsgraph
+        >>> co = newsgraph.load_seeds().cooccurrence(labels=["PER"])
+        >>> co.to_pandas()[["count", "source_count", "n", "npmi"]].dtypes.astype(str).tolist()
+        ['int64', 'int64', 'int64', 'float64']
         """
         if self.groups is None:
             return self._frame(None, measures)
@@ -400,9 +457,18 @@ class Cooccurrence:
         """A networkx ``Graph`` (``DiGraph`` when ordered) of the non-zero cells.
 
         Nodes are entity ids with attributes ``label`` (name), ``type`` (PER, ORG, ...)
-        and ``count`` (marginal). Edges carry ``count`` and every measure; with
+        and ``count`` (marginal, an ``int``). Edges carry ``count`` (an ``int``; a
+        ``float`` for ``count="weighted"``) and every measure (``float``); with
         ``measure=`` also ``weight`` set to that measure. Cells below ``min_count``
-        are left out; self pairs become self loops.
+        are left out; self pairs become self loops. Plain Python numbers, so that
+        graph writers declare them as GEXF ``long``/``double`` (numpy ints would be
+        declared as the invalid type ``int``).
+
+        >>> import newsgraph
+        >>> g = newsgraph.load_seeds().cooccurrence(labels=["PER"]).to_networkx()
+        >>> _, _, d = next(iter(g.edges(data=True)))
+        >>> type(d["count"]).__name__, type(d["npmi"]).__name__
+        ('int', 'float')
         """
         import networkx as nx
 
@@ -413,19 +479,22 @@ class Cooccurrence:
                 eid,
                 label=str(self.labels[i]),
                 type=str(self.entity_labels[i]),
-                count=float(marg[i]),
+                count=int(marg[i]),
             )
         min_count = _check_min_count(min_count)
         frame = self._frame(group)
         frame = frame[frame["count"] >= min_count]
         if measure is not None:
             _check_measure(measure)
-        attrs = ["count", *MEASURES]
-        values = frame[attrs].to_numpy(dtype=np.float64)
-        for s, t, row in zip(
-            frame["source_id"].tolist(), frame["target_id"].tolist(), values, strict=True
+        values = frame[list(MEASURES)].to_numpy(dtype=np.float64)
+        for s, t, c, row in zip(
+            frame["source_id"].tolist(),
+            frame["target_id"].tolist(),
+            frame["count"].tolist(),  # int or float by the column's dtype
+            values,
+            strict=True,
         ):
-            data = {a: float(v) for a, v in zip(attrs, row, strict=True)}
+            data = {"count": c, **{a: float(v) for a, v in zip(MEASURES, row, strict=True)}}
             if measure is not None:
                 data["weight"] = data[measure]
             g.add_edge(s, t, **data)
@@ -437,11 +506,35 @@ class Cooccurrence:
 
         _write_graph(nx.write_graphml, _finite(self.to_networkx(measure, min_count)), path)
 
-    def write_gexf(self, path: Any, measure: str | None = None, min_count: float = 1) -> None:
-        """Write the graph (see :meth:`to_networkx`) as GEXF (Gephi)."""
-        import networkx as nx
+    def write_gexf(
+        self,
+        path: Any,
+        measure: str | None = None,
+        min_count: float = 1,
+        version: str = "1.2",
+    ) -> None:
+        """Write the graph (see :meth:`to_networkx`) as GEXF (Gephi).
 
-        _write_graph(nx.write_gexf, _finite(self.to_networkx(measure, min_count)), path)
+        ``version="1.2"`` (default): valid against the GEXF 1.2 schema
+        (``http://gexf.net/1.2/gexf.xsd``, namespace ``http://www.gexf.net/1.2``),
+        which Gephi reads. networkx's reader knows only the draft namespaces: for it,
+        ``version="1.2draft"`` writes the same file in the 1.2 draft namespace, valid
+        against that schema. networkx's own writer is used and put right (see
+        :func:`_gexf`): it writes ``<graph name="">``, which no GEXF schema allows.
+
+        >>> import newsgraph, networkx, tempfile, os
+        >>> co = newsgraph.load_seeds().cooccurrence(labels=["PER"])
+        >>> path = os.path.join(tempfile.mkdtemp(), "people.gexf")
+        >>> co.write_gexf(path, measure="npmi")
+        >>> open(path).read().count('<graph defaultedgetype="undirected" mode="static">')
+        1
+        >>> co.write_gexf(path, version="1.2draft")
+        >>> networkx.read_gexf(path).number_of_nodes() == len(co.labels)
+        True
+        """
+        _checks.one_of("version", version, GEXF_NAMESPACES)
+        graph = _finite(self.to_networkx(measure, min_count))
+        _write_graph(lambda g, p: _gexf(g, p, version), graph, path)
 
     # -- plots -----------------------------------------------------------------------
 
@@ -548,6 +641,54 @@ def _write_graph(writer: Any, graph: Any, path: Any) -> None:
         writer(graph, path)
     except OSError as e:
         raise WriteError(f"cannot write {os.fspath(path)!r}: {e.strerror or e}") from e
+
+
+#: GEXF versions :meth:`Cooccurrence.write_gexf` writes: the namespace each schema
+#: declares, and where the schema is.
+GEXF_NAMESPACES = {
+    "1.2": ("http://www.gexf.net/1.2", "http://gexf.net/1.2/gexf.xsd"),
+    "1.2draft": ("http://www.gexf.net/1.2draft", "http://www.gexf.net/1.2draft/gexf.xsd"),
+}
+#: Attributes the GEXF 1.2 schema allows on ``<graph>`` (``graph-content``).
+GEXF_GRAPH_ATTRIBUTES = frozenset(
+    ("timeformat", "start", "startopen", "end", "endopen", "defaultedgetype", "idtype", "mode")
+)
+_XSI = "http://www.w3.org/2001/XMLSchema-instance"
+
+
+def _gexf(graph: Any, path: Any, version: str = "1.2") -> None:
+    """Write ``graph`` as GEXF ``version`` (a key of :data:`GEXF_NAMESPACES`), valid
+    against that version's schema.
+
+    networkx's writer is kept (it knows how to write attributes and their declared
+    types) and its output is put right: its "1.2draft" namespace becomes the
+    version's, the empty ``name`` on ``<graph>`` (in no GEXF schema) is dropped along
+    with any other attribute the schema does not allow there, and numpy integers'
+    declared type ``int`` (not a GEXF type) becomes ``long``.
+    """
+    from xml.etree import ElementTree as ET
+
+    import networkx as nx
+
+    draft = "{http://www.gexf.net/1.2draft}"
+    root = ET.fromstring("\n".join(nx.generate_gexf(graph, version="1.2draft")))
+    # Unqualified tags under a literal xmlns: ElementTree's default_namespace= refuses
+    # unqualified attributes, and register_namespace would change it process-wide.
+    for el in root.iter():
+        if el.tag.startswith(draft):
+            el.tag = el.tag[len(draft) :]
+    ns, schema = GEXF_NAMESPACES[version]
+    root.set("xmlns", ns)
+    root.set(f"{{{_XSI}}}schemaLocation", f"{ns} {schema}")
+    g = root.find("graph")
+    if g is not None:
+        for name in [k for k in g.attrib if k not in GEXF_GRAPH_ATTRIBUTES]:
+            del g.attrib[name]
+    for a in root.iter("attribute"):
+        if a.get("type") == "int":
+            a.set("type", "long")
+    ET.indent(root)
+    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
 
 
 def _check_measure(measure: str) -> str:
@@ -775,12 +916,14 @@ def cooccurrence(
     """Count which entities are mentioned together.
 
     ``scope``: ``"document"``, ``"paragraph"``, ``"sentence"`` or ``"window"`` (with
-    ``window=`` tokens); ``count``: ``"contexts"``, ``"frequency"`` or ``"weighted"``
-    (window only); ``ordered=True`` for a directed matrix (see the module docs for the
-    exact definitions). Filters: ``labels=["PER", "ORG"]`` keeps mentions with those
-    labels, ``entities=[...]`` keeps only those entity names (or ids), ``top=n`` keeps
-    the ``n`` most mentioned entities (after the other filters), and ``min_count``
-    drops cells below it. ``by="source"`` (any :meth:`Corpus.documents` column) or
+    ``window=`` tokens); ``count``: ``"contexts"``, ``"frequency"``, ``"boolean"``
+    (quanteda's: each pair once per context, the document for windows) or
+    ``"weighted"`` (window only); ``ordered=True`` for a directed matrix (see the
+    module docs for the exact definitions and the comparison with quanteda).
+    Filters: ``labels=["PER", "ORG"]`` keeps mentions with those labels,
+    ``entities=[...]`` keeps only those entity names (or ids), ``top=n`` keeps the
+    ``n`` most mentioned entities (after the other filters), and ``min_count`` drops
+    cells below it. ``by="source"`` (any :meth:`Corpus.documents` column) or
     ``by="date", freq="M"`` (a pandas period) gives one matrix per group over a shared
     entity index; documents without a value are left out.
 
@@ -804,6 +947,9 @@ def cooccurrence(
     >>> sorted(co.labels)
     ['china', 'russia']
     >>> int(co.to_scipy()[co.labels.index("china"), co.labels.index("russia")]) > 0
+    True
+    >>> b = corpus.cooccurrence(scope="window", window=5, count="boolean", labels=["PER"])
+    >>> bool(b.to_scipy().max() <= b.n_contexts == len(corpus.documents()))
     True
     """
     if not hasattr(corpus, "_entity_batches"):

@@ -24,6 +24,10 @@
 //! `weight(d) = 1/d` by default or `weights[d - 1]` when given; distance 0 (overlap)
 //! is weighted as distance 1. Weighted sums are accumulated in fixed point (2^-32
 //! resolution) so the result does not depend on the number of threads.
+//! `Boolean` (quanteda's `fcm(count = "boolean")`): each pair at most once per
+//! context, where the context of the window scope is the document (the number of
+//! documents in which the two occur within `w` tokens of each other). Off the
+//! diagonal it equals `Contexts` at context scopes.
 //!
 //! **Ordering.** Unordered matrices are symmetric: each unordered pair is counted
 //! once and stored at both `(a, b)` and `(b, a)`. Ordered matrices count `a -> b` when
@@ -36,12 +40,18 @@
 //! `Contexts` at a context scope, the number of contexts containing `a` (so at
 //! document scope, its document frequency); otherwise the number of pairs of two
 //! distinct occurrences of `a` (`c (c - 1) / 2` within a context; within the window at
-//! window scope), whatever the ordering, or their summed weights.
+//! window scope), whatever the ordering, or their summed weights. For `Boolean` it
+//! holds the number of contexts (documents at window scope) with such a pair: those
+//! with two occurrences of `a` (within the window). Each pair of occurrences is
+//! counted once, where quanteda's unordered window `fcm` counts it twice (see the
+//! Python module docs for the comparison).
 //!
 //! **Marginals and N.** At a context scope `n_a` is the number of contexts containing
 //! `a` and `N` the number of *all* contexts of that kind in the documents counted
 //! (every document, paragraph or sentence, with or without entities). At window
-//! scope `n_a` is the number of occurrences of `a` and `N` the number of occurrences.
+//! scope `n_a` is the number of occurrences of `a` and `N` the number of occurrences,
+//! except for `Boolean`, whose context is the document: `n_a` is the number of
+//! documents mentioning `a` and `N` the number of documents.
 //!
 //! **Groups.** Each document carries a group index (or none: the document is left
 //! out); one matrix is produced per group, all over the same entity index.
@@ -86,6 +96,7 @@ pub enum Count {
     Contexts,
     Frequency,
     Weighted,
+    Boolean,
 }
 
 impl Scope {
@@ -130,8 +141,9 @@ impl Count {
             "contexts" => Ok(Count::Contexts),
             "frequency" => Ok(Count::Frequency),
             "weighted" => Ok(Count::Weighted),
+            "boolean" => Ok(Count::Boolean),
             other => Err(Error::input(format!(
-                "unknown count {other:?}: use 'contexts', 'frequency' or 'weighted'"
+                "unknown count {other:?}: use 'contexts', 'frequency', 'boolean' or 'weighted'"
             ))),
         }
     }
@@ -301,6 +313,8 @@ struct Sink<'a> {
     acc: &'a mut Acc,
     group: u32,
     ordered: bool,
+    /// `Some` for `Boolean`: the document's pairs, each added once by [`Sink::finish`].
+    seen: Option<Vec<(u32, u32)>>,
 }
 
 impl Sink<'_> {
@@ -314,7 +328,21 @@ impl Sink<'_> {
         } else {
             (b, a)
         };
+        if let Some(seen) = &mut self.seen {
+            seen.push((a, b));
+            return;
+        }
         *self.acc.cells.entry(key(self.group, a, b)).or_insert(0) += v;
+    }
+    /// Add the document's distinct pairs once each (`Boolean`).
+    fn finish(&mut self) {
+        if let Some(mut seen) = self.seen.take() {
+            seen.sort_unstable();
+            seen.dedup();
+            for (a, b) in seen {
+                *self.acc.cells.entry(key(self.group, a, b)).or_insert(0) += 1;
+            }
+        }
     }
     #[inline]
     fn marginal(&mut self, a: u32, v: u64) {
@@ -394,8 +422,10 @@ pub fn count(
                     acc: &mut acc,
                     group: g,
                     ordered: opts.ordered,
+                    seen: (opts.count == Count::Boolean).then(Vec::new),
                 };
                 count_doc(&doc.occurrences, opts, &weights, &mut sink);
+                sink.finish();
             }
             acc
         })
@@ -420,7 +450,7 @@ pub fn count(
     }
     cells.par_sort_unstable_by_key(|c| c.0);
 
-    let mut out = empty_matrices(docs, n_entities, n_groups, opts.scope);
+    let mut out = empty_matrices(docs, n_entities, n_groups, opts);
     // Split the sorted cells by group, then fill each CSR.
     let mut start = 0;
     while start < cells.len() {
@@ -450,9 +480,9 @@ fn empty_matrices(
     docs: &[DocInput],
     n_entities: usize,
     n_groups: usize,
-    scope: Scope,
+    opts: &Options,
 ) -> Vec<Matrix> {
-    let n = contexts_per_group(docs, n_groups, scope);
+    let n = contexts_per_group(docs, n_groups, opts);
     (0..n_groups)
         .map(|g| Matrix {
             indptr: vec![0; n_entities + 1],
@@ -464,9 +494,14 @@ fn empty_matrices(
         .collect()
 }
 
-/// N per group: all contexts of the scope (occurrences at window scope).
-fn contexts_per_group(docs: &[DocInput], n_groups: usize, scope: Scope) -> Vec<u64> {
+/// N per group: all contexts of the scope (occurrences at window scope; documents
+/// for `Boolean` at window scope, whose context is the document).
+fn contexts_per_group(docs: &[DocInput], n_groups: usize, opts: &Options) -> Vec<u64> {
     let mut n = vec![0u64; n_groups];
+    let scope = match opts.scope {
+        Scope::Window(_) if opts.count == Count::Boolean => Scope::Document,
+        s => s,
+    };
     for doc in docs {
         if let Some(g) = doc.group {
             n[g as usize] += match scope {
@@ -490,8 +525,18 @@ fn count_doc(occ: &[Occurrence], opts: &Options, weights: &[u64], sink: &mut Sin
     }
     let mut occ = occ.to_vec();
     occ.sort_unstable_by_key(|o| (o.token_start, o.token_end, o.entity));
-    for o in &occ {
-        sink.marginal(o.entity, 1);
+    if opts.count == Count::Boolean {
+        // The document is the context: n_a counts documents, not mentions.
+        let mut ents: Vec<u32> = occ.iter().map(|o| o.entity).collect();
+        ents.sort_unstable();
+        ents.dedup();
+        for e in ents {
+            sink.marginal(e, 1);
+        }
+    } else {
+        for o in &occ {
+            sink.marginal(o.entity, 1);
+        }
     }
     count_window(&occ, w, opts, weights, sink);
 }
@@ -660,7 +705,7 @@ fn count_context_pairs(
         .zip(per_doc.into_par_iter())
         .for_each(|(dst, src)| dst.copy_from_slice(&src));
     keys.par_sort_unstable();
-    let mut out = empty_matrices(docs, n_entities, n_groups, opts.scope);
+    let mut out = empty_matrices(docs, n_entities, n_groups, opts);
     let mask = (1u64 << bits) - 1;
     for run in keys.chunk_by(|x, y| x == y) {
         let k = run[0];
@@ -754,7 +799,7 @@ fn count_contexts(
         runs.push(i..j);
         i = j;
     }
-    let contexts = opts.count == Count::Contexts;
+    let contexts = matches!(opts.count, Count::Contexts | Count::Boolean);
     let rows: Vec<(u64, Vec<i64>, Vec<f64>)> = runs
         .par_iter()
         .map_init(
@@ -771,7 +816,10 @@ fn count_contexts(
                                 continue;
                             }
                             let c = e.count as u64;
-                            if contexts {
+                            if opts.count == Count::Boolean {
+                                // A self pair needs two occurrences in the context.
+                                u64::from(c >= 2)
+                            } else if contexts {
                                 1
                             } else {
                                 c * (c - 1) / 2
@@ -813,7 +861,7 @@ fn count_contexts(
         .collect();
     // The matrices are built next: free the contexts first, the largest tables here.
     drop((entries, starts, ctx_ptr, ctx_group, order));
-    let mut out = empty_matrices(docs, n_entities, n_groups, opts.scope);
+    let mut out = empty_matrices(docs, n_entities, n_groups, opts);
     for ((k, cols, vals), r) in rows.into_iter().zip(&runs) {
         let (g, a) = ((k >> 32) as usize, (k as u32) as usize);
         let m = &mut out[g];
@@ -1217,6 +1265,94 @@ mod tests {
         assert_eq!(w.nnz(), 0);
     }
 
+    /// One document per text, one occurrence per token (a sentence each), entity =
+    /// letter - 'a', as quanteda's tests tokenise their texts.
+    fn letters(texts: &[&str]) -> Vec<DocInput> {
+        texts
+            .iter()
+            .map(|t| {
+                let occ = t
+                    .split(' ')
+                    .enumerate()
+                    .map(|(i, w)| Occurrence {
+                        entity: u32::from(w.as_bytes()[0] - b'a'),
+                        paragraph: 0,
+                        sentence: 0,
+                        token_start: i as u32,
+                        token_end: i as u32 + 1,
+                    })
+                    .collect();
+                DocInput {
+                    occurrences: occ,
+                    n_paragraphs: 1,
+                    n_sentences: 1,
+                    group: Some(0),
+                }
+            })
+            .collect()
+    }
+
+    /// Rows of the matrix over entities a b c e f g (d, absent, left out).
+    fn abcefg(m: &Matrix) -> Vec<Vec<f64>> {
+        let keep = [0, 1, 2, 4, 5, 6];
+        keep.iter()
+            .map(|&a| keep.iter().map(|&b| m.get(a, b)).collect())
+            .collect()
+    }
+
+    /// A matrix written as rows of numbers separated by '/'.
+    fn grid(s: &str) -> Vec<Vec<f64>> {
+        s.split('/')
+            .map(|r| {
+                r.split_whitespace()
+                    .map(|x| x.parse().expect("a number"))
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The upper triangle (diagonal included), as quanteda's `tri = TRUE`.
+    fn upper(mut m: Vec<Vec<f64>>) -> Vec<Vec<f64>> {
+        for (i, row) in m.iter_mut().enumerate() {
+            row[..i].fill(0.0);
+        }
+        m
+    }
+
+    #[test]
+    fn boolean_as_quanteda_tests_fcm() {
+        // quanteda tests/testthat/test-fcm.R, "ordered setting: boolean".
+        let docs = letters(&["b a b c", "a a c b e", "a c e f g"]);
+        let o = opts(Scope::Window(2), Count::Boolean, true, true);
+        assert_eq!(
+            abcefg(&run(&docs, 7, &o)),
+            grid(
+                "1 2 3 1 0 0 / 1 1 1 1 0 0 / 0 1 0 2 1 0 / 0 0 0 0 1 1 / 0 0 0 0 0 1 / 0 0 0 0 0 0"
+            )
+        );
+        // Unordered: quanteda's diagonal (2 2 0 0 0 0) halved, as quanteda counts a
+        // same-entity pair twice at window scope and newsgraph once.
+        let o = opts(Scope::Window(2), Count::Boolean, false, true);
+        let m = run(&docs, 7, &o);
+        assert_eq!(
+            upper(abcefg(&m)),
+            grid(
+                "1 2 3 1 0 0 / 0 1 2 1 0 0 / 0 0 0 2 1 0 / 0 0 0 0 1 1 / 0 0 0 0 0 1 / 0 0 0 0 0 0"
+            )
+        );
+        // The document is the context: n_a and N count documents.
+        assert_eq!((m.n, m.marginals[0]), (3.0, 3.0));
+        // fcm(dfm(toks), count = "boolean"): the diagonal counts the documents with
+        // two mentions.
+        let o = opts(Scope::Document, Count::Boolean, false, true);
+        assert_eq!(
+            upper(abcefg(&run(&docs, 7, &o))),
+            grid(
+                "1 2 3 2 1 1 / 0 1 2 1 0 0 / 0 0 0 2 1 1 / 0 0 0 0 1 1 / 0 0 0 0 0 1 / 0 0 0 0 0 0"
+            )
+        );
+    }
+
     #[test]
     fn groups_and_skipped_docs() {
         let mut docs = sample();
@@ -1379,7 +1515,12 @@ mod tests {
     fn thread_count_independent() {
         let docs = random_docs(7, 400, 30, 50, false);
         for scope in [Scope::Document, Scope::Sentence, Scope::Window(5)] {
-            for c in [Count::Contexts, Count::Frequency, Count::Weighted] {
+            for c in [
+                Count::Contexts,
+                Count::Frequency,
+                Count::Weighted,
+                Count::Boolean,
+            ] {
                 if c == Count::Weighted && !matches!(scope, Scope::Window(_)) {
                     continue;
                 }
