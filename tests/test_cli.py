@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from xml.etree import ElementTree
 
 import pandas as pd
 import pytest
@@ -228,9 +229,20 @@ def test_out_graph_options(tmp_path):
     assert labels == {"PER"}
 
     run("--out", tmp_path / "x", "--graph", "gexf", "--labels", "LOC", "--min-count", 3)
-    g = nx.read_gexf(tmp_path / "x" / "cooccurrence.gexf")
-    assert g.number_of_nodes() > 3 and g.number_of_edges() > 0
-    assert min(float(d["count"]) for _, _, d in g.edges(data=True)) >= 3
+    # GEXF 1.2 as Gephi reads it (networkx's reader knows only the draft namespace).
+    root = ElementTree.parse(tmp_path / "x" / "cooccurrence.gexf").getroot()
+    ns = {"g": "http://www.gexf.net/1.2"}
+    assert root.tag == "{http://www.gexf.net/1.2}gexf"
+    count_id = next(
+        a.get("id")
+        for a in root.iterfind(".//g:attributes[@class='edge']/g:attribute", ns)
+        if a.get("title") == "count"
+    )
+    counts = [
+        float(v.get("value"))
+        for v in root.iterfind(f".//g:edge//g:attvalue[@for='{count_id}']", ns)
+    ]
+    assert len(root.findall(".//g:node", ns)) > 3 and counts and min(counts) >= 3
     assert not (tmp_path / "x" / "cooccurrence.graphml").exists()
 
     run("--out", tmp_path / "n", "--graph", "none")

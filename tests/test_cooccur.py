@@ -236,6 +236,10 @@ def test_window_distance_definition():
     )
     assert wt.window == 2
     assert as_dict(wt)[("Alpha", "Beta")] == pytest.approx(0.5)
+    # A weighted pair below 1 is still an edge of the graph, unless asked otherwise.
+    pytest.importorskip("networkx")
+    assert wt.to_networkx().number_of_edges() == 1
+    assert wt.to_networkx(min_count=1).number_of_edges() == 0
 
 
 def test_dictionary_key_is_entity():

@@ -452,7 +452,7 @@ class Cooccurrence:
     # -- graphs ----------------------------------------------------------------------
 
     def to_networkx(
-        self, measure: str | None = None, min_count: float = 1, group: Any = None
+        self, measure: str | None = None, min_count: float | None = None, group: Any = None
     ) -> Any:
         """A networkx ``Graph`` (``DiGraph`` when ordered) of the non-zero cells.
 
@@ -460,7 +460,8 @@ class Cooccurrence:
         and ``count`` (marginal, an ``int``). Edges carry ``count`` (an ``int``; a
         ``float`` for ``count="weighted"``) and every measure (``float``); with
         ``measure=`` also ``weight`` set to that measure. Cells below ``min_count``
-        are left out; self pairs become self loops. Plain Python numbers, so that
+        are left out (default: none; with ``count="weighted"`` a pair weighs less
+        than 1, and is still a pair); self pairs become self loops. Plain Python numbers, so that
         graph writers declare them as GEXF ``long``/``double`` (numpy ints would be
         declared as the invalid type ``int``).
 
@@ -481,9 +482,11 @@ class Cooccurrence:
                 type=str(self.entity_labels[i]),
                 count=int(marg[i]),
             )
-        min_count = _check_min_count(min_count)
         frame = self._frame(group)
-        frame = frame[frame["count"] >= min_count]
+        if min_count is None:
+            frame = frame[frame["count"] > 0]
+        else:
+            frame = frame[frame["count"] >= _check_min_count(min_count)]
         if measure is not None:
             _check_measure(measure)
         values = frame[list(MEASURES)].to_numpy(dtype=np.float64)
@@ -500,7 +503,9 @@ class Cooccurrence:
             g.add_edge(s, t, **data)
         return g
 
-    def write_graphml(self, path: Any, measure: str | None = None, min_count: float = 1) -> None:
+    def write_graphml(
+        self, path: Any, measure: str | None = None, min_count: float | None = None
+    ) -> None:
         """Write the graph (see :meth:`to_networkx`) as GraphML (Gephi, Cytoscape)."""
         import networkx as nx
 
@@ -510,7 +515,7 @@ class Cooccurrence:
         self,
         path: Any,
         measure: str | None = None,
-        min_count: float = 1,
+        min_count: float | None = None,
         version: str = "1.2",
     ) -> None:
         """Write the graph (see :meth:`to_networkx`) as GEXF (Gephi).
