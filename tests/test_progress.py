@@ -130,3 +130,39 @@ def test_cooccurrence_progress_reaches_the_tagger():
         corpus = newsgraph.Corpus.from_texts(TEXTS, progress=False)
         corpus.cooccurrence(progress=True)
     assert "entities" in bars(err)
+
+
+@pytest.mark.parametrize("value, drawn", [("1", True), ("0", False), (" 1 ", True), ("", None)])
+def test_newsgraph_progress_decides_where_progress_is_none(monkeypatch, value, drawn):
+    monkeypatch.setenv("NEWSGRAPH_PROGRESS", value)
+    with piped():
+        assert _checks.progress(None) is (False if drawn is None else drawn)
+    with terminal():
+        assert _checks.progress(None) is (True if drawn is None else drawn)
+        # An explicit progress= still wins over the variable.
+        assert _checks.progress(True) is True and _checks.progress(False) is False
+
+
+def test_newsgraph_progress_draws_and_hides_bars(monkeypatch):
+    monkeypatch.setenv("NEWSGRAPH_PROGRESS", "1")
+    with piped() as err:
+        newsgraph.Corpus.from_texts(TEXTS).mentions()
+    assert "parse" in bars(err) and "entities" in bars(err)
+    monkeypatch.setenv("NEWSGRAPH_PROGRESS", "0")
+    with terminal() as err:
+        corpus = newsgraph.Corpus.from_texts(TEXTS)
+        corpus.mentions()
+        assert bars(err) == ""
+        corpus.resolve(fuzzy=False).entities(progress=True)
+    assert "entities" in bars(err)
+
+
+@pytest.mark.parametrize("value", ["yes", "true", "2", "off"])
+def test_bad_newsgraph_progress_is_an_error_naming_variable_and_value(monkeypatch, value):
+    monkeypatch.setenv("NEWSGRAPH_PROGRESS", value)
+    with pytest.raises(newsgraph.InputError, match=f"NEWSGRAPH_PROGRESS must be 0 or 1.*'{value}'"):
+        newsgraph.Corpus.from_texts(["a"])
+    with pytest.raises(newsgraph.NewsgraphError, match="NEWSGRAPH_PROGRESS"):
+        _checks.progress(None)
+    # Not consulted where progress= is given.
+    assert _checks.progress(False) is False

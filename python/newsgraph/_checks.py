@@ -72,23 +72,46 @@ def paths(value: Any, who: str, folder_glob: str | None = None) -> list[Path]:
     return out
 
 
+#: Environment variable that decides progress bars where ``progress=None``: ``1`` on,
+#: ``0`` off; unset or empty, the terminal/Jupyter rule below.
+PROGRESS_ENV = "NEWSGRAPH_PROGRESS"
+
+
 def progress(value: Any) -> bool:
     """Whether a long call draws a progress bar: ``value`` when it is True or False,
-    else (None, the default everywhere) whether stderr is a terminal or a Jupyter
-    kernel shows the output.
+    else (None, the default everywhere) what ``NEWSGRAPH_PROGRESS`` says (``1`` on,
+    ``0`` off), else whether stderr is a terminal or a Jupyter kernel shows the output.
 
     The one place the default is decided: the core draws a ``tqdm.auto`` bar whenever
     it is asked to, and a bar written to a file or a pipe is a carriage-return line per
-    update in logs and CI output.
+    update in logs and CI output. The variable is read at each call, so a job can set
+    it without touching code; any other value than ``0`` or ``1`` is an error rather
+    than silently ignored, so a typo (``NEWSGRAPH_PROGRESS=no``) does not go unnoticed.
 
     >>> progress(False), progress(True)
     (False, True)
+    >>> import os
+    >>> os.environ["NEWSGRAPH_PROGRESS"] = "1"
+    >>> progress(None), progress(False)
+    (True, False)
+    >>> os.environ["NEWSGRAPH_PROGRESS"] = "off"
+    >>> progress(None)
+    Traceback (most recent call last):
+    ...
+    newsgraph.exceptions.InputError: NEWSGRAPH_PROGRESS must be 0 or 1 (or unset), got 'off'
+    >>> del os.environ["NEWSGRAPH_PROGRESS"]
     >>> progress("no")
     Traceback (most recent call last):
     ...
     newsgraph.exceptions.InputTypeError: progress must be True, False or None, got 'no'
     """
     if value is None:
+        raw = os.environ.get(PROGRESS_ENV, "")
+        forced = raw.strip()
+        if forced in ("0", "1"):
+            return forced == "1"
+        if forced:
+            raise InputError(f"{PROGRESS_ENV} must be 0 or 1 (or unset), got {raw!r}")
         return _stderr_is_terminal() or _in_jupyter()
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
