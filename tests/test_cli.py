@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from xml.etree import ElementTree
@@ -11,12 +12,13 @@ import pandas as pd
 import pytest
 
 
-def run(*args, check=True):
+def run(*args, check=True, env=None):
     proc = subprocess.run(
         [sys.executable, "-m", "newsgraph", *map(str, args)],
         capture_output=True,
         text=True,
         timeout=300,
+        env=None if env is None else {**os.environ, **env},
     )
     if check:
         assert proc.returncode == 0, proc.stderr
@@ -264,3 +266,27 @@ def test_no_progress_bars_when_stderr_is_not_a_terminal(tmp_path):
     proc = run(src)
     assert "\r" not in proc.stderr and "entities:" not in proc.stderr, proc.stderr
     assert proc.stderr.splitlines()[-1].startswith("newsgraph: done in")
+
+
+def test_quiet_leaves_stderr_to_warnings_and_errors(tmp_path):
+    # 2,100 documents (enough for bars), one malformed line (a warning), and
+    # NEWSGRAPH_PROGRESS=1, which would draw bars even into a pipe: --quiet wins.
+    src = tmp_path / "many.jsonl"
+    lines = [
+        json.dumps({"id": i, "text": f"Vladimir Putin met Xi Jinping on day {i}."})
+        for i in range(2100)
+    ]
+    src.write_text("\n".join([*lines[:5], "{oops", *lines[5:]]), encoding="utf-8")
+    loud = run(src, "--errors", "skip", "--out", tmp_path / "loud", env={"NEWSGRAPH_PROGRESS": "1"})
+    # (text=True reads the bars' carriage returns as line ends.)
+    assert "wrote" in loud.stderr and "done in" in loud.stderr and "entities:" in loud.stderr
+    warned = [ln for ln in loud.stderr.splitlines() if ln.startswith("newsgraph: warning:")]
+    assert len(warned) == 1 and "line 6" in warned[0]
+    proc = run(
+        src, "--errors", "skip", "--out", tmp_path / "q", "--quiet", env={"NEWSGRAPH_PROGRESS": "1"}
+    )
+    assert proc.stderr.splitlines() == warned
+    assert proc.stdout == loud.stdout and (tmp_path / "q" / "cooccurrence.csv").exists()
+    # Errors still print, and -q is the short form.
+    proc = run(tmp_path / "missing.jsonl", "-q", check=False)
+    assert proc.returncode == 1 and proc.stderr.startswith("newsgraph: error:")

@@ -15,7 +15,8 @@ labels and scope) as CSV or Parquet, plus a graph of the ``--graph-top`` most me
 of those entities (``--graph graphml``, ``gexf`` or ``none``), saying on stderr what
 each file took. Warnings (such as lines left out by ``--errors skip``) print as one
 ``newsgraph: warning: ...`` line each; progress bars show only when stderr is a
-terminal (``--no-progress`` hides them there too).
+terminal (``--no-progress`` hides them there too). ``--quiet`` leaves stderr to
+warnings and errors: no progress bars, no "wrote ..." or "done in ..." lines.
 
 >>> import contextlib, io
 >>> out = io.StringIO()
@@ -68,7 +69,7 @@ LABEL_NAMES = {"PER": "people", "ORG": "organisations", "LOC": "places"}
 
 
 def _load(args: argparse.Namespace) -> Corpus:
-    progress = False if args.no_progress else None
+    progress = False if args.no_progress or args.quiet else None
     if args.path is None:
         return io.load_seeds(threads=args.threads)
     p = Path(args.path)
@@ -319,14 +320,17 @@ def _say(message: str) -> None:
     print(f"newsgraph: {message}", file=sys.stderr, flush=True)
 
 
-def _wrote(path: Path, t0: float, what: str = "") -> None:
+def _wrote(path: Path, t0: float, what: str = "", quiet: bool = False) -> None:
+    if quiet:
+        return
     took = time.perf_counter() - t0
     _say(f"wrote {path} ({what}{_size(path)}, {took:.1f} s)")
 
 
-def _write(tables: dict[str, Any], out: Path, fmt: str) -> list[Path]:
+def _write(tables: dict[str, Any], out: Path, fmt: str, quiet: bool = False) -> list[Path]:
     """Write each table (a DataFrame, or a function making one, called when its turn
-    comes so a slow one is timed with its file) as ``out/<name>.<fmt>``."""
+    comes so a slow one is timed with its file) as ``out/<name>.<fmt>``; ``quiet``:
+    without saying so on stderr."""
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -354,7 +358,7 @@ def _write(tables: dict[str, Any], out: Path, fmt: str) -> list[Path]:
                 flat.to_csv(path, index=False)
             except OSError as e:
                 raise WriteError(f"cannot write {str(path)!r}: {e.strerror or e}") from e
-        _wrote(path, t0, f"{len(df):,} rows, ")
+        _wrote(path, t0, f"{len(df):,} rows, ", quiet)
         written.append(path)
     return written
 
@@ -368,7 +372,7 @@ def _write_graph(corpus: Corpus, args: argparse.Namespace, options: dict[str, An
     path = args.out / f"cooccurrence.{args.graph}"
     getattr(co, GRAPH_WRITERS[args.graph])(path, min_count=args.min_count)
     pairs = len(co.to_pandas(measures=False))
-    _wrote(path, t0, f"{len(co.labels):,} entities, {pairs:,} pairs, ")
+    _wrote(path, t0, f"{len(co.labels):,} entities, {pairs:,} pairs, ", args.quiet)
     return path
 
 
@@ -413,6 +417,13 @@ def parser() -> argparse.ArgumentParser:
         "--no-progress",
         action="store_true",
         help="no progress bars (they show only when stderr is a terminal anyway)",
+    )
+    read.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="stderr only for warnings and errors: no progress bars, no 'wrote ...' or "
+        "'done in ...' lines",
     )
     read.add_argument(
         "--no-entities",
@@ -506,7 +517,8 @@ def main(argv: list[str] | None = None) -> int:
         except (NewsgraphError, OSError) as e:
             print(f"newsgraph: error: {e}", file=sys.stderr)
             return 1
-    _say(f"done in {time.perf_counter() - t0:.2f} s")
+    if not args.quiet:
+        _say(f"done in {time.perf_counter() - t0:.2f} s")
     return 0
 
 
@@ -549,7 +561,7 @@ def _run(args: argparse.Namespace) -> None:
             tables["entity_counts"] = lambda: corpus.entity_counts(by="doc_id")
         if co is not None:
             tables["cooccurrence"] = co.to_pandas
-        _write(tables, args.out, args.format)
+        _write(tables, args.out, args.format, args.quiet)
         if co is not None and args.graph != "none":
             _write_graph(corpus, args, options)
 
