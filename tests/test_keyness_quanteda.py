@@ -3,9 +3,11 @@
 The expectations are those of quanteda's own tests, quanteda.textstats 0.93
 ``tests/testthat/test-textstat_keyness.R``, on its corpora with every word an entity (a
 dictionary with one key per word). quanteda checks itself against R's ``chisq.test``
-(Yates' correction for every 2x2 table), Deducer's ``likelihood.test`` and the ``svs``
-package; here scipy's ``chi2_contingency`` and formulas written out stand in for them.
-The rule itself is quanteda.textstats ``src/keyness.cpp``.
+(Yates' correction for every 2x2 table), R's ``fisher.test`` (``measure="exact"``),
+Deducer's ``likelihood.test`` and the ``svs`` package; here scipy's
+``chi2_contingency``, ``fisher_exact``, ``contingency.odds_ratio(kind="conditional")``
+and formulas written out stand in for them. The rule itself is quanteda.textstats
+``src/keyness.cpp``; ``exact`` is ``keyness_exact`` in ``R/textstat_keyness.R``.
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.stats import chi2, chi2_contingency
+from scipy.stats import chi2, chi2_contingency, fisher_exact
+from scipy.stats.contingency import odds_ratio
 
 import newsgraph
 from newsgraph import InputError, InputTypeError
-from newsgraph.entities import KEYNESS_CORRECTIONS, _keyness_statistic
+from newsgraph.entities import KEYNESS_CORRECTIONS, _fisher_exact, _keyness_statistic
 
 # quanteda's test corpus: d1 = "a a a b b c c c c c c d e f g h h", d2 = "a a b c c d d d d e f h"
 D1 = "a a a b b c c c c c c d e f g h h"
@@ -78,6 +81,9 @@ def lr_tolerance(x: np.ndarray) -> float:
         ("chi2", "yates", "d2", "defabhcg"),
         ("lr", "none", "d1", "cgbhaefd"),
         ("lr", "none", "d2", "defabhgc"),
+        # "basic textstat_keyness exact works on two rows"
+        ("exact", "default", "d1", "gcbhaefd"),
+        ("exact", "default", "d2", "defabhcg"),
     ],
 )
 def test_quanteda_orders(measure, correction, target, order):
@@ -92,7 +98,7 @@ def test_orders_for_every_correction():
     """The other measure/correction pairs: quanteda's tests do not list them; sorted by
     the statistic, ties (e and f, b and h have equal tables) by name."""
     c = corpus(D1, D2)
-    for measure in ("chi2", "lr", "pmi"):
+    for measure in ("chi2", "exact", "lr", "pmi"):
         for correction in KEYNESS_CORRECTIONS:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -163,24 +169,65 @@ def test_pmi():
 
 
 # "textstat_keyness correction warnings for pmi and exact"
-def test_pmi_correction_warns_as_quanteda():
+@pytest.mark.parametrize("measure", ["pmi", "exact"])
+def test_correction_warns_as_quanteda(measure):
     c = corpus(D1, D2)
-    plain = keyness(c, measure="pmi")
+    plain = keyness(c, measure=measure)
     for correction in ("yates", "williams"):
-        with pytest.warns(UserWarning, match="correction is always none for pmi"):
-            k = keyness(c, measure="pmi", correction=correction)
+        with pytest.warns(UserWarning, match=f"correction is always none for {measure}"):
+            k = keyness(c, measure=measure, correction=correction)
         pd.testing.assert_frame_equal(k, plain)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        keyness(c, measure="pmi", correction="none")
-        keyness(c, measure="pmi", correction="default")
+        keyness(c, measure=measure, correction="none")
+        keyness(c, measure=measure, correction="default")
 
 
-# "textstat_keyness returns raw frequency counts"
-def test_raw_counts():
-    k = keyness(corpus(D1, D2)).set_index("entity").sort_index()
+# "textstat_keyness returns raw frequency counts" (chi2, exact and lr)
+@pytest.mark.parametrize("measure", ["chi2", "exact", "lr"])
+def test_raw_counts(measure):
+    k = keyness(corpus(D1, D2), measure=measure).set_index("entity").sort_index()
     assert k["n_target"].tolist() == [3, 2, 6, 1, 1, 1, 1, 2]
     assert k["n_reference"].tolist() == [2, 1, 2, 4, 1, 1, 0, 1]
+
+
+# "keyness_textstat exact computation is correct": the first feature (a) of quanteda's
+# 2x2 dfm gets fisher.test's estimate and p-value on that dfm as a matrix, rows d1 and
+# d2, columns a and b: [[3, 7], [7, 2]]. R's estimate is the conditional MLE, which
+# scipy's odds_ratio(kind="conditional") computes; the sample odds ratio (ad/bc, what
+# fisher_exact returns as its statistic) is another number.
+def test_exact_equals_fisher_test():
+    k = keyness(corpus("b b b b b b b a a a", "a a a a a a a b b"), measure="exact")
+    x = [[3, 7], [7, 2]]
+    assert table(k, "a").tolist() == x
+    conditional = odds_ratio(x, kind="conditional").statistic
+    assert row(k, "a").exact == pytest.approx(conditional, rel=1e-9)
+    assert row(k, "a").exact != pytest.approx(3 * 2 / (7 * 7), rel=1e-3)
+    assert row(k, "a").p == pytest.approx(fisher_exact(x).pvalue, rel=1e-12)  # two-sided
+    # b's table is a's with the columns swapped: the inverse odds ratio, the same p.
+    assert row(k, "b").exact == pytest.approx(1 / row(k, "a").exact, rel=1e-9)
+    assert row(k, "b").p == pytest.approx(row(k, "a").p, rel=1e-12)
+    assert list(k.columns)[3] == "exact" and "".join(k["entity"]) == "ba"
+
+
+def test_exact_on_small_tables_equals_scipy():
+    """Every table with cells up to 6 (and a few large ones): scipy's conditional odds
+    ratio and two-sided p; where the margins pin ``a`` (scipy: NaN), R's 0 and p = 1."""
+    cells = np.array(
+        [t for t in np.ndindex(7, 7, 7, 7)]
+        + [(500, 20000, 700, 900000), (3, 120000, 40, 80000), (2000, 1, 3000, 7)],
+        dtype=float,
+    )
+    estimate, p = _fisher_exact(*cells.T)
+    for (a, b, c, d), got, got_p in zip(cells.astype(int), estimate, p, strict=True):
+        x = [[a, c], [b, d]]
+        assert got_p == pytest.approx(fisher_exact(x).pvalue, rel=1e-9), x
+        lo, hi = max(0, a + c - (c + d)), min(a + c, a + b)
+        if lo == hi:
+            assert got == 0 and got_p == 1, x
+            continue
+        want = odds_ratio(x, kind="conditional").statistic
+        assert got == pytest.approx(want, rel=1e-8), x
 
 
 # "keyness works correctly for default, single, and multiple targets" and
@@ -228,8 +275,8 @@ def test_correction_is_checked():
         keyness(c, correction="bonferroni")
     with pytest.raises(InputTypeError, match="correction must be one of"):
         keyness(c, correction=None)
-    with pytest.raises(InputError, match="measure"):
-        keyness(c, measure="exact")
+    with pytest.raises(InputError, match="unknown measure 'exakt' .*did you mean 'exact'"):
+        keyness(c, measure="exakt")
 
 
 def test_allsides_matches_the_rule(allsides_tagged):
@@ -259,3 +306,22 @@ def test_allsides_matches_the_rule(allsides_tagged):
                 tol = lr_tolerance(x) if measure == "lr" else 1e-9 * abs(want)
                 got = getattr(r, measure)
                 assert got == pytest.approx(sign * want, abs=tol), (outlet, r.entity)
+
+
+def test_allsides_exact_equals_scipy(allsides_tagged):
+    """exact on AllSides' largest outlet: scipy's conditional odds ratio and two-sided
+    p on the top rows and a sample, sorted by the odds ratio (inf first), then name."""
+    c = allsides_tagged
+    outlet = c.documents()["source"].value_counts().index[0]
+    k = c.keyness(by="source", target=outlet, measure="exact")
+    stat, names = k["exact"].to_numpy(), k["entity"].astype(str).to_numpy()
+    tie = stat[1:] == stat[:-1]
+    assert (np.diff(stat[np.isfinite(stat)]) <= 0).all()
+    assert (names[1:][tie] >= names[:-1][tie]).all()
+    ta, tb = k["n_target"].sum(), k["n_reference"].sum()
+    rng = np.random.default_rng(15)
+    finite = np.flatnonzero(np.isfinite(stat) & (stat > 0))
+    for r in k.iloc[np.r_[finite[:10], rng.choice(finite, 100, replace=False)]].itertuples():
+        x = [[r.n_target, ta - r.n_target], [r.n_reference, tb - r.n_reference]]
+        assert r.exact == pytest.approx(odds_ratio(x, kind="conditional").statistic, rel=1e-8)
+        assert r.p == pytest.approx(fisher_exact(x).pvalue, rel=1e-7, abs=1e-300)

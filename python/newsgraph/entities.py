@@ -558,8 +558,8 @@ def _wanted_labels(label: Any, present: set[Any]) -> list[Any] | None:
 
 
 #: Keyness measures and ``correction=`` values, as quanteda's ``textstat_keyness``
-#: (quanteda.textstats 0.93, ``R/textstat_keyness.R``); ``"exact"`` is not offered.
-KEYNESS_MEASURES = ("chi2", "lr", "pmi")
+#: (quanteda.textstats 0.93, ``R/textstat_keyness.R``).
+KEYNESS_MEASURES = ("chi2", "exact", "lr", "pmi")
 KEYNESS_CORRECTIONS = ("default", "yates", "williams", "none")
 
 #: quanteda.textstats ``src/keyness.cpp`` adds this inside every log ("to offset zero
@@ -587,11 +587,22 @@ def keyness(
     * ``lr``: the likelihood-ratio G² (quanteda's column ``G2``), with
       ``log(o / e + 1e-9)`` in each cell as quanteda has it.
     * ``pmi``: pointwise mutual information, ``log(a / E + 1e-9)``.
+    * ``exact``: Fisher's exact test, as quanteda's ``keyness_exact`` calls R's
+      ``stats::fisher.test`` on the table ``[[a, c], [b, d]]``: the statistic is the
+      conditional maximum-likelihood estimate of the odds ratio (not the sample odds
+      ratio ``ad / bc``; ``scipy.stats.contingency.odds_ratio(kind="conditional")``
+      gives the same number), above 1 when the entity is over-represented in the
+      target, 0 when ``a`` is as small as the margins allow and ``inf`` when as large;
+      ``p`` is fisher.test's default two-sided p-value (tables at most as probable as
+      the observed one, with R's 1e-7 relative fuzz), as ``scipy.stats.fisher_exact``.
+      R finds the estimate with ``uniroot`` (absolute tolerance 1.2e-4 on the odds
+      ratio or its inverse); newsgraph solves to 1e-12, so quanteda's figure is this
+      one to within R's tolerance. Each distinct table is solved once.
 
     ``chi2`` and ``lr`` are positive when ``a > E`` and negative otherwise (an entity
     exactly as frequent as expected gets the minus sign); ``pmi`` is signed by its log.
-    ``p`` is the upper tail of chi-squared with one degree of freedom at the
-    statistic's absolute value (also for ``pmi``, as quanteda does).
+    Except for ``exact``, ``p`` is the upper tail of chi-squared with one degree of
+    freedom at the statistic's absolute value (also for ``pmi``, as quanteda does).
 
     ``correction`` (quanteda's values):
 
@@ -606,8 +617,8 @@ def keyness(
       cell is 0.
     * ``"none"``: no correction.
 
-    ``pmi`` is never corrected: another correction than ``"default"`` or ``"none"``
-    warns, as in quanteda. Rows are sorted as quanteda sorts them: by the statistic,
+    ``pmi`` and ``exact`` are never corrected: another correction than ``"default"`` or
+    ``"none"`` warns, as in quanteda. Rows are sorted as quanteda sorts them: by the statistic,
     largest first, then by entity name (code point order), then ``entity_id``.
 
     quanteda's test corpus, every word an entity (``corpus.keyness`` calls this), gives
@@ -626,6 +637,13 @@ def keyness(
     >>> k.loc[k["entity"] == "d", ["chi2", "p", "n_target", "n_reference"]].round(4)
          chi2       p  n_target  n_reference
     7 -2.0402  0.1532         1            4
+    >>> x = c.keyness("source", "d1", "exact", dictionary=letters)
+    >>> "".join(x["entity"])
+    'gcbhaefd'
+    >>> x.loc[x["entity"].isin(["g", "d"]), ["exact", "p"]].round(4)
+        exact       p
+    0     inf  1.0000
+    7  0.1347  0.1296
     """
     present = set(mentions["label"].unique())
     return keyness_frames([mentions], docs, by, target, measure, label, present, correction)
@@ -681,6 +699,65 @@ def _keyness_statistic(
     return g2 * sign / q
 
 
+def _noncentral_mean(
+    log_t: float, s: np.ndarray, steps: np.ndarray, logdc: np.ndarray, minus: float = 0.0
+) -> float:
+    """The mean of Fisher's noncentral hypergeometric law on ``s`` at odds ratio
+    ``exp(log_t)``, less ``minus`` (R's ``mnhyper``; brentq solves for zero)."""
+    w = logdc + log_t * steps
+    w = np.exp(w - w.max())
+    return float((s * w).sum() / w.sum()) - minus
+
+
+def _fisher_exact(
+    a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """R's ``stats::fisher.test`` on each table ``[[a, c], [b, d]]`` (quanteda's
+    ``keyness_exact``): the conditional MLE of the odds ratio and the two-sided p.
+
+    Same steps as R's 2x2 branch: ``x = a`` follows the hypergeometric law with
+    ``m = a + b``, ``n = c + d``, ``k = a + c`` on ``lo..hi``; the estimate is 0 at
+    ``lo``, inf at ``hi``, else the odds ratio whose noncentral mean is ``x``; p sums
+    the central probabilities at most ``1 + 1e-7`` times the observed one. Tables are
+    solved once each: with c and d the complements of a and b, most entities share a
+    few small tables, so AllSides needs a few thousand solves, not one per entity.
+    """
+    from scipy.optimize import brentq
+    from scipy.special import gammaln
+
+    tables, where = np.unique(np.stack([a, b, c, d], axis=1), axis=0, return_inverse=True)
+    estimate = np.empty(len(tables))
+    p = np.empty(len(tables))
+    for i, (ai, bi, ci, di) in enumerate(tables.astype(np.int64)):
+        m, n, k = ai + bi, ci + di, ai + ci
+        lo, hi = max(0, k - n), min(k, m)
+        s = np.arange(lo, hi + 1)
+        # log dhyper(s, m, n, k) up to its constant, which the normalising removes.
+        logdc = -(gammaln(s + 1) + gammaln(m - s + 1) + gammaln(k - s + 1) + gammaln(n - k + s + 1))
+        steps = s - lo  # log(t) * (s - lo): R's log(t) * s over the same max, less rounding
+        central = np.exp(logdc - logdc.max())
+        central /= central.sum()
+        p[i] = min(1.0, central[central <= central[ai - lo] * (1 + 1e-7)].sum())
+        if ai == lo:
+            estimate[i] = 0.0
+        elif ai == hi:
+            estimate[i] = np.inf
+        else:
+            # The noncentral mean rises with the odds ratio; R brackets its root in
+            # [eps, 1/eps], solved here in log(t) for relative precision at any size.
+            mu = _noncentral_mean(0.0, s, steps, logdc)
+            if mu == ai:
+                estimate[i] = 1.0
+            else:
+                edge = np.log(np.finfo(float).eps) * (1 if mu > ai else -1)
+                lo_t, hi_t = sorted((edge, 0.0))
+                root = brentq(
+                    _noncentral_mean, lo_t, hi_t, (s, steps, logdc, ai), xtol=1e-12, rtol=1e-14
+                )
+                estimate[i] = np.exp(root)
+    return estimate[where.ravel()], p[where.ravel()]
+
+
 def keyness_frames(
     frames: Iterable[pd.DataFrame],
     docs: pd.DataFrame,
@@ -698,9 +775,9 @@ def keyness_frames(
             f"correction must be one of {', '.join(KEYNESS_CORRECTIONS)}, got {correction!r}"
         )
     _checks.one_of("correction", correction, KEYNESS_CORRECTIONS)
-    if measure == "pmi" and correction not in ("default", "none"):
+    if measure in ("pmi", "exact") and correction not in ("default", "none"):
         # quanteda.textstats R/textstat_keyness.R warns the same and goes on.
-        warnings.warn("correction is always none for pmi", stacklevel=3)
+        warnings.warn(f"correction is always none for {measure}", stacklevel=3)
     if by != "doc_id":
         _checks.doc_column(by, docs.columns, "compare")
     targets = set(target) if isinstance(target, (list, tuple, set)) else {target}
@@ -738,16 +815,19 @@ def keyness_frames(
             f"mentions{which}"
         )
     c, d = a.sum() - a, b.sum() - b
-    with np.errstate(divide="ignore", invalid="ignore"):
-        # 0/0 only when one entity holds every mention: NaN, as in quanteda.
-        stat = _keyness_statistic(measure, correction, a, b, c, d)
-    from scipy.stats import chi2 as chi2_dist
-
     out = counts.index.to_frame(index=False)
-    out[measure] = stat
-    # quanteda: 1 - pchisq(abs(stat), 1); the survival function is the same number
-    # without losing small p to rounding.
-    out["p"] = chi2_dist.sf(np.abs(stat), 1)
+    if measure == "exact":
+        out[measure], out["p"] = _fisher_exact(a, b, c, d)
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            # 0/0 only when one entity holds every mention: NaN, as in quanteda.
+            stat = _keyness_statistic(measure, correction, a, b, c, d)
+        from scipy.stats import chi2 as chi2_dist
+
+        out[measure] = stat
+        # quanteda: 1 - pchisq(abs(stat), 1); the survival function is the same number
+        # without losing small p to rounding.
+        out["p"] = chi2_dist.sf(np.abs(stat), 1)
     out["n_target"] = a.astype(np.int64)
     out["n_reference"] = b.astype(np.int64)
     # quanteda: order(stat, feature, decreasing = c(TRUE, FALSE), method = "radix"),

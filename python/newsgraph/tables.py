@@ -280,12 +280,14 @@ class Tables:
         """Which entities are over-represented in ``target`` (a value, or list of values,
         of the ``by`` column) against the rest, with quanteda's ``textstat_keyness``
         semantics (quanteda.textstats 0.93): signed ``chi2``, ``lr`` (G²) or ``pmi``
-        with its ``p``, and the counts, sorted by the statistic (ties by name).
+        with its ``p``, or ``exact`` (Fisher's exact test: the conditional MLE of the
+        odds ratio and its two-sided ``p``, as R's ``fisher.test``), and the counts,
+        sorted by the statistic (ties by name).
 
         ``correction`` is quanteda's: ``"default"`` and ``"yates"`` apply Yates'
         correction to ``chi2`` and ``lr`` only where ``|ad - bc| >= N/2`` and an
         expected count is below 5; ``"williams"`` divides by Williams' q; ``"none"``
-        corrects nothing; ``pmi`` is never corrected. The formulas are in
+        corrects nothing; ``pmi`` and ``exact`` are never corrected. The formulas are in
         :func:`newsgraph.entities.keyness`. ``progress`` as in :meth:`mentions` (the
         tagging it may need).
 
@@ -298,6 +300,9 @@ class Tables:
         ... )
         >>> list(k_lr.columns)[3]
         'lr'
+        >>> k_exact = newsgraph.load_seeds().keyness("source", "Bloomberg", "exact")
+        >>> list(k_exact.columns)[3:5]
+        ['exact', 'p']
         """
         if target is None:
             raise InputError("keyness needs target=, a value of the by column")
