@@ -30,13 +30,13 @@ THREE = ["b a b c", "a a c b e", "a c e f g"]
 THREE_B = ["a a a b b c", "a a c e", "a c e f g"]
 
 
-def fcm(texts: list[str], **options) -> np.ndarray:
+def fcm(texts: list[str], self_pairs=True, **options) -> np.ndarray:
     """newsgraph's matrix over texts whose every token is an entity (its own
     dictionary key), rows and columns sorted by name as quanteda's ``fcm_sort``."""
     keys = sorted({w for t in texts for w in t.split()})
     d = newsgraph.Dictionary({k: [k] for k in keys})
     corpus = newsgraph.Corpus.from_pandas(pd.DataFrame({"text": texts}))
-    co = corpus.cooccurrence(dictionary=d, model=False, self_pairs=True, **options)
+    co = corpus.cooccurrence(dictionary=d, model=False, self_pairs=self_pairs, **options)
     assert sorted(co.labels) == keys
     order = [co.labels.index(k) for k in keys]
     return co.to_dense()[np.ix_(order, order)]
@@ -74,37 +74,43 @@ def test_quanteda_window_not_weighted():
     assert got[0, 0] == 2
 
 
+WEIGHTED_BY_DEFAULT = grid(
+    "1.67 1 2.83 3.33 2.83 0.83 / 0 0 0.5 0.33 1.33 0.50 / 0 0 0 1.33 2.33 0 /"
+    "0 0 0 0 2.33 1.00 / 0 0 0 0 0 1.33 / 0 0 0 0 0 0"
+)
+
+
 def test_quanteda_window_weighted_by_default():
-    want = grid(
-        "1.67 1 2.83 3.33 2.83 0.83 / 0 0 0.5 0.33 1.33 0.50 / 0 0 0 1.33 2.33 0 /"
-        "0 0 0 0 2.33 1.00 / 0 0 0 0 0 1.33 / 0 0 0 0 0 0"
-    )
     got = fcm([A_TO_F], scope="window", window=3, count="weighted")
     # quanteda's expected values are rounded to 2 places (and its diagonal doubled).
-    np.testing.assert_allclose(upper(got), halve_diagonal(want), atol=0.006)
+    np.testing.assert_allclose(upper(got), halve_diagonal(WEIGHTED_BY_DEFAULT), atol=0.006)
+
+
+CUSTOM_WEIGHTS = grid(
+    "6 3 9 10 10 3 / 0 0 2 1 4 2 / 0 0 0 5 7 0 / 0 0 0 0 8 3 / 0 0 0 0 0 4 / 0 0 0 0 0 0"
+)
 
 
 def test_quanteda_window_custom_weights():
-    want = grid(
-        "6 3 9 10 10 3 / 0 0 2 1 4 2 / 0 0 0 5 7 0 / 0 0 0 0 8 3 / 0 0 0 0 0 4 / 0 0 0 0 0 0"
-    )
     got = fcm([A_TO_F], scope="window", count="weighted", weights=[3, 2, 1])
-    assert upper(got).tolist() == halve_diagonal(want).tolist()
+    assert upper(got).tolist() == halve_diagonal(CUSTOM_WEIGHTS).tolist()
+
+
+ORDERED_WINDOW = grid(
+    "2 0 3 3 3 1 / 1 0 1 0 1 0 / 1 0 0 2 2 0 / 1 1 1 0 2 1 / 2 1 1 2 0 1 / 1 1 0 0 1 0"
+)
+UNORDERED_WINDOW = grid(
+    "4 1 4 4 5 2 / 1 0 1 1 2 1 / 4 1 0 3 3 0 / 4 1 3 0 4 1 / 5 2 3 4 0 2 / 2 1 0 1 2 0"
+)
 
 
 def test_quanteda_ordered_setting_window():
-    ordered = grid(
-        "2 0 3 3 3 1 / 1 0 1 0 1 0 / 1 0 0 2 2 0 / 1 1 1 0 2 1 / 2 1 1 2 0 1 / 1 1 0 0 1 0"
-    )
     # Ordered: row a, column b counts a before b, the diagonal once per pair as in
     # quanteda.
     got = fcm([A_TO_F], scope="window", window=3, count="frequency", ordered=True)
-    assert np.array_equal(got, ordered)
-    unordered = grid(
-        "4 1 4 4 5 2 / 1 0 1 1 2 1 / 4 1 0 3 3 0 / 4 1 3 0 4 1 / 5 2 3 4 0 2 / 2 1 0 1 2 0"
-    )
+    assert np.array_equal(got, ORDERED_WINDOW)
     got = fcm([A_TO_F], scope="window", window=3, count="frequency")
-    assert got.tolist() == halve_diagonal(unordered).tolist()
+    assert got.tolist() == halve_diagonal(UNORDERED_WINDOW).tolist()
 
 
 # Features a b c e f g of THREE.
@@ -136,23 +142,14 @@ def test_quanteda_ordered_setting_boolean():
     assert np.diag(contexts).tolist() == [3, 2, 3, 2, 1, 1]
 
 
-@pytest.mark.parametrize(
-    "window,want",
-    [
-        (
-            2,
-            grid(
-                "4 1 2 2 0 0 / 0 2 1 0 0 0 / 0 0 0 2 1 0 / 0 0 0 0 1 1 / 0 0 0 0 0 1 / 0 0 0 0 0 0"
-            ),
-        ),
-        (
-            3,
-            grid(
-                "4 1 3 2 1 0 / 0 2 1 0 0 0 / 0 0 0 2 1 1 / 0 0 0 0 1 1 / 0 0 0 0 0 1 / 0 0 0 0 0 0"
-            ),
-        ),
-    ],
-)
+# Features a b c e f g of THREE_B, count = "boolean", window = 2 and 3.
+BOOLEAN_WINDOW = {
+    2: grid("4 1 2 2 0 0 / 0 2 1 0 0 0 / 0 0 0 2 1 0 / 0 0 0 0 1 1 / 0 0 0 0 0 1 / 0 0 0 0 0 0"),
+    3: grid("4 1 3 2 1 0 / 0 2 1 0 0 0 / 0 0 0 2 1 1 / 0 0 0 0 1 1 / 0 0 0 0 0 1 / 0 0 0 0 0 0"),
+}
+
+
+@pytest.mark.parametrize("window,want", BOOLEAN_WINDOW.items())
 def test_quanteda_boolean_windows(window, want):
     got = fcm(THREE_B, scope="window", window=window, count="boolean")
     assert upper(got).tolist() == halve_diagonal(want).tolist()
@@ -172,11 +169,11 @@ def test_quanteda_ordered_1413(texts, window, want):
     assert got.tolist() == want
 
 
-@pytest.mark.parametrize("count", ["frequency", "boolean"])
-def test_quanteda_document_context_as_fcm_dfm(count):
-    """fcm.dfm of R/fcm.R, computed here from the document-feature matrix."""
-    keys = sorted({w for t in THREE_B for w in t.split()})
-    x = np.array([[t.split().count(k) for k in keys] for t in THREE_B])
+def fcm_dfm(texts: list[str], count: str) -> np.ndarray:
+    """quanteda's fcm.dfm of R/fcm.R (document context), from the document-feature
+    matrix."""
+    keys = sorted({w for t in texts for w in t.split()})
+    x = np.array([[t.split().count(k) for k in keys] for t in texts])
     if count == "boolean":
         diag = (x > 1).sum(axis=0)
         x = (x > 0).astype(int)
@@ -185,8 +182,121 @@ def test_quanteda_document_context_as_fcm_dfm(count):
     else:
         want = x.T @ x
         np.fill_diagonal(want, (np.diag(want) - x.sum(axis=0)) // 2)
+    return want
+
+
+@pytest.mark.parametrize("count", ["frequency", "boolean"])
+def test_quanteda_document_context_as_fcm_dfm(count):
+    """fcm.dfm of R/fcm.R, computed here from the document-feature matrix."""
     got = fcm(THREE_B, scope="document", count=count)
-    assert got.tolist() == want.tolist()
+    assert got.tolist() == fcm_dfm(THREE_B, count).tolist()
+
+
+# self_pairs="quanteda": quanteda's own numbers, diagonal and all, for every matrix of
+# its tests above (tri = TRUE ones compared on the upper triangle). Each case: texts,
+# options, quanteda's matrix, whether it is an upper triangle, absolute tolerance.
+QUANTEDA_FCMS = {
+    "window not weighted": ([A_TO_F], {"window": 3, "count": "frequency"}, NOT_WEIGHTED, 1),
+    "window weighted by default": (
+        [A_TO_F],
+        {"window": 3, "count": "weighted"},
+        WEIGHTED_BY_DEFAULT,
+        1,
+        0.006,  # rounded to 2 places in quanteda's test
+    ),
+    "window custom weights": (
+        [A_TO_F],
+        {"count": "weighted", "weights": [3, 2, 1]},
+        CUSTOM_WEIGHTS,
+        1,
+    ),
+    "ordered window": (
+        [A_TO_F],
+        {"window": 3, "count": "frequency", "ordered": True},
+        ORDERED_WINDOW,
+        0,
+    ),
+    "unordered window": ([A_TO_F], {"window": 3, "count": "frequency"}, UNORDERED_WINDOW, 0),
+    "ordered boolean": (
+        THREE,
+        {"window": 2, "count": "boolean", "ordered": True},
+        BOOLEAN_ORDERED,
+        0,
+    ),
+    "unordered boolean": (THREE, {"window": 2, "count": "boolean"}, BOOLEAN_UNORDERED, 1),
+    "boolean window 2": (THREE_B, {"window": 2, "count": "boolean"}, BOOLEAN_WINDOW[2], 1),
+    "boolean window 3": (THREE_B, {"window": 3, "count": "boolean"}, BOOLEAN_WINDOW[3], 1),
+    "ordered #1413": (
+        ["a b c", "a b c"],
+        {"window": 2, "count": "frequency", "ordered": True},
+        grid("0 2 2 / 0 0 2 / 0 0 0"),
+        0,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", QUANTEDA_FCMS, ids=str)
+def test_self_pairs_quanteda_is_quanteda_window_fcm(case):
+    texts, options, want, tri, *tol = QUANTEDA_FCMS[case]
+    got = fcm(texts, self_pairs="quanteda", scope="window", **options)
+    got = upper(got) if tri else got
+    np.testing.assert_allclose(got, want, atol=tol[0] if tol else 0, rtol=0)
+    # Off the diagonal, and on it for ordered windows, it is self_pairs=True's matrix.
+    once = fcm(texts, scope="window", **options)
+    once = upper(once) if tri else once
+    off = ~np.eye(len(want), dtype=bool)
+    assert (got[off] == once[off]).all()
+    twice = 1 if options.get("ordered") else 2
+    assert np.diag(got).tolist() == (twice * np.diag(once)).tolist()
+
+
+@pytest.mark.parametrize("count", ["frequency", "boolean"])
+@pytest.mark.parametrize("texts", [THREE, THREE_B, [A_TO_F]], ids=["THREE", "THREE_B", "A_TO_F"])
+def test_self_pairs_quanteda_is_quanteda_document_fcm(texts, count):
+    """At document scope quanteda's diagonal is newsgraph's already (fcm.dfm), and so it
+    is at sentence and paragraph scope, each context a document of its own."""
+    want = fcm_dfm(texts, count)
+    assert fcm(texts, self_pairs="quanteda", scope="document", count=count).tolist() == (
+        want.tolist()
+    )
+    if count == "boolean" and texts is THREE:  # quanteda's published matrix
+        assert np.array_equal(upper(want), BOOLEAN_DOCUMENT)
+    for scope in ("sentence", "paragraph"):
+        got = fcm(texts, self_pairs="quanteda", scope=scope, count=count)
+        assert got.tolist() == fcm(texts, scope=scope, count=count).tolist()
+
+
+def test_self_pairs_quanteda_before_min_count_and_by_group():
+    texts = ["a a b", "a b b", "a x x x a"]
+    d = newsgraph.Dictionary({k: [k] for k in "ab"})
+    corpus = newsgraph.Corpus.from_pandas(pd.DataFrame({"text": texts, "g": ["u", "u", "v"]}))
+    opts = {"scope": "window", "window": 1, "count": "frequency", "dictionary": d}
+    co = corpus.cooccurrence(self_pairs="quanteda", min_count=2, **opts)
+    # a a once within one token (quanteda: 2, kept by min_count=2); b b likewise.
+    assert co.self_pairs == "quanteda"
+    assert co.to_dense().tolist() == [[2, 2], [2, 2]]
+    assert corpus.cooccurrence(self_pairs=True, min_count=2, **opts).to_dense().tolist() == [
+        [0, 2],
+        [2, 0],
+    ]
+    grouped = corpus.cooccurrence(self_pairs="quanteda", by="g", **opts)
+    assert grouped.to_dense("u").tolist() == [[2, 2], [2, 2]]
+    assert grouped.to_dense("v").sum() == 0  # "a x x x a": 4 tokens apart
+
+
+def test_self_pairs_is_checked():
+    corpus = newsgraph.Corpus.from_pandas(pd.DataFrame({"text": ["a a b"]}))
+    d = newsgraph.Dictionary({"a": ["a"], "b": ["b"]})
+    with pytest.raises(InputError, match="unknown self_pairs 'quanteta' .*did you mean 'quanteda'"):
+        corpus.cooccurrence(dictionary=d, count="frequency", self_pairs="quanteta")
+    with pytest.raises(InputError, match="did you mean True"):
+        corpus.cooccurrence(dictionary=d, self_pairs="true")
+    with pytest.raises(
+        newsgraph.InputTypeError, match="self_pairs must be True, False or 'quanteda', got 1"
+    ):
+        corpus.cooccurrence(dictionary=d, self_pairs=1)
+    with pytest.raises(InputError, match="count='contexts' does not have"):
+        corpus.cooccurrence(dictionary=d, self_pairs="quanteda")
 
 
 def test_boolean_windows_count_documents():

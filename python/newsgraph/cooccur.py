@@ -77,7 +77,11 @@ window* diagonal counts each pair of two mentions of ``a`` twice (the tokens "a 
 give 2, and ``count="boolean"`` gives 2 per document with such a pair), where
 newsgraph counts it once (1), as quanteda itself does at document scope
 (``c (c - 1) / 2``) and in ordered windows: so the diagonal means the same at every
-scope and ordering. Halve quanteda's unordered window diagonal to compare.
+scope and ordering. Halve quanteda's unordered window diagonal to compare, or ask for
+quanteda's numbers with ``self_pairs="quanteda"``: the unordered window diagonal is
+then doubled (``"frequency"``, ``"boolean"`` and ``"weighted"``), and everything else,
+which already equals quanteda's, is as with ``self_pairs=True``; ``min_count`` applies
+to the doubled counts. ``"contexts"`` is refused there, having no quanteda diagonal.
 ``"contexts"`` has no quanteda counterpart on the diagonal (quanteda's ``"boolean"``
 diagonal needs two mentions).
 
@@ -839,6 +843,44 @@ def _add_matrices(parts: list[list[dict[str, Any]]], n: int) -> list[dict[str, A
     return out
 
 
+def _self_pairs(value: Any, count: str) -> bool | str:
+    """``self_pairs=``: True, False, or ``"quanteda"`` (not with ``count="contexts"``,
+    whose diagonal quanteda does not have).
+
+    >>> _self_pairs(True, "contexts"), _self_pairs("quanteda", "frequency")
+    (True, 'quanteda')
+    >>> _self_pairs("quanteta", "frequency")
+    Traceback (most recent call last):
+    ...
+    newsgraph.exceptions.InputError: unknown self_pairs 'quanteta' (did you mean 'quanteda'?): ...
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if not isinstance(value, str):
+        raise InputTypeError(f"self_pairs must be True, False or 'quanteda', got {value!r}")
+    if value != "quanteda":
+        names = {"quanteda": "'quanteda'", "true": "True", "false": "False"}
+        close = difflib.get_close_matches(value.lower(), list(names), n=1)
+        said = f" (did you mean {names[close[0]]}?)" if close else ""
+        raise InputError(f"unknown self_pairs {value!r}{said}: use True, False or 'quanteda'")
+    if count == "contexts":
+        raise InputError(
+            "self_pairs='quanteda' gives quanteda's fcm diagonal, which count='contexts' "
+            "does not have: use count='frequency', 'boolean' or 'weighted'"
+        )
+    return value
+
+
+def _double_diagonal(mat: dict[str, Any], n: int) -> None:
+    """Twice each diagonal cell of a CSR matrix given as its arrays."""
+    indptr = np.asarray(mat["indptr"], dtype=np.int64)
+    rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
+    data = np.array(mat["data"])  # a copy: the core's arrays may be read-only
+    on = np.asarray(mat["indices"]) == rows
+    data[on] *= 2
+    mat["data"] = data
+
+
 def _drop_below(mat: dict[str, Any], min_count: float, n: int) -> None:
     import scipy.sparse as sp
 
@@ -932,7 +974,9 @@ def cooccurrence(
     ``by="date", freq="M"`` (a pandas period) gives one matrix per group over a shared
     entity index; documents without a value are left out.
 
-    Options: ``self_pairs=True``, ``weights=[...]`` (``count="weighted"``; one weight
+    Options: ``self_pairs=True`` (or ``"quanteda"``: the diagonal as quanteda's
+    ``fcm``, which doubles it for unordered windows; see the module docs),
+    ``weights=[...]`` (``count="weighted"``; one weight
     per distance 1..window, and ``window`` defaults to its length), ``threads=``,
     ``progress=`` (for the tagging it may need, as in :meth:`Corpus.mentions`), and
     anything :meth:`Corpus.mentions` takes (``dictionary=``, ``model=``).
@@ -986,7 +1030,7 @@ def cooccurrence(
             window = len(weights)
     min_count = _check_min_count(min_count)
     threads = count_opts.get("threads", mention_opts.pop("threads", None))
-    self_pairs = bool(count_opts.get("self_pairs", False))
+    self_pairs = _self_pairs(count_opts.get("self_pairs", False), count)
     if window is not None:
         window = _checks.integer("window", window, minimum=1)
     if top is not None:
@@ -1081,7 +1125,7 @@ def cooccurrence(
             window=None if window is None else int(window),
             count=count,
             ordered=bool(ordered),
-            self_pairs=self_pairs,
+            self_pairs=bool(self_pairs),
             weights=weights,
             group=group,
             n_groups=max(1, len(keys)) if by is not None else 1,
@@ -1101,6 +1145,11 @@ def cooccurrence(
     matrices = matrices or []
     if by is not None and not keys:
         matrices = []
+    if self_pairs == "quanteda" and scope == "window" and not ordered:
+        # quanteda's unordered window fcm counts each same-entity pair from both ends;
+        # its document fcm and ordered windows count it once, as newsgraph does.
+        for mat in matrices:
+            _double_diagonal(mat, len(order))
     if min_count > 1:
         for mat in matrices:
             _drop_below(mat, float(min_count), len(order))
