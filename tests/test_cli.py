@@ -115,11 +115,22 @@ def table_rows(lines: list[str]) -> list[list[str]]:
 def test_pairs_are_people_with_people_by_default():
     out = run().stdout
     lines = section(out)
-    assert lines[0] == "people (PER with PER) in the same sentence"
+    assert lines[0] == "people with people (PER with PER) in the same sentence"
     assert "npmi > 0" in lines[1] and "left out" in lines[1]
     names = {row[0] for row in table_rows(lines)} | {row[1] for row in table_rows(lines)}
     people = {"Sergei Lavrov", "Li Hui", "Wang Yi", "Xi Jinping", "Vladimir Putin"}
     assert people & names and not names & {"China", "Ukraine", "Russian", "Moscow"}
+    # Then people with organisations, the person first in every row.
+    second = [ln for ln in out.split("who appears with whom: ")[2].splitlines() if ln.strip()]
+    assert second[0] == "people with organisations (PER with ORG) in the same sentence"
+    rows = table_rows(second)
+    assert rows and {r[0] for r in rows} <= people | {"Volodymyr Zelensky", "Antony Blinken"}
+    assert {r[1] for r in rows} & {"Foreign Ministry", "Reuters", "Wall Street Journal"}
+    # Top entities of each label, side by side.
+    top = out.split("top entities by label")[1].split("who appears with whom")[0]
+    header = top.splitlines()[1].split()
+    assert header == ["PER", "ORG", "LOC", "MISC"]
+    assert "Li Hui (15)" in top and "Ukraine (34)" in top
 
 
 def test_pairs_have_positive_npmi_and_integer_counts():
@@ -217,18 +228,20 @@ def test_out_graph_options(tmp_path):
     proc = run("--out", tmp_path / "g", "--graph-top", 3)
     g = nx.read_graphml(tmp_path / "g" / "cooccurrence.graphml")
     assert g.number_of_nodes() == 3
-    assert {d["type"] for _, d in g.nodes(data=True)} == {"PER"}
+    assert {d["type"] for _, d in g.nodes(data=True)} <= {"PER", "ORG"}
     # Each file written is reported on stderr with its size and time; stdout has the report.
     said = [ln for ln in proc.stderr.splitlines() if ln.startswith("newsgraph: wrote ")]
     assert len(said) == 7 and all(ln.endswith(" s)") for ln in said)
     assert "wrote" not in proc.stdout
-    edges = pd.read_csv(tmp_path / "g" / "cooccurrence.csv")
-    labels = set(
-        pd.read_csv(tmp_path / "g" / "entities.csv").set_index("entity")["label"][
-            pd.concat([edges["source"], edges["target"]]).unique()
-        ]
-    )
-    assert labels == {"PER"}
+
+    def edge_labels(folder):
+        edges = pd.read_csv(folder / "cooccurrence.csv")
+        label = pd.read_csv(folder / "entities.csv").set_index("entity")["label"]
+        return set(label[pd.concat([edges["source"], edges["target"]]).unique()])
+
+    assert edge_labels(tmp_path / "g") == {"PER", "ORG"}  # the report's two sections
+    run("--out", tmp_path / "p", "--labels", "PER", "--graph", "none")
+    assert edge_labels(tmp_path / "p") == {"PER"}
 
     run("--out", tmp_path / "x", "--graph", "gexf", "--labels", "LOC", "--min-count", 3)
     # GEXF 1.2 as Gephi reads it (networkx's reader knows only the draft namespace).

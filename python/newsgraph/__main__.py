@@ -24,12 +24,14 @@ warnings and errors: no progress bars, no "wrote ..." or "done in ..." lines.
 ...     status = main(["--top", "2", "--limit", "2"])
 >>> status
 0
->>> print(out.getvalue().split("who appears with whom: ")[1])
-people (PER with PER) in the same sentence
+>>> print(out.getvalue().split("who appears with whom: ")[1].strip())
+people with people (PER with PER) in the same sentence
 top 2 pairs by count, of 6 with npmi > 0 (2 with npmi <= 0 left out):
 source         target   count   npmi
 Sergei Lavrov  Li Hui       4  0.178
 Sergei Lavrov  Wang Yi      3  0.482
+>>> print(out.getvalue().split("who appears with whom: ")[2].splitlines()[0])
+people with organisations (PER with ORG) in the same sentence
 """
 
 from __future__ import annotations
@@ -197,7 +199,11 @@ def table(df: pd.DataFrame, width: int = WIDTH) -> str:
     return "\n".join(rows)
 
 
-def _who(labels: list[str] | None) -> str:
+def _who(labels: list[str] | None, pair: tuple[str, str] | None = None) -> str:
+    if pair is not None:
+        a, b = pair
+        names = f"{LABEL_NAMES.get(a, a + ' entities')} with {LABEL_NAMES.get(b, b + ' entities')}"
+        return f"{names} ({a} with {b})"
     if labels is None:
         return "entities of every label"
     if len(labels) == 1:
@@ -216,10 +222,13 @@ def pairs_section(
     measure: str = "count",
     top: int = 20,
     min_count: int = 1,
+    pair: tuple[str, str] | None = None,
 ) -> list[str]:
     """The report's lines on who appears with whom: the ``top`` pairs by ``measure``
     (ties by count) among those with a positive association (npmi > 0); pairs seen
     together no more often than chance are left out, and the heading says how many.
+    ``pair`` keeps only pairs of those two labels, one each (``("PER", "PER")``:
+    people with people; ``("PER", "ORG")``: a person with an organisation).
 
     >>> import newsgraph
     >>> co = newsgraph.load_seeds().cooccurrence(labels="LOC", scope="document")
@@ -234,23 +243,34 @@ def pairs_section(
     # Every pair ranked by the API, then only positive associations: a pair seen
     # together less often than chance would have it is not a "top" pair.
     ranked = co.top_pairs(max(co.nnz, 1), measure)
+    kind = dict(zip(co.entity_ids.tolist(), co.entity_labels, strict=True))
+    if pair is not None:
+        s, t = ranked["source_id"].map(kind), ranked["target_id"].map(kind)
+        a, b = pair
+        keep = ((s == a) & (t == b)) | ((s == b) & (t == a))
+        ranked = ranked[keep].copy()
+        # Each pair as the question reads: the person first, then the organisation.
+        flip = (s[keep] == b).to_numpy() & (a != b)
+        for x in ("", "_id", "_count"):
+            pair_cols = [f"source{x}", f"target{x}"]
+            if all(c in ranked.columns for c in pair_cols):
+                ranked.loc[flip, pair_cols] = ranked.loc[flip, pair_cols[::-1]].to_numpy()
     positive = ranked[ranked["npmi"] > 0]
     left_out = len(ranked) - len(positive)
     at_least = f", count >= {min_count}" if min_count > 1 else ""
     if not len(positive):
-        return [f"who appears with whom: no pairs of {_who(labels)} {where} with npmi > 0"]
+        return [f"who appears with whom: no pairs of {_who(labels, pair)} {where} with npmi > 0"]
     shown = positive.head(top)
     cols = ["source", "target", "count", "npmi"]
     if measure not in cols:
         cols.append(measure)
     frame = shown[cols].copy()
-    if labels is None or len(labels) > 1:
+    if pair is None and (labels is None or len(labels) > 1):
         # Each name's label beside it, when the pairs mix labels.
-        kind = dict(zip(co.entity_ids.tolist(), co.entity_labels, strict=True))
         frame.insert(1, "source_label", shown["source_id"].map(kind).to_numpy())
         frame.insert(3, "target_label", shown["target_id"].map(kind).to_numpy())
     return [
-        f"who appears with whom: {_who(labels)} {where}",
+        f"who appears with whom: {_who(labels, pair)} {where}",
         f"top {len(shown)} pairs by {measure}, of {len(positive):,} with npmi > 0{at_least} "
         f"({left_out:,} with npmi <= 0 left out):",
         table(frame),
@@ -296,11 +316,38 @@ def report(
     lines.append("")
     lines.append("found: " + ", ".join(f"{k} {v:,}/{len(docs):,}" for k, v in found.items()))
     if entities is not None:
-        lines += ["", f"top entities ({len(entities):,} in all):"]
-        lines.append(table(entities.head(limit)[["entity", "label", "mentions", "documents"]]))
+        lines += ["", f"top entities by label ({len(entities):,} in all), with their mentions:"]
+        lines.append(by_label(entities, min(limit, 10)))
     if pairs:
         lines += ["", *pairs]
     return "\n".join(lines)
+
+
+def by_label(entities: pd.DataFrame, limit: int = 20) -> str:
+    """The ``limit`` most mentioned entities of each label, side by side, each with its
+    number of mentions.
+
+    >>> import newsgraph
+    >>> print(by_label(newsgraph.load_seeds().entities(), 2))
+    PER                 ORG                      LOC           MISC
+    Li Hui (15)         Foreign Ministry (6)     Ukraine (34)  Russian (22)
+    Sergei Lavrov (12)  Wall Street Journal (4)  China (28)    Chinese (16)
+    """
+    labels = [x for x in ENTITY_TYPES if (entities["label"] == x).any()]
+    labels += sorted(set(entities["label"].astype(str)) - set(labels))
+    if not labels:
+        return "(none)"
+    width = max(16, (WIDTH - 2 * (len(labels) - 1)) // len(labels))
+    columns = {}
+    for x in labels:
+        top = entities[entities["label"] == x].nlargest(limit, "mentions", keep="first")
+        columns[x] = [
+            shorten(f"{e} ({m:,})", width)
+            for e, m in zip(top["entity"].astype(str), top["mentions"], strict=True)
+        ]
+    rows = max(len(v) for v in columns.values())
+    frame = pd.DataFrame({x: v + [""] * (rows - len(v)) for x, v in columns.items()})
+    return table(frame)
 
 
 # -- writing ---------------------------------------------------------------------------
@@ -441,10 +488,11 @@ def parser() -> argparse.ArgumentParser:
     )
     rep.add_argument(
         "--labels",
-        default="PER",
+        default=None,
         metavar="PER,ORG",
-        help="entity labels of the pairs, comma-separated, or all (default: PER, people "
-        f"with people; labels: {','.join(ENTITY_TYPES)})",
+        help="entity labels of the pairs, comma-separated, or all (default: two sections, "
+        "people with people and people with organisations, and PER,ORG for --out; "
+        f"labels: {','.join(ENTITY_TYPES)})",
     )
     rep.add_argument(
         "--scope",
@@ -523,7 +571,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> None:
-    labels = _labels(args.labels)
+    # By default two questions: people with people, and people with organisations.
+    labels = ["PER", "ORG"] if args.labels is None else _labels(args.labels)
+    sections = [("PER", "PER"), ("PER", "ORG")] if args.labels is None else [None]
     _checks.integer("--top", args.top, minimum=1)
     _checks.integer("--min-count", args.min_count, minimum=1)
     _checks.integer("--limit", args.limit, minimum=0)
@@ -550,7 +600,11 @@ def _run(args: argparse.Namespace) -> None:
                 "min_count": args.min_count,
             }
             co = corpus.cooccurrence(**options)
-            pairs = pairs_section(co, labels, args.measure, args.top, args.min_count)
+            pairs = []
+            for pair in sections:
+                if pairs:
+                    pairs.append("")
+                pairs += pairs_section(co, labels, args.measure, args.top, args.min_count, pair)
     origin = str(args.path) if args.path else "the bundled seeds"
     print(report(corpus, args.limit, entities, pairs, origin))
     if args.out:
