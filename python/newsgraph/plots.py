@@ -44,6 +44,7 @@ are grey.
 
 from __future__ import annotations
 
+import difflib
 from typing import Any
 
 import numpy as np
@@ -459,6 +460,22 @@ def _community_legend(g: Any, nodes: list[Any]) -> list[Any]:
 # -- heatmap ----------------------------------------------------------------------------
 
 
+def _colormap(cmap: Any) -> Any:
+    """A matplotlib colour map, given as one or by name."""
+    import matplotlib as mpl
+    from matplotlib.colors import Colormap
+
+    if isinstance(cmap, Colormap):
+        return cmap
+    if not isinstance(cmap, str):
+        raise InputTypeError(f"cmap must be a colour map or its name, got {cmap!r}")
+    if cmap not in mpl.colormaps:
+        close = difflib.get_close_matches(cmap, list(mpl.colormaps), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise InputError(f"unknown cmap {cmap!r}{hint}: see matplotlib.colormaps")
+    return mpl.colormaps[cmap]
+
+
 def _cluster_order(values: np.ndarray) -> np.ndarray:
     """Rows (and the same columns) in the leaf order of average-linkage clustering of
     rows and columns side by side (so an ordered matrix's both directions count);
@@ -506,7 +523,6 @@ def plot_heatmap(
     ...
     newsgraph.exceptions.InputError: log=True needs positive values, but measure='npmi' ...
     """
-    import matplotlib as mpl
     from matplotlib.colors import LogNorm, Normalize
 
     measure = _measure(co, measure)
@@ -554,7 +570,7 @@ def plot_heatmap(
             vmax=shown_values.max() if shown_values.size else 1.0,
         )
         default_cmap = "viridis"
-    colours = mpl.colormaps[cmap or default_cmap].with_extremes(bad=EMPTY_COLOUR)
+    colours = _colormap(cmap or default_cmap).with_extremes(bad=EMPTY_COLOUR)
     im = ax.imshow(data, cmap=colours, norm=norm, interpolation="nearest")
     names = [str(co.labels[i]) for i in idx]
     ax.set_xticks(range(n), names, rotation=90, fontsize=fontsize)
