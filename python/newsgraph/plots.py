@@ -82,7 +82,8 @@ def _axes(ax: Any, figsize: tuple[float, float]) -> Any:
     from matplotlib.axes import Axes
 
     if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
+        # Constrained layout makes room for labels, colour bar and legend outside the Axes.
+        _, ax = plt.subplots(figsize=figsize, layout="constrained")
     elif not isinstance(ax, Axes):
         raise InputTypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}")
     return ax
@@ -315,14 +316,6 @@ def plot_network(
         edgecolors="white",
         linewidths=0.8,
     )
-    # Margins first: the label placement below needs the final data-to-pixel mapping.
-    ax.margins(0.12, 0.06)
-    ax.set_axis_off()
-    ax.autoscale_view()
-    _place_labels(ax, g, pos, nodes, np.asarray(sizes, dtype=float), fontsize)
-    for v in nodes:
-        g.nodes[v]["pos"] = tuple(float(c) for c in pos[v])
-
     if communities:
         handles = _community_legend(g, nodes)
         if handles:
@@ -348,6 +341,18 @@ def plot_network(
         va="top",
         color="0.3",
     )
+    ax.margins(0.12, 0.06)
+    ax.set_axis_off()
+    ax.autoscale_view()
+    # Labels go last, once the legend and caption have their room: placing them needs
+    # the final data-to-pixel mapping, so a layout engine (the new figure's constrained
+    # layout) runs first, and the labels, kept out of the layout, cannot change it.
+    engine = ax.figure.get_layout_engine()
+    if engine is not None:
+        engine.execute(ax.figure)
+    _place_labels(ax, g, pos, nodes, np.asarray(sizes, dtype=float), fontsize)
+    for v in nodes:
+        g.nodes[v]["pos"] = tuple(float(c) for c in pos[v])
     ax.newsgraph_graph = g
     return ax
 
@@ -412,6 +417,7 @@ def _place_labels(
                 text.remove()
             if cost == 0:
                 break
+        best[1].set_in_layout(False)
         placed.append(best[2])
 
 
