@@ -285,7 +285,7 @@ def plot_network(
 
     fontsize = _fontsize(fontsize)
     g = network_graph(co, top, measure, max_edges_per_node, positive, communities, seed, group)
-    ax = _axes(ax, (9, 8))
+    ax = _axes(ax, (11, 8.5))
     pos = _layout(g, seed)
     nodes = list(g)
 
@@ -387,6 +387,7 @@ def _place_labels(
     # The marker's radius in points (its size is an area) plus a small gap.
     radii = np.sqrt(sizes) / 2
     discs = np.column_stack([xy - radii[:, None] * points, xy + radii[:, None] * points])
+    frame = np.array([ax.bbox.x0, ax.bbox.y0, ax.bbox.x1, ax.bbox.y1])
     placed: list[np.ndarray] = []
     order = sorted(range(len(nodes)), key=lambda i: (-g.nodes[nodes[i]]["mentions"], i))
     for i in order:
@@ -409,6 +410,9 @@ def _place_labels(
             box = np.array([box.x0, box.y0, box.x1, box.y1])
             others = [d for j, d in enumerate(discs) if j != i]
             cost = sum(_overlap(box, o) for o in placed) + sum(_overlap(box, d) for d in others)
+            # Outside the Axes a label would run into the legend or off the figure:
+            # worse than any overlap.
+            cost += 10 * (_area(box) - _overlap(box, frame))
             if best is None or cost < best[0]:
                 if best is not None:
                     best[1].remove()
@@ -419,6 +423,11 @@ def _place_labels(
                 break
         best[1].set_in_layout(False)
         placed.append(best[2])
+
+
+def _area(box: np.ndarray) -> float:
+    """Area of a box (x0, y0, x1, y1)."""
+    return float((box[2] - box[0]) * (box[3] - box[1]))
 
 
 def _overlap(a: np.ndarray, b: np.ndarray) -> float:
