@@ -106,6 +106,12 @@ def _top(co: Any, top: Any, group: Any) -> np.ndarray:
     """Positions of the ``top`` entities with most contexts (ties: first seen)."""
     top = _checks.integer("top", top, minimum=1)
     marg = co._parts(group)[1]
+    if not len(marg):
+        # An empty picture (and matplotlib's warnings about it) would say less.
+        raise InputError(
+            "nothing to plot: this co-occurrence matrix has no entities (no mentions "
+            "passed the filters)"
+        )
     return np.lexsort((np.arange(len(marg)), -marg))[:top]
 
 
@@ -539,6 +545,7 @@ def plot_heatmap(
     newsgraph.exceptions.InputError: log=True needs positive values, but measure='npmi' ...
     """
     from matplotlib.colors import LogNorm, Normalize
+    from matplotlib.ticker import LogFormatter
 
     measure = _measure(co, measure)
     fontsize = _fontsize(fontsize)
@@ -596,7 +603,12 @@ def plot_heatmap(
     label = f"{measure} ({'log scale' if log else 'linear scale'}); grey: never together"
     bar = ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.02)
     bar.set_label(label, fontsize=fontsize)
-    bar.ax.tick_params(labelsize=fontsize)
+    bar.ax.tick_params(which="both", labelsize=fontsize)
+    if log and norm.vmax / norm.vmin < 1000:
+        # Within a few decades powers of ten alone are two or three ticks: label 2, 5 too.
+        # Plain numbers (1, 2, 5, 10) rather than powers of ten, as counts are read.
+        bar.ax.yaxis.set_major_formatter(LogFormatter(labelOnlyBase=False))
+        bar.ax.yaxis.set_minor_formatter(LogFormatter(labelOnlyBase=False, minor_thresholds=(3, 1)))
     how = "clustered" if cluster else "by mentions"
     ax.set_title(f"{co.scope} co-occurrence ({measure}), {n} most mentioned, {how}")
     return ax
