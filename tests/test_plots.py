@@ -274,6 +274,14 @@ def test_timeline_draws_on_the_given_axes():
     png(ax)
 
 
+def test_nothing_to_plot_is_an_error():
+    corpus = newsgraph.Corpus.from_pandas(pd.DataFrame({"text": ["Nobody spoke."]}))
+    co = corpus.cooccurrence(dictionary=NAMES, model=False)
+    for plot in (co.plot_network, co.plot_heatmap):
+        with pytest.raises(InputError, match="no entities"):
+            plot()
+
+
 @pytest.mark.parametrize(
     ("call", "error", "named"),
     [
@@ -290,14 +298,6 @@ def test_timeline_draws_on_the_given_axes():
         (lambda co: co.plot_heatmap(cmap="viridiss"), InputError, "viridiss.*'viridis'"),
     ],
 )
-def test_nothing_to_plot_is_an_error():
-    corpus = newsgraph.Corpus.from_pandas(pd.DataFrame({"text": ["Nobody spoke."]}))
-    co = corpus.cooccurrence(dictionary=NAMES, model=False)
-    for plot in (co.plot_network, co.plot_heatmap):
-        with pytest.raises(InputError, match="no entities"):
-            plot()
-
-
 def test_bad_arguments_are_named(seeds_co, call, error, named):
     with pytest.raises(error, match=named) as info:
         call(seeds_co)
