@@ -49,7 +49,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _checks
+from . import _checks, _core
 from .exceptions import InputError, InputTypeError
 
 __all__ = ["network_graph", "plot_network", "plot_heatmap", "MIN_FONTSIZE"]
@@ -115,10 +115,10 @@ def _top(co: Any, top: Any, group: Any) -> np.ndarray:
     return np.lexsort((np.arange(len(marg)), -marg))[:top]
 
 
-def _measure(co: Any, measure: Any) -> str:
-    from .cooccur import _check_measure
-
-    return _check_measure(measure)
+def _measure(measure: Any) -> str:
+    """``measure`` if it is ``"count"`` or one the core computes. Asked of the core, not
+    of :mod:`newsgraph.cooccur`, which imports this module."""
+    return _checks.one_of("measure", measure, ("count", *_core.cooccur_measures()))
 
 
 # -- network ----------------------------------------------------------------------------
@@ -158,7 +158,7 @@ def network_graph(
     """
     import networkx as nx
 
-    measure = _measure(co, measure)
+    measure = _measure(measure)
     idx = _top(co, top, group)
     k = (
         None
@@ -547,7 +547,7 @@ def plot_heatmap(
     from matplotlib.colors import LogNorm, Normalize
     from matplotlib.ticker import LogFormatter
 
-    measure = _measure(co, measure)
+    measure = _measure(measure)
     fontsize = _fontsize(fontsize)
     cluster = _flag("cluster", cluster)
     log = measure == "count" if log is None else _flag("log", log)
