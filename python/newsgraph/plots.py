@@ -4,6 +4,8 @@
 :meth:`Cooccurrence.plot_heatmap <newsgraph.Cooccurrence.plot_heatmap>` delegate here.
 Every plot draws on the ``ax=`` it is given (a new figure otherwise) and returns that
 Axes, and is deterministic: the same call draws the same picture, byte for byte.
+"Most mentioned" means in most contexts (the :attr:`~newsgraph.Cooccurrence.marginals`,
+of ``group=`` when given; ties in order of first appearance).
 
 Network
 -------
