@@ -547,29 +547,31 @@ class Cooccurrence:
 
     # -- plots -----------------------------------------------------------------------
 
-    def _top(self, top: int) -> np.ndarray:
-        marg = self._parts(None)[1]
-        order = np.lexsort((np.arange(len(marg)), -marg))
-        return order[:top]
-
     def plot_heatmap(
-        self, top: int = 30, measure: str = "count", ax: Any = None, group: Any = None
+        self,
+        top: int = 30,
+        measure: str = "count",
+        ax: Any = None,
+        group: Any = None,
+        **options: Any,
     ) -> Any:
-        """Heatmap of ``measure`` among the ``top`` most frequent entities; the Axes."""
-        import matplotlib.pyplot as plt
+        """Heatmap of ``measure`` among the ``top`` most mentioned entities; the Axes.
 
-        idx = self._top(top)
-        m = self.measure(measure, group=group) if measure != "count" else self.to_scipy(group)
-        sub = m[idx][:, idx].toarray()
-        if ax is None:
-            _, ax = plt.subplots(figsize=(0.3 * len(idx) + 3, 0.3 * len(idx) + 2.5))
-        im = ax.imshow(sub, cmap="viridis")
-        names = [str(self.labels[i]) for i in idx]
-        ax.set_xticks(range(len(idx)), names, rotation=90, fontsize=7)
-        ax.set_yticks(range(len(idx)), names, fontsize=7)
-        ax.figure.colorbar(im, ax=ax, label=measure)
-        ax.set_title(f"{self.scope} co-occurrence ({measure})")
-        return ax
+        Counts on a log colour scale (``log=False`` for linear), ``pmi``/``npmi`` on a
+        diverging scale centred at 0, entities ordered by hierarchical clustering
+        (``cluster=False``: by mentions), labels of at least 8 points. Options: see
+        :func:`newsgraph.plots.plot_heatmap`.
+
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> import newsgraph
+        >>> co = newsgraph.load_seeds().cooccurrence(scope="sentence")
+        >>> type(co.plot_heatmap(top=10).images[0].norm).__name__
+        'LogNorm'
+        """
+        from . import plots
+
+        return plots.plot_heatmap(self, top, measure, ax=ax, group=group, **options)
 
     def plot_network(
         self,
@@ -578,39 +580,27 @@ class Cooccurrence:
         ax: Any = None,
         seed: int = 0,
         group: Any = None,
+        **options: Any,
     ) -> Any:
-        """Network of the ``top`` most frequent entities, edges weighted by ``measure``.
+        """Network of the ``top`` most mentioned entities; the Axes.
 
-        Laid out with networkx's spring layout (``seed`` makes it reproducible); node
-        size follows the marginal counts. Returns the Axes.
+        Only pairs seen together more often than chance (``positive=False`` for all),
+        each entity with at most its ``max_edges_per_node=5`` strongest links by
+        ``measure``, communities coloured (``communities=False`` to turn off), node
+        area by mentions, labels beside the nodes; ``seed`` fixes the layout and the
+        communities. Options: see :func:`newsgraph.plots.plot_network`.
+
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> import newsgraph
+        >>> co = newsgraph.load_seeds().cooccurrence(scope="sentence")
+        >>> ax = co.plot_network(top=20, max_edges_per_node=3)
+        >>> max(d for _, d in ax.newsgraph_graph.degree()) <= 3
+        True
         """
-        import matplotlib.pyplot as plt
-        import networkx as nx
+        from . import plots
 
-        idx = self._top(top)
-        keep = set(self.entity_ids[idx].tolist())
-        full = self.to_networkx(measure=measure if measure != "count" else None, group=group)
-        g = full.subgraph(keep).copy()
-        g.remove_edges_from(list(nx.selfloop_edges(g)))
-        if ax is None:
-            _, ax = plt.subplots(figsize=(8, 8))
-        weight = "count" if measure == "count" else measure
-        w = np.array([d[weight] for _, _, d in g.edges(data=True)], dtype=float)
-        layout_w = np.clip(w, 1e-6, None) if len(w) else w
-        for (_, _, d), lw in zip(g.edges(data=True), layout_w, strict=True):
-            d["_layout"] = float(lw)
-        pos = nx.spring_layout(g, seed=seed, weight="_layout")
-        sizes = [30 + 300 * g.nodes[v]["count"] / max(1.0, self._parts(None)[1].max()) for v in g]
-        span = (w.max() - w.min()) if len(w) else 0
-        widths = 0.5 + 3 * (w - w.min()) / span if len(w) and span > 0 else 1.0
-        nx.draw_networkx_edges(g, pos, ax=ax, width=widths, alpha=0.4)
-        nx.draw_networkx_nodes(g, pos, ax=ax, node_size=sizes)
-        nx.draw_networkx_labels(
-            g, pos, labels={v: g.nodes[v]["label"] for v in g}, ax=ax, font_size=7
-        )
-        ax.set_title(f"{self.scope} co-occurrence network ({measure})")
-        ax.set_axis_off()
-        return ax
+        return plots.plot_network(self, top, measure, ax=ax, seed=seed, group=group, **options)
 
     # -- display ---------------------------------------------------------------------
 
