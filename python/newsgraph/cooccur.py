@@ -122,7 +122,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _checks, _core
+from . import _checks, _core, plots
 from .exceptions import InputError, InputTypeError, WriteError
 
 #: Association measures, in the order :meth:`Cooccurrence.to_pandas` shows them.
@@ -569,8 +569,6 @@ class Cooccurrence:
         >>> type(co.plot_heatmap(top=10).images[0].norm).__name__
         'LogNorm'
         """
-        from . import plots
-
         return plots.plot_heatmap(self, top, measure, ax=ax, group=group, **options)
 
     def plot_network(
@@ -598,8 +596,6 @@ class Cooccurrence:
         >>> max(d for _, d in ax.newsgraph_graph.degree()) <= 3
         True
         """
-        from . import plots
-
         return plots.plot_network(self, top, measure, ax=ax, seed=seed, group=group, **options)
 
     # -- display ---------------------------------------------------------------------
