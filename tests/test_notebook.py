@@ -140,3 +140,5 @@ def test_cooccurrence_cells(executed):
         assert not any(o.get("output_type") == "error" for o in outs)
         assert any("image/png" in o.get("data", {}) for o in outs), f"{tag}: no figure"
     assert "source" in output_text(executed, "edges")
+    report = output_text(executed, "cli")
+    assert "top entities by label" in report and "people with organisations" in report
