@@ -223,12 +223,18 @@ class Cooccurrence:
         ordered: bool,
         self_pairs: bool,
         threads: int | None = None,
+        document_counts: np.ndarray | None = None,
     ) -> None:
         self.labels = list(labels)
         self.entity_ids = np.asarray(entity_ids, dtype=np.int64)
         self.entity_labels = list(entity_labels)
         #: Mentions per entity (after filters), aligned with :attr:`labels`.
         self.mention_counts = np.asarray(mention_counts, dtype=np.int64)
+        #: Documents mentioning each entity (after filters), aligned with
+        #: :attr:`labels`; None when the maker did not count them.
+        self.document_counts = (
+            None if document_counts is None else np.asarray(document_counts, dtype=np.int64)
+        )
         self.groups = groups
         self.scope = scope
         self.window = window
@@ -799,6 +805,23 @@ def _ids_first_counts(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarr
     return uniq, first[uniq], counts[uniq]
 
 
+def _add_document_counts(totals: np.ndarray, m: pd.DataFrame) -> np.ndarray:
+    """``totals`` (documents per entity id) plus the documents of batch ``m`` (its
+    ``entity_id`` and ``_doc`` columns), grown to the largest id seen."""
+    ids = m["entity_id"].to_numpy(dtype=np.int64)
+    if not len(ids):
+        return totals
+    docs = m["_doc"].to_numpy(dtype=np.int64)
+    docs = docs - docs.min()
+    # One int64 key per (entity, document): unique keys are the distinct pairs.
+    pairs = np.unique(ids * (int(docs.max()) + 1) + docs) // (int(docs.max()) + 1)
+    found = np.bincount(pairs)
+    if len(found) > len(totals):
+        totals = np.concatenate([totals, np.zeros(len(found) - len(totals), np.int64)])
+    totals[: len(found)] += found
+    return totals
+
+
 def _merge_stats(stats: list[tuple[np.ndarray, ...]]) -> tuple[np.ndarray, ...]:
     """Per entity over all parts: (id, first row, mentions, name and label at the first
     row), sorted by id, from each part's own."""
@@ -1016,6 +1039,9 @@ def cooccurrence(
     known: set[Any] = set()
     seen_names: dict[str, None] = {}
     stats = []
+    # Documents per entity id (graph exports' node attribute): batches hold whole
+    # documents, so each batch's distinct (entity, document) pairs add up.
+    doc_counts = np.zeros(0, dtype=np.int64)
     for _, m in parts():
         known |= set(m["label"].unique())
         if want is not None:
@@ -1024,6 +1050,7 @@ def cooccurrence(
             seen_names.update(dict.fromkeys(m["entity"].astype(str).unique().tolist()))
         m = select(m)
         uniq, first, counts = _ids_first_counts(m["entity_id"].to_numpy(dtype=np.int64))
+        doc_counts = _add_document_counts(doc_counts, m)
         stats.append(
             (
                 uniq,
@@ -1117,4 +1144,5 @@ def cooccurrence(
         ordered=bool(ordered),
         self_pairs=self_pairs,
         threads=threads,
+        document_counts=doc_counts[uniq[order]] if len(uniq) else np.zeros(0, np.int64),
     )
