@@ -7,13 +7,15 @@ give what ``to_networkx`` gives, plus node and edge attributes for Gephi:
 
 - nodes: id the entity id; ``label`` (name), ``type`` (PER, ORG, ...), ``count``
   (the marginal: contexts mentioning the entity, mentions at window scope),
-  ``mentions`` (mentions of the entity) and ``documents`` (documents mentioning it);
+  ``mentions`` (mentions of the entity) and ``documents`` (documents mentioning it;
+  absent for a matrix made without them, such as one pickled by an older version);
 - edges: ``weight`` (the ``measure=`` chosen, else the count), ``count`` and every
   association measure. Unordered matrices give each pair once; self pairs are self
   loops.
 
 Types: counts are GraphML ``long`` / GEXF ``long`` (``double`` for
-``count="weighted"``), measures and weights ``double``, names ``string``. A measure
+``count="weighted"``), measures ``double``, names ``string``; the weight is a
+``double`` with a measure, else of the count's type. A measure
 that is not finite (``inf``, ``nan``: e.g. ``pmi`` of a pair no context holds) is left
 out of that edge: graph tools read neither, and an absent ``weight`` is Gephi's 1.
 Text is escaped, and characters XML 1.0 cannot hold (control characters, lone
@@ -120,11 +122,13 @@ class _Graph:
         self.target = ids[cols[keep]]
         self.count = data[keep]
         self.measures = {m: co._measure_values(x, marg, n, m)[keep] for m in MEASURES}
-        # Gephi reads a weight on every edge: the count unless a measure is chosen.
+        # Gephi reads a weight on every edge: the count (of its own type, as
+        # to_networkx(measure="count") gives it) unless a measure is chosen.
+        count_type = "long" if self.whole else "double"
         if measure is None or measure == "count":
-            self.weight = self.count.astype(np.float64)
+            self.weight, self.weight_type = self.count, count_type
         else:
-            self.weight = self.measures[measure]
+            self.weight, self.weight_type = self.measures[measure], "double"
 
     def node_columns(self) -> list[tuple[str, str, Any]]:
         """(name, type, values) of the node attributes besides the label."""
@@ -205,7 +209,7 @@ def write_graphml(
     >>> import newsgraph, tempfile, os
     >>> co = newsgraph.load_seeds().cooccurrence(labels=["PER"])
     >>> path = os.path.join(tempfile.mkdtemp(), "people.graphml")
-    >>> newsgraph.graphio.write_graphml(co, path)
+    >>> newsgraph.graphio.write_graphml(co, path, measure="npmi")
     >>> '<key id="e0" for="edge" attr.name="weight" attr.type="double"/>' in open(path).read()
     True
     """
@@ -214,7 +218,7 @@ def write_graphml(
 
 def _graphml(g: _Graph) -> Iterator[str]:
     node_cols = [("label", "string", None), *g.node_columns()]
-    edge_cols = [("weight", "double", None), *g.edge_columns()]
+    edge_cols = [("weight", g.weight_type, None), *g.edge_columns()]
     head = [
         '<?xml version="1.0" encoding="UTF-8"?>\n',
         f'<graphml xmlns="{GRAPHML_NS}" xmlns:xsi="{_XSI}" '
