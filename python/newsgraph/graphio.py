@@ -45,6 +45,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import numpy as np
 
+from . import _checks, _core
 from .exceptions import InputTypeError, WriteError
 
 __all__ = ["GEXF_NAMESPACES", "GEXF_GRAPH_ATTRIBUTES", "write_gexf", "write_graphml"]
@@ -59,6 +60,8 @@ GEXF_NAMESPACES = {
 GEXF_GRAPH_ATTRIBUTES = frozenset(
     ("timeformat", "start", "startopen", "end", "endopen", "defaultedgetype", "idtype", "mode")
 )
+#: The association measures every edge carries, in the core's order.
+_MEASURES: tuple[str, ...] = tuple(_core.cooccur_measures())
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 _XSI = "http://www.w3.org/2001/XMLSchema-instance"
 #: Rows formatted per write: bounds the memory of the text being written.
@@ -93,10 +96,6 @@ class _Graph:
     """The arrays a file is written from: nodes, edges, their attributes."""
 
     def __init__(self, co: Any, measure: str | None, min_count: float | None) -> None:
-        from .cooccur import MEASURES, _check_measure, _check_min_count
-
-        if measure is not None:
-            _check_measure(measure)
         x, marg, n = co._parts(None)
         coo = x.tocoo()
         rows, cols = coo.row.astype(np.int64), coo.col.astype(np.int64)
@@ -107,7 +106,7 @@ class _Graph:
         if min_count is None:
             keep &= data > 0
         else:
-            keep &= data >= _check_min_count(min_count)
+            keep &= data >= _checks.number("min_count", min_count)
         self.directed = bool(co.ordered)
         self.whole = bool(co._whole)
         self.node_ids = co.entity_ids
@@ -121,14 +120,17 @@ class _Graph:
         self.source = ids[rows[keep]]
         self.target = ids[cols[keep]]
         self.count = data[keep]
-        self.measures = {m: co._measure_values(x, marg, n, m)[keep] for m in MEASURES}
+        self.measures = {m: co._measure_values(x, marg, n, m)[keep] for m in _MEASURES}
         # Gephi reads a weight on every edge: the count (of its own type, as
         # to_networkx(measure="count") gives it) unless a measure is chosen.
         count_type = "long" if self.whole else "double"
         if measure is None or measure == "count":
             self.weight, self.weight_type = self.count, count_type
-        else:
+        elif measure in self.measures:
             self.weight, self.weight_type = self.measures[measure], "double"
+        else:
+            # Raises the matrix's own error for an unknown measure, naming it.
+            co._measure_values(x, marg, n, measure)
 
     def node_columns(self) -> list[tuple[str, str, Any]]:
         """(name, type, values) of the node attributes besides the label."""
@@ -292,8 +294,6 @@ def write_gexf(
     >>> '<attribute id="documents" title="documents" type="long"/>' in open(path).read()
     True
     """
-    from . import _checks
-
     _checks.one_of("version", version, GEXF_NAMESPACES)
     _write(path, _gexf(_Graph(co, measure, min_count), version))
 
