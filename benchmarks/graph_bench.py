@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         "",
         "newsgraph's files carry more than networkx's (node `mentions` and `documents`, "
         "an edge `weight` on every edge); short key ids and no indentation keep them "
-        "about as large (GraphML) or smaller (GEXF). Time is mostly Python's float "
+        "about as large (GraphML) or smaller (GEXF). About half the time is Python's float "
         "`repr` (shortest round-trip digits) of the eight measures.",
     ]
     section = "\n".join(lines) + "\n"
