@@ -114,16 +114,14 @@ from __future__ import annotations
 
 import difflib
 import html
-import math
-import os
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from . import _checks, _core, plots
-from .exceptions import InputError, InputTypeError, WriteError
+from . import _checks, _core, graphio, plots
+from .exceptions import InputError, InputTypeError
 
 #: Association measures, in the order :meth:`Cooccurrence.to_pandas` shows them.
 MEASURES: tuple[str, ...] = tuple(_core.cooccur_measures())
@@ -227,12 +225,18 @@ class Cooccurrence:
         ordered: bool,
         self_pairs: bool,
         threads: int | None = None,
+        document_counts: np.ndarray | None = None,
     ) -> None:
         self.labels = list(labels)
         self.entity_ids = np.asarray(entity_ids, dtype=np.int64)
         self.entity_labels = list(entity_labels)
         #: Mentions per entity (after filters), aligned with :attr:`labels`.
         self.mention_counts = np.asarray(mention_counts, dtype=np.int64)
+        #: Documents mentioning each entity (after filters), aligned with
+        #: :attr:`labels`; None when the maker did not count them.
+        self.document_counts = (
+            None if document_counts is None else np.asarray(document_counts, dtype=np.int64)
+        )
         self.groups = groups
         self.scope = scope
         self.window = window
@@ -510,10 +514,22 @@ class Cooccurrence:
     def write_graphml(
         self, path: Any, measure: str | None = None, min_count: float | None = None
     ) -> None:
-        """Write the graph (see :meth:`to_networkx`) as GraphML (Gephi, Cytoscape)."""
-        import networkx as nx
+        """Write the graph as GraphML (Gephi, Cytoscape, ``networkx.read_graphml``).
 
-        _write_graph(nx.write_graphml, _finite(self.to_networkx(measure, min_count)), path)
+        The nodes and edges of :meth:`to_networkx`, written directly from the matrix
+        (see :mod:`newsgraph.graphio`): nodes have ``label``, ``type``, ``count``
+        (marginal), ``mentions`` and ``documents``; edges ``weight`` (``measure``, or
+        the count), ``count`` and every measure, a non-finite measure left out. Keys
+        are declared ``long`` (counts), ``double`` (measures) and ``string``.
+
+        >>> import newsgraph, networkx, tempfile, os
+        >>> co = newsgraph.load_seeds().cooccurrence(labels=["PER"])
+        >>> path = os.path.join(tempfile.mkdtemp(), "people.graphml")
+        >>> co.write_graphml(path, measure="npmi")
+        >>> networkx.read_graphml(path).number_of_nodes() == len(co.labels)
+        True
+        """
+        graphio.write_graphml(self, path, measure, min_count)
 
     def write_gexf(
         self,
@@ -522,14 +538,14 @@ class Cooccurrence:
         min_count: float | None = None,
         version: str = "1.2",
     ) -> None:
-        """Write the graph (see :meth:`to_networkx`) as GEXF (Gephi).
+        """Write the graph as GEXF (Gephi), with the attributes of :meth:`write_graphml`.
 
         ``version="1.2"`` (default): valid against the GEXF 1.2 schema
         (``http://gexf.net/1.2/gexf.xsd``, namespace ``http://www.gexf.net/1.2``),
         which Gephi reads. networkx's reader knows only the draft namespaces: for it,
         ``version="1.2draft"`` writes the same file in the 1.2 draft namespace, valid
-        against that schema. networkx's own writer is used and put right (see
-        :func:`_gexf`): it writes ``<graph name="">``, which no GEXF schema allows.
+        against that schema. Node names are the GEXF ``label`` and weights the edge's
+        ``weight``, where Gephi looks for them (see :mod:`newsgraph.graphio`).
 
         >>> import newsgraph, networkx, tempfile, os
         >>> co = newsgraph.load_seeds().cooccurrence(labels=["PER"])
@@ -541,9 +557,7 @@ class Cooccurrence:
         >>> networkx.read_gexf(path).number_of_nodes() == len(co.labels)
         True
         """
-        _checks.one_of("version", version, GEXF_NAMESPACES)
-        graph = _finite(self.to_networkx(measure, min_count))
-        _write_graph(lambda g, p: _gexf(g, p, version), graph, path)
+        graphio.write_gexf(self, path, measure, min_count, version)
 
     # -- plots -----------------------------------------------------------------------
 
@@ -626,64 +640,9 @@ def _check_min_count(min_count: Any) -> float:
     return 1 if min_count is None else _checks.number("min_count", min_count)
 
 
-def _write_graph(writer: Any, graph: Any, path: Any) -> None:
-    """Write ``graph`` with a networkx writer; OS errors become a WriteError naming the path."""
-    if not isinstance(path, (str, os.PathLike)):
-        raise InputTypeError(
-            f"path must be a str or os.PathLike, got {type(path).__name__}: {path!r}"
-        )
-    try:
-        writer(graph, path)
-    except OSError as e:
-        raise WriteError(f"cannot write {os.fspath(path)!r}: {e.strerror or e}") from e
-
-
-#: GEXF versions :meth:`Cooccurrence.write_gexf` writes: the namespace each schema
-#: declares, and where the schema is.
-GEXF_NAMESPACES = {
-    "1.2": ("http://www.gexf.net/1.2", "http://gexf.net/1.2/gexf.xsd"),
-    "1.2draft": ("http://www.gexf.net/1.2draft", "http://www.gexf.net/1.2draft/gexf.xsd"),
-}
-#: Attributes the GEXF 1.2 schema allows on ``<graph>`` (``graph-content``).
-GEXF_GRAPH_ATTRIBUTES = frozenset(
-    ("timeformat", "start", "startopen", "end", "endopen", "defaultedgetype", "idtype", "mode")
-)
-_XSI = "http://www.w3.org/2001/XMLSchema-instance"
-
-
-def _gexf(graph: Any, path: Any, version: str = "1.2") -> None:
-    """Write ``graph`` as GEXF ``version`` (a key of :data:`GEXF_NAMESPACES`), valid
-    against that version's schema.
-
-    networkx's writer is kept (it knows how to write attributes and their declared
-    types) and its output is put right: its "1.2draft" namespace becomes the
-    version's, the empty ``name`` on ``<graph>`` (in no GEXF schema) is dropped along
-    with any other attribute the schema does not allow there, and numpy integers'
-    declared type ``int`` (not a GEXF type) becomes ``long``.
-    """
-    from xml.etree import ElementTree as ET
-
-    import networkx as nx
-
-    draft = "{http://www.gexf.net/1.2draft}"
-    root = ET.fromstring("\n".join(nx.generate_gexf(graph, version="1.2draft")))
-    # Unqualified tags under a literal xmlns: ElementTree's default_namespace= refuses
-    # unqualified attributes, and register_namespace would change it process-wide.
-    for el in root.iter():
-        if el.tag.startswith(draft):
-            el.tag = el.tag[len(draft) :]
-    ns, schema = GEXF_NAMESPACES[version]
-    root.set("xmlns", ns)
-    root.set(f"{{{_XSI}}}schemaLocation", f"{ns} {schema}")
-    g = root.find("graph")
-    if g is not None:
-        for name in [k for k in g.attrib if k not in GEXF_GRAPH_ATTRIBUTES]:
-            del g.attrib[name]
-    for a in root.iter("attribute"):
-        if a.get("type") == "int":
-            a.set("type", "long")
-    ET.indent(root)
-    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+#: Kept here for code that imported them from this module.
+GEXF_NAMESPACES = graphio.GEXF_NAMESPACES
+GEXF_GRAPH_ATTRIBUTES = graphio.GEXF_GRAPH_ATTRIBUTES
 
 
 def _check_measure(measure: str) -> str:
@@ -701,14 +660,6 @@ def _int64(x: Any) -> Any:
     x.indices = x.indices.astype(np.int64, copy=False)
     x.indptr = x.indptr.astype(np.int64, copy=False)
     return x
-
-
-def _finite(g: Any) -> Any:
-    """GraphML/GEXF writers choke on inf/nan: store those as strings' absence (drop)."""
-    for _, _, d in g.edges(data=True):
-        for k in [k for k, v in d.items() if isinstance(v, float) and not math.isfinite(v)]:
-            del d[k]
-    return g
 
 
 # -- building ----------------------------------------------------------------------------
@@ -787,6 +738,23 @@ def _ids_first_counts(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarr
     first = np.full(len(counts), len(ids), dtype=np.int64)
     np.minimum.at(first, ids, np.arange(len(ids)))
     return uniq, first[uniq], counts[uniq]
+
+
+def _add_document_counts(totals: np.ndarray, m: pd.DataFrame) -> np.ndarray:
+    """``totals`` (documents per entity id) plus the documents of batch ``m`` (its
+    ``entity_id`` and ``_doc`` columns), grown to the largest id seen."""
+    ids = m["entity_id"].to_numpy(dtype=np.int64)
+    if not len(ids):
+        return totals
+    docs = m["_doc"].to_numpy(dtype=np.int64)
+    docs = docs - docs.min()
+    # One int64 key per (entity, document): unique keys are the distinct pairs.
+    pairs = np.unique(ids * (int(docs.max()) + 1) + docs) // (int(docs.max()) + 1)
+    found = np.bincount(pairs)
+    if len(found) > len(totals):
+        totals = np.concatenate([totals, np.zeros(len(found) - len(totals), np.int64)])
+    totals[: len(found)] += found
+    return totals
 
 
 def _merge_stats(stats: list[tuple[np.ndarray, ...]]) -> tuple[np.ndarray, ...]:
@@ -1046,6 +1014,9 @@ def cooccurrence(
     known: set[Any] = set()
     seen_names: dict[str, None] = {}
     stats = []
+    # Documents per entity id (graph exports' node attribute): batches hold whole
+    # documents, so each batch's distinct (entity, document) pairs add up.
+    doc_counts = np.zeros(0, dtype=np.int64)
     for _, m in parts():
         known |= set(m["label"].unique())
         if want is not None:
@@ -1054,6 +1025,7 @@ def cooccurrence(
             seen_names.update(dict.fromkeys(m["entity"].astype(str).unique().tolist()))
         m = select(m)
         uniq, first, counts = _ids_first_counts(m["entity_id"].to_numpy(dtype=np.int64))
+        doc_counts = _add_document_counts(doc_counts, m)
         stats.append(
             (
                 uniq,
@@ -1152,4 +1124,5 @@ def cooccurrence(
         ordered=bool(ordered),
         self_pairs=self_pairs,
         threads=threads,
+        document_counts=doc_counts[uniq[order]] if len(uniq) else np.zeros(0, np.int64),
     )
