@@ -22,13 +22,12 @@ import json
 import math
 import os
 import pickle
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from _common import RESULTS, cpu_model, git_state, write_section
+from _common import RESULTS, cpu_model, git_state, reset_peak, run_child, status_mb, write_section
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE.parents[1] / "shared" / "data" / "news"
@@ -43,22 +42,6 @@ STEPS = [
     ("newsgraph `write_gexf`", "gexf", "newsgraph"),
     ("networkx: `to_networkx` + `nx.write_gexf`", "gexf", "networkx"),
 ]
-
-
-def _status_mb(field: str) -> float:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def _reset_peak() -> None:
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-    except OSError:
-        pass
 
 
 def _networkx(co, fmt: str, path: str) -> None:
@@ -82,8 +65,8 @@ def child(args: argparse.Namespace) -> dict:
     # Earlier steps' files are flushed first: otherwise this step waits for the
     # kernel to write back their hundreds of MB, which measures the disk's backlog.
     os.sync()
-    _reset_peak()
-    before = _status_mb("VmRSS")
+    reset_peak()
+    before = status_mb("VmRSS")
     t0 = time.perf_counter()
     if args.child == "newsgraph":
         getattr(co, f"write_{args.format}")(args.path)
@@ -92,19 +75,14 @@ def child(args: argparse.Namespace) -> dict:
     seconds = time.perf_counter() - t0
     return {
         "seconds": seconds,
-        "rss_mb": _status_mb("VmHWM"),
+        "rss_mb": status_mb("VmHWM"),
         "before_mb": before,
         "file_mb": os.path.getsize(args.path) / 1e6,
     }
 
 
 def run(who: str, fmt: str, graph: str, path: str) -> dict:
-    cmd = [sys.executable, __file__, "--child", who, "--format", fmt]
-    cmd += ["--graph", graph, "--path", path]
-    out = subprocess.run(cmd, capture_output=True, text=True)
-    if out.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return run_child(__file__, [who, "--format", fmt, "--graph", graph, "--path", path])
 
 
 def main(argv: list[str] | None = None) -> int:

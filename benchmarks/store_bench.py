@@ -19,13 +19,12 @@ import gzip
 import json
 import os
 import pickle
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from _common import RESULTS, cpu_model, git_state, write_section
+from _common import RESULTS, cpu_model, git_state, reset_peak, run_child, status_mb, write_section
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE.parents[1] / "shared" / "data" / "news"
@@ -36,22 +35,6 @@ CORPORA = {
 SECTION = "## Keeping a corpus: save and load (issue 14)"
 
 
-def _status_mb(field: str) -> float:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def _reset_peak() -> None:
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-    except OSError:
-        pass
-
-
 def _step(fn):
     """Run ``fn`` timed, with the peak RSS of this step alone.
 
@@ -59,12 +42,12 @@ def _step(fn):
     that writes waits for the kernel to write back what the previous ones left (up to
     three times its own time here), which measures the disk's backlog, not the step."""
     os.sync()
-    _reset_peak()
-    before = _status_mb("VmRSS")
+    reset_peak()
+    before = status_mb("VmRSS")
     t0 = time.perf_counter()
     out = fn()
     seconds = time.perf_counter() - t0
-    return out, {"seconds": seconds, "rss_mb": _status_mb("VmHWM"), "before_mb": before}
+    return out, {"seconds": seconds, "rss_mb": status_mb("VmHWM"), "before_mb": before}
 
 
 def child(args: argparse.Namespace) -> dict:
@@ -109,13 +92,9 @@ def child(args: argparse.Namespace) -> dict:
 
 
 def run(kind: str, file: Path, path: str, tagged: bool) -> dict:
-    cmd = [sys.executable, __file__, "--child", kind, "--file", str(file), "--path", path]
-    if tagged:
-        cmd.append("--tagged")
-    out = subprocess.run(cmd, capture_output=True, text=True)
-    if out.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return run_child(
+        __file__, [kind, "--file", str(file), "--path", path, *(["--tagged"] if tagged else [])]
+    )
 
 
 def text_megabytes(file: Path) -> tuple[int, float]:
