@@ -105,3 +105,12 @@ def run_child(script: str, args: list[str]) -> dict:
     if out.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def publish(lines: list[str], out: str, heading: str) -> None:
+    """Print a section and write it to the results file ``out`` under ``heading``
+    (``out == "-"``: print only)."""
+    section = "\n".join(lines) + "\n"
+    print(section)
+    if out != "-":
+        write_section(Path(out), heading, section)

@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import RESULTS, cpu_model, git_state, reset_peak, run_child, status_mb, write_section
+from _common import RESULTS, cpu_model, git_state, publish, reset_peak, run_child, status_mb
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE.parents[1] / "shared" / "data" / "news"
@@ -188,10 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         "pyarrow is imported before each step: a process pays for that import once "
         "(about 0.3 s), whatever it does.",
     ]
-    section = "\n".join(lines) + "\n"
-    print(section)
-    if args.out != "-":
-        write_section(Path(args.out), SECTION, section)
+    publish(lines, args.out, SECTION)
     return 0
 
 
