@@ -23,8 +23,8 @@ import pandas as pd
 import pytest
 
 import newsgraph
-from newsgraph.cooccur import GEXF_GRAPH_ATTRIBUTES, GEXF_NAMESPACES
 from newsgraph.exceptions import InputError
+from newsgraph.graphio import GEXF_GRAPH_ATTRIBUTES, GEXF_NAMESPACES
 
 A_TO_F = "A D A C E A D F E B A C E D"  # quanteda's single-text example
 THREE = ["b a b c", "a a c b e", "a c e f g"]

@@ -656,11 +656,6 @@ def _check_min_count(min_count: Any) -> float:
     return 1 if min_count is None else _checks.number("min_count", min_count)
 
 
-#: Kept here for code that imported them from this module.
-GEXF_NAMESPACES = graphio.GEXF_NAMESPACES
-GEXF_GRAPH_ATTRIBUTES = graphio.GEXF_GRAPH_ATTRIBUTES
-
-
 def _check_measure(measure: str) -> str:
     if measure != "count" and measure not in MEASURES:
         close = difflib.get_close_matches(str(measure), [*MEASURES, "count"], n=1)
