@@ -99,9 +99,14 @@ def test_errors_are_reported_not_raised(tmp_path):
 # -- the report (issue 15) -------------------------------------------------------------
 
 
+def pairs_part(out: str) -> str:
+    """The report up to its "most quoted" section."""
+    return out.split("\nmost quoted (")[0]
+
+
 def section(out: str) -> list[str]:
     """The lines of the pairs section: heading, count line, table."""
-    lines = out.split("who appears with whom: ")[1].splitlines()
+    lines = pairs_part(out).split("who appears with whom: ")[1].splitlines()
     return [ln for ln in lines if ln.strip()]
 
 
@@ -110,6 +115,15 @@ def table_rows(lines: list[str]) -> list[list[str]]:
     import re
 
     return [re.split(r"\s{2,}", ln.strip()) for ln in lines[3:]]
+
+
+def test_report_ends_with_the_most_quoted():
+    out = run().stdout
+    part = out.split("\nmost quoted (")[1].splitlines()
+    assert "with a known speaker" in part[0]
+    assert part[1].split() == ["entity", "label", "quotes"]
+    quoted = {row[0] for row in table_rows(["", "", *part[1:]])}
+    assert {"Sergei Lavrov", "Li Hui"} <= quoted
 
 
 def test_pairs_are_people_with_people_by_default():
@@ -121,7 +135,9 @@ def test_pairs_are_people_with_people_by_default():
     people = {"Sergei Lavrov", "Li Hui", "Wang Yi", "Xi Jinping", "Vladimir Putin"}
     assert people & names and not names & {"China", "Ukraine", "Russian", "Moscow"}
     # Then people with organisations, the person first in every row.
-    second = [ln for ln in out.split("who appears with whom: ")[2].splitlines() if ln.strip()]
+    second = [
+        ln for ln in pairs_part(out).split("who appears with whom: ")[2].splitlines() if ln.strip()
+    ]
     assert second[0] == "people with organisations (PER with ORG) in the same sentence"
     rows = table_rows(second)
     assert rows and {r[0] for r in rows} <= people | {"Volodymyr Zelensky", "Antony Blinken"}
@@ -231,7 +247,8 @@ def test_out_graph_options(tmp_path):
     assert {d["type"] for _, d in g.nodes(data=True)} <= {"PER", "ORG"}
     # Each file written is reported on stderr with its size and time; stdout has the report.
     said = [ln for ln in proc.stderr.splitlines() if ln.startswith("newsgraph: wrote ")]
-    assert len(said) == 7 and all(ln.endswith(" s)") for ln in said)
+    assert len(said) == 8 and all(ln.endswith(" s)") for ln in said)
+    assert (tmp_path / "g" / "quotes.csv").exists() or any("quotes" in ln for ln in said)
     assert "wrote" not in proc.stdout
 
     def edge_labels(folder):

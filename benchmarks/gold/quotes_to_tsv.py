@@ -35,10 +35,21 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-COLUMNS = (
-    "doc_id field quote start end kind cue_start cue_end "
-    "speaker_start speaker_end name_field name_start name_end"
-).split()
+COLUMNS = [
+    "doc_id",
+    "field",
+    "quote",
+    "start",
+    "end",
+    "kind",
+    "cue_start",
+    "cue_end",
+    "speaker_start",
+    "speaker_end",
+    "name_field",
+    "name_start",
+    "name_end",
+]
 MARKS = "\"'“”‘’«»„‟‹›`"
 
 
@@ -130,8 +141,11 @@ def main() -> int:
             text = records[doc_id][row["field"]]
             quoted = text[row["start"] : row["end"]]
             if quoted[:1] in MARKS or quoted[-1:] in MARKS or quoted != quoted.strip():
-                print(f"{doc_id} quote {k}: span starts or ends with a mark or space: "
-                      f"{quoted[:20]!r}...{quoted[-20:]!r}", file=sys.stderr)
+                print(
+                    f"{doc_id} quote {k}: span starts or ends with a mark or space: "
+                    f"{quoted[:20]!r}...{quoted[-20:]!r}",
+                    file=sys.stderr,
+                )
                 bad += 1
             for f, a, b in spans:
                 if f == row["field"] and a < row["end"] and row["start"] < b:
@@ -140,11 +154,15 @@ def main() -> int:
             spans.append((row["field"], row["start"], row["end"]))
             rows.append({"doc_id": doc_id, "quote": k, **row})
             if args.show:
-                def at(a, b, f=row["field"]):
-                    return text[a:b] if a != "" else "-"
-                print(f"{doc_id} #{k} {row['kind']} [{at(row['speaker_start'], row['speaker_end'])}]"
-                      f" [{at(row['cue_start'], row['cue_end'])}] name={q.get('name')!r}"
-                      f" «{quoted[:70]}{' … ' + quoted[-40:] if len(quoted) > 110 else quoted[70:]}»")
+
+                def at(a, b, t=text):
+                    return t[a:b] if a != "" else "-"
+
+                print(
+                    f"{doc_id} #{k} {row['kind']} [{at(row['speaker_start'], row['speaker_end'])}]"
+                    f" [{at(row['cue_start'], row['cue_end'])}] name={q.get('name')!r}"
+                    f" «{quoted[:70]}{' … ' + quoted[-40:] if len(quoted) > 110 else quoted[70:]}»"
+                )
     if bad:
         print(f"{bad} problems; nothing written", file=sys.stderr)
         return 1

@@ -283,10 +283,12 @@ def report(
     entities: pd.DataFrame | None = None,
     pairs: list[str] | None = None,
     origin: str = "",
+    quoted: list[str] | None = None,
 ) -> str:
     """The text report that ``python -m newsgraph`` prints: the corpus's size, its first
     ``limit`` documents, what metadata was found, the ``limit`` most mentioned
-    ``entities`` and the ``pairs`` lines (see :func:`pairs_section`).
+    ``entities``, the ``pairs`` lines (see :func:`pairs_section`) and the ``quoted``
+    lines (see :func:`quoted_section`).
 
     >>> import newsgraph
     >>> print(report(newsgraph.load_seeds(), limit=1))  # doctest: +ELLIPSIS
@@ -320,7 +322,30 @@ def report(
         lines.append(by_label(entities, min(limit, 10)))
     if pairs:
         lines += ["", *pairs]
+    if quoted:
+        lines += ["", *quoted]
     return "\n".join(lines)
+
+
+def quoted_section(quotes: pd.DataFrame, counts: pd.DataFrame, top: int = 10) -> list[str]:
+    """The report's "most quoted" lines: the ``top`` speakers by quotations, from
+    :meth:`Corpus.quotes` and :meth:`Corpus.quote_counts`.
+
+    >>> import newsgraph
+    >>> c = newsgraph.load_seeds()
+    >>> print("\n".join(quoted_section(c.quotes(), c.quote_counts(), top=2)))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    most quoted (33 quotations, 23 with a known speaker):
+    entity            label  quotes
+    Russia            LOC         3
+    Foreign Ministry  ORG         3
+    """
+    named = int(quotes["entity_id"].notna().sum())
+    head = f"most quoted ({len(quotes):,} quotations, {named:,} with a known speaker):"
+    if counts.empty:
+        return [head, "no quotation has a speaker that is a recognised entity"]
+    shown = counts.head(top)[["entity", "label", "count"]].rename(columns={"count": "quotes"})
+    return [head, table(shown)]
 
 
 def by_label(entities: pd.DataFrame, limit: int = 20) -> str:
@@ -605,14 +630,19 @@ def _run(args: argparse.Namespace) -> None:
                 if pairs:
                     pairs.append("")
                 pairs += pairs_section(co, labels, args.measure, args.top, args.min_count, pair)
+    quotes = quoted = None
+    if args.entities:
+        quotes = corpus.quotes()
+        quoted = quoted_section(quotes, corpus.quote_counts(), args.top)
     origin = str(args.path) if args.path else "the bundled seeds"
-    print(report(corpus, args.limit, entities, pairs, origin))
+    print(report(corpus, args.limit, entities, pairs, origin, quoted))
     if args.out:
         tables: dict[str, Any] = {"documents": corpus.documents(), "sentences": corpus.sentences}
         if entities is not None:
             tables["mentions"] = mentions
             tables["entities"] = entities
             tables["entity_counts"] = lambda: corpus.entity_counts(by="doc_id")
+            tables["quotes"] = quotes
         if co is not None:
             tables["cooccurrence"] = co.to_pandas
         _write(tables, args.out, args.format, args.quiet)

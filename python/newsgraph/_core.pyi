@@ -29,6 +29,7 @@ __all__ = [
     "cooccur_measures",
     "cooccur_counts_tokens",
     "mention_tokens",
+    "find_quotations",
     "DictionaryCore",
     "dictionary_matches",
     "Tagger",
@@ -315,6 +316,21 @@ def mention_tokens(
     threads: int | None = None,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """Token ranges (first token, one past the last) of character spans."""
+
+def find_quotations(
+    articles: Articles,
+    doc: npt.NDArray[np.int64],
+    token_start: npt.NDArray[np.int64],
+    token_end: npt.NDArray[np.int64],
+    label: npt.NDArray[np.int64],
+    threads: int | None = None,
+    progress: bool = False,
+) -> dict[str, npt.NDArray[np.int64]]:
+    """Quotations of every article, given the body mentions (sorted by ``doc``;
+    ``label`` 0 person, 1 organisation, 2 other): columns ``doc, paragraph, sentence,
+    start, end, kind`` (0 direct, 1 indirect), ``cue_start, cue_end, speaker_start,
+    speaker_end`` (character offsets, -1 when missing) and ``mention`` (the speaker's
+    row in the mention columns, or -1)."""
 
 def num_threads() -> int:
     """Worker threads that calls with ``threads=None`` use in this process."""

@@ -70,6 +70,8 @@ class Corpus(Tables):
         self._documents: pd.DataFrame | None = None
         self._external: pd.DataFrame | None = None
         self._mention_cache: dict[Any, tuple[pd.DataFrame, pd.DataFrame]] = {}
+        # The last quotation table, with the mention table it was found with.
+        self._quote_cache: dict[Any, tuple[pd.DataFrame, pd.DataFrame]] = {}
         self._resolve_opts = ResolveOptions()
         # The reader's progress= (None: not given), the default of the later calls.
         self._progress = progress
@@ -442,6 +444,48 @@ class Corpus(Tables):
             self._origin,
             progress=self._progress,
         )
+
+    def _quote_batches(
+        self, dictionary: Any, model: Any, threads: int | None, progress: bool | None = None
+    ) -> Iterator[Batch]:
+        """One batch: the quotations of the whole corpus (cached per options)."""
+        from . import quotes
+
+        mentions = self._resolved(dictionary, model, threads, progress)[0]
+        key = ("quotes", id(mentions))
+        cached = self._quote_cache.get(key)
+        if cached is None or cached[0] is not mentions:
+            doc = mentions["_doc"].to_numpy(dtype=np.int64)
+            if "_ts" in mentions.columns:
+                ts, te = mentions["_ts"].to_numpy(), mentions["_te"].to_numpy()
+            else:
+                # Spans brought with with_mentions() come without token positions.
+                body = mentions["paragraph"].to_numpy() >= 0
+                ts = np.zeros(len(mentions), dtype=np.int64)
+                te = np.ones(len(mentions), dtype=np.int64)
+                found = _core.mention_tokens(
+                    self._articles,
+                    np.ascontiguousarray(doc[body]),
+                    np.ascontiguousarray(mentions["start"].to_numpy(dtype=np.int64)[body]),
+                    np.ascontiguousarray(mentions["end"].to_numpy(dtype=np.int64)[body]),
+                    threads=threads,
+                )
+                ts[body], te[body] = found
+            cols = quotes.raw_quotes(
+                self._articles,
+                doc,
+                ts,
+                te,
+                mentions["paragraph"].to_numpy(),
+                mentions["label"].array,
+                threads,
+                self._show_progress(progress),
+            )
+            table = quotes.quote_frame(cols, self._ids, self._articles.text)
+            table = quotes.attach_speakers(table, mentions)
+            self._quote_cache.clear()
+            self._quote_cache[key] = cached = (mentions, table)
+        return iter([((0, len(self)), cached[1])])
 
     def kwic(
         self, pattern: Any, window: int = 10, *, dictionary: Any = None, model: Any = None

@@ -52,7 +52,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _checks, _core, frame
+from . import _checks, _core, frame, quotes
 from ._input import check_ids, show_id, text_values, warn_missing
 from ._memory import release_memory
 from .corpus import Corpus
@@ -126,14 +126,16 @@ def extract(
     threads: int | None = None,
     titles: Any = None,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Parse a batch of texts and find its mentions.
+    """Parse a batch of texts and find its mentions and quotations.
 
     ``titles`` are the batch's given titles (missing values: the ones found in the
     text), tagged with their articles as :meth:`Corpus.mentions` does.
 
     Returns the mention records (:data:`RECORD_COLUMNS`; ``doc`` is ``offset`` plus the
     position in the batch, ``_dict`` marks dictionary matches) after the same merging
-    as :meth:`Corpus.mentions`, and the core's per-document metadata columns.
+    as :meth:`Corpus.mentions`, and the core's per-document metadata columns, with
+    the batch's quotations under ``"_quotes"`` (see :func:`newsgraph.quotes.quote_frame`;
+    ``_mention`` is a row of the records).
     """
     articles = _core.parse_texts(texts, threads=threads)
     n = len(texts)
@@ -163,8 +165,21 @@ def extract(
         )
     records = merged.rename(columns={"doc_id": "doc"}).assign(
         doc=doc, token_start=np.asarray(ts), token_end=np.asarray(te)
+    )[RECORD_COLUMNS]
+    meta = articles.meta()
+    # Quotations need the text, which a scan does not keep: found now, with their
+    # speakers as rows of these records, resolved when asked for.
+    cols = quotes.raw_quotes(
+        articles,
+        doc - offset,
+        records["token_start"].to_numpy(),
+        records["token_end"].to_numpy(),
+        records["paragraph"].to_numpy(),
+        records["label"].array,
+        threads,
     )
-    return records[RECORD_COLUMNS], articles.meta()
+    meta["_quotes"] = quotes.quote_frame(cols, pd.RangeIndex(n), articles.text, offset)
+    return records, meta
 
 
 # -- collecting batches ----------------------------------------------------------------
@@ -197,6 +212,9 @@ class Collected:
     strings: dict[str, dict[str, int]] = field(
         default_factory=lambda: {c: {} for c in frame.CATEGORICAL_COLUMNS}
     )
+    #: Per batch, its quotations (their words are text: a few percent of it, kept in
+    #: memory) with speakers as rows of the batch's records.
+    quotes: list[pd.DataFrame] = field(default_factory=list)
     spill: str | None = None
     _files: int = 0
     _dtypes: dict[str, tuple[pd.CategoricalDtype, np.ndarray]] | None = None
@@ -273,6 +291,7 @@ class Collected:
         """Keep a batch of ``n`` documents: its mention records (document positions in
         the whole corpus) and the core's metadata columns."""
         self._append(records, n)
+        self.quotes.append(meta["_quotes"])
         for k in _FOUND_LISTS:
             self.found[k].extend(meta[k])
         for k in _FOUND_ARRAYS:
@@ -287,6 +306,8 @@ class Collected:
             records = pd.DataFrame(cols) if cols is not None else pd.DataFrame()
             self.n = base + a
             self._append(records, b - a, shift=base, other=other)
+        for q in other.quotes:
+            self.quotes.append(q.assign(_doc=q["_doc"] + base))
         for k, v in other.found.items():
             self.found[k].extend(v)
         for k, v in other.arrays.items():
@@ -454,6 +475,17 @@ class Scan(Tables):
         self._show_progress(progress)
         self._check_same(dictionary, model)
         return self._frames()
+
+    def _quote_batches(
+        self, dictionary: Any, model: Any, threads: int | None, progress: bool | None = None
+    ) -> Iterator[Batch]:
+        self._show_progress(progress)
+        self._check_same(dictionary, model)
+        for (span, m), q in zip(self._frames(), self._coll.quotes or [None], strict=True):
+            if q is None:
+                q = quotes.empty_frame()
+            q = q.assign(doc_id=frame.doc_column(self._ids, q["_doc"].to_numpy(dtype=np.int64)))
+            yield span, quotes.attach_speakers(q, m)
 
     def _entity_table(
         self, dictionary: Any, model: Any, threads: int | None, progress: bool | None = None

@@ -11,6 +11,7 @@ pub mod offsets;
 pub mod parse;
 #[cfg(test)]
 mod parse_props;
+pub mod quotes;
 pub mod resolve;
 pub mod segment;
 pub mod store;

@@ -18,6 +18,7 @@ use crate::core::{self, Article};
 mod cooccur;
 mod dictionary;
 mod ner;
+mod quotes;
 mod resolve;
 mod store;
 
@@ -727,6 +728,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(num_threads, m)?)?;
     m.add_function(wrap_pyfunction!(check_threads, m)?)?;
     cooccur::register(m)?;
+    quotes::register(m)?;
     dictionary::register(m)?;
     ner::register(m)?;
     resolve::register(m)?;
