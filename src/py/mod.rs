@@ -16,6 +16,7 @@ use crate::core::offsets::CharOffsets;
 use crate::core::{self, Article};
 
 mod cooccur;
+mod dedup;
 mod dictionary;
 mod ner;
 mod resolve;
@@ -727,6 +728,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(num_threads, m)?)?;
     m.add_function(wrap_pyfunction!(check_threads, m)?)?;
     cooccur::register(m)?;
+    dedup::register(m)?;
     dictionary::register(m)?;
     ner::register(m)?;
     resolve::register(m)?;
