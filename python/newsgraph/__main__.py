@@ -478,6 +478,23 @@ def parser() -> argparse.ArgumentParser:
         action="store_false",
         help="parse only: skip entity recognition, resolution and pairs",
     )
+    read.add_argument(
+        "--dedupe",
+        nargs="?",
+        type=float,
+        const=0.8,
+        default=None,
+        metavar="THRESHOLD",
+        help="count each story once: drop near-duplicate documents (syndicated copies, "
+        "Jaccard of word shingles >= THRESHOLD, default 0.8) before the report, keeping "
+        "the one --dedupe-keep says",
+    )
+    read.add_argument(
+        "--dedupe-keep",
+        choices=["first", "last", "earliest"],
+        default="first",
+        help="with --dedupe: which copy stays (default: first in the input; earliest: by date)",
+    )
     rep = ap.add_argument_group("report")
     rep.add_argument(
         "--limit",
@@ -583,6 +600,14 @@ def _run(args: argparse.Namespace) -> None:
     if args.scope != "window" and args.window is not None:
         raise InputError(f"--window {args.window} applies to --scope window only")
     corpus = _load(args)
+    if args.dedupe is not None:
+        before = len(corpus)
+        corpus = corpus.drop_duplicates(args.dedupe, keep=args.dedupe_keep, threads=args.threads)
+        if not args.quiet:
+            _say(
+                f"--dedupe {args.dedupe:g}: dropped {before - len(corpus):,} near-duplicate "
+                f"documents, {len(corpus):,} left"
+            )
     entities = mentions = co = None
     pairs: list[str] | None = None
     options: dict[str, Any] = {}

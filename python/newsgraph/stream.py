@@ -56,6 +56,7 @@ from . import _checks, _core, frame
 from ._input import check_ids, show_id, text_values, warn_missing
 from ._memory import release_memory
 from .corpus import Corpus
+from .dedup import NUM_PERM, SHINGLE_SIZE, Sketches
 from .entities import ResolveOptions
 from .exceptions import (
     DuplicateIdError,
@@ -164,7 +165,10 @@ def extract(
     records = merged.rename(columns={"doc_id": "doc"}).assign(
         doc=doc, token_start=np.asarray(ts), token_end=np.asarray(te)
     )
-    return records[RECORD_COLUMNS], articles.meta()
+    meta = articles.meta()
+    # Signatures and shingle sets for near_duplicates(): the text is gone afterwards.
+    meta["_sketch"] = _core.dedup_sketch(articles, threads=threads)
+    return records[RECORD_COLUMNS], meta
 
 
 # -- collecting batches ----------------------------------------------------------------
@@ -199,6 +203,7 @@ class Collected:
     )
     spill: str | None = None
     _files: int = 0
+    sketches: Sketches = field(default_factory=Sketches)
     _dtypes: dict[str, tuple[pd.CategoricalDtype, np.ndarray]] | None = None
 
     def _codes(self, column: str, values: Any, categories: Any = None) -> np.ndarray:
@@ -273,6 +278,9 @@ class Collected:
         """Keep a batch of ``n`` documents: its mention records (document positions in
         the whole corpus) and the core's metadata columns."""
         self._append(records, n)
+        if "_sketch" in meta:
+            self.sketches.spill = self.spill
+            self.sketches.add(meta["_sketch"])
         for k in _FOUND_LISTS:
             self.found[k].extend(meta[k])
         for k in _FOUND_ARRAYS:
@@ -287,6 +295,8 @@ class Collected:
             records = pd.DataFrame(cols) if cols is not None else pd.DataFrame()
             self.n = base + a
             self._append(records, b - a, shift=base, other=other)
+        self.sketches.spill = self.spill
+        self.sketches.extend(other.sketches)
         for k, v in other.found.items():
             self.found[k].extend(v)
         for k, v in other.arrays.items():
@@ -527,6 +537,28 @@ class Scan(Tables):
         return count_from_tokens(
             m, doc_pos - a, index, m["_ts"], m["_te"], self._documents.iloc[a:b], **kw
         )
+
+    # -- near-duplicates -------------------------------------------------------------
+
+    def _duplicate_pairs(
+        self,
+        threshold: float,
+        shingle_size: int,
+        num_perm: int,
+        threads: int | None,
+        progress: bool | None,
+    ) -> tuple[Any, Any, Any]:
+        # The batches were sketched when read, with the defaults.
+        if (shingle_size, num_perm) != (SHINGLE_SIZE, NUM_PERM):
+            raise InputError(
+                f"a scan sketches its documents when reading them, with shingle_size="
+                f"{SHINGLE_SIZE} and num_perm={NUM_PERM}; got shingle_size={shingle_size}, "
+                f"num_perm={num_perm} (read the corpus into memory for other values)"
+            )
+        self._show_progress(progress)
+        if threads is None:
+            threads = self._threads
+        return self._coll.sketches.pairs(threshold, threads)
 
     # -- display ---------------------------------------------------------------------
 
