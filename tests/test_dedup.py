@@ -13,9 +13,9 @@ from collections import defaultdict
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import shared_file
 
 import newsgraph
+from conftest import shared_file
 from newsgraph import _core
 from newsgraph.exceptions import InputError, InputTypeError, NewsgraphError
 

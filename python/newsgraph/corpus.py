@@ -508,23 +508,18 @@ class Corpus(Tables):
     # -- near-duplicates -------------------------------------------------------------
 
     def _duplicate_pairs(
-        self,
-        threshold: float,
-        shingle_size: int,
-        num_perm: int,
-        threads: int | None,
-        progress: bool | None,
+        self, opts: Any, threads: int | None, progress: bool | None
     ) -> tuple[Any, Any, Any]:
         from .dedup import lsh_params
 
-        bands, rows = lsh_params(threshold, num_perm)
+        bands, rows = lsh_params(opts.threshold, opts.num_perm)
         return _core.dedup_pairs(
             self._articles,
-            threshold,
+            opts.threshold,
             bands,
             rows,
-            shingle_size=shingle_size,
-            num_perm=num_perm,
+            shingle_size=opts.shingle_size,
+            num_perm=opts.num_perm,
             threads=threads,
             progress=self._show_progress(progress),
         )

@@ -86,10 +86,21 @@ def lsh_params(threshold: float = 0.8, num_perm: int = NUM_PERM) -> tuple[int, i
     return _core.dedup_lsh_params(threshold, num_perm)
 
 
-def check_options(shingle_size: Any, num_perm: Any) -> tuple[int, int]:
-    shingle_size = _checks.integer("shingle_size", shingle_size, minimum=1)
-    num_perm = _checks.integer("num_perm", num_perm, minimum=1)
-    return shingle_size, num_perm
+@dataclass(frozen=True)
+class Options:
+    """What a near-duplicate search was asked for, checked."""
+
+    threshold: float
+    shingle_size: int = SHINGLE_SIZE
+    num_perm: int = NUM_PERM
+
+    @classmethod
+    def build(cls, threshold: Any, shingle_size: Any, num_perm: Any) -> Options:
+        return cls(
+            check_threshold(threshold),
+            _checks.integer("shingle_size", shingle_size, minimum=1),
+            _checks.integer("num_perm", num_perm, minimum=1),
+        )
 
 
 def pairs_frame(ids: pd.Index, a: np.ndarray, b: np.ndarray, sim: np.ndarray) -> pd.DataFrame:

@@ -541,24 +541,20 @@ class Scan(Tables):
     # -- near-duplicates -------------------------------------------------------------
 
     def _duplicate_pairs(
-        self,
-        threshold: float,
-        shingle_size: int,
-        num_perm: int,
-        threads: int | None,
-        progress: bool | None,
+        self, opts: Any, threads: int | None, progress: bool | None
     ) -> tuple[Any, Any, Any]:
         # The batches were sketched when read, with the defaults.
-        if (shingle_size, num_perm) != (SHINGLE_SIZE, NUM_PERM):
+        if (opts.shingle_size, opts.num_perm) != (SHINGLE_SIZE, NUM_PERM):
             raise InputError(
                 f"a scan sketches its documents when reading them, with shingle_size="
-                f"{SHINGLE_SIZE} and num_perm={NUM_PERM}; got shingle_size={shingle_size}, "
-                f"num_perm={num_perm} (read the corpus into memory for other values)"
+                f"{SHINGLE_SIZE} and num_perm={NUM_PERM}; got shingle_size="
+                f"{opts.shingle_size}, num_perm={opts.num_perm} (read the corpus into "
+                "memory for other values)"
             )
         self._show_progress(progress)
-        if threads is None:
-            threads = self._threads
-        return self._coll.sketches.pairs(threshold, threads)
+        return self._coll.sketches.pairs(
+            opts.threshold, self._threads if threads is None else threads
+        )
 
     # -- display ---------------------------------------------------------------------
 

@@ -347,14 +347,10 @@ class Tables:
     # -- near-duplicates -------------------------------------------------------------
 
     def _duplicate_pairs(
-        self,
-        threshold: float,
-        shingle_size: int,
-        num_perm: int,
-        threads: int | None,
-        progress: bool | None,
+        self, opts: Any, threads: int | None, progress: bool | None
     ) -> tuple[Any, Any, Any]:
-        """Verified near-duplicate pairs: positions ``a < b`` and their similarity."""
+        """Verified near-duplicate pairs for :class:`newsgraph.dedup.Options`: positions
+        ``a < b`` and their similarity."""
         raise NotImplementedError
 
     def near_duplicates(
@@ -385,9 +381,8 @@ class Tables:
         """
         from . import dedup
 
-        threshold = dedup.check_threshold(threshold)
-        shingle_size, num_perm = dedup.check_options(shingle_size, num_perm)
-        a, b, sim = self._duplicate_pairs(threshold, shingle_size, num_perm, threads, progress)
+        opts = dedup.Options.build(threshold, shingle_size, num_perm)
+        a, b, sim = self._duplicate_pairs(opts, threads, progress)
         return dedup.pairs_frame(self._ids, a, b, sim)
 
     def duplicate_groups(
@@ -410,9 +405,8 @@ class Tables:
         """
         from . import dedup
 
-        threshold = dedup.check_threshold(threshold)
-        shingle_size, num_perm = dedup.check_options(shingle_size, num_perm)
-        a, b, _ = self._duplicate_pairs(threshold, shingle_size, num_perm, threads, progress)
+        opts = dedup.Options.build(threshold, shingle_size, num_perm)
+        a, b, _ = self._duplicate_pairs(opts, threads, progress)
         return dedup.groups_series(self._ids, a, b)
 
     # -- co-occurrence ---------------------------------------------------------------

@@ -415,18 +415,17 @@ pub fn near_duplicates(
     verify(&pairs, set_of, opts.threshold, progress)
 }
 
-/// Every pair of documents (CSR shingle sets) whose exact Jaccard reaches `threshold`,
+/// Every pair of documents (given their shingle sets) whose exact Jaccard reaches `threshold`,
 /// by comparing each document with every other whose size allows it (`J <= min/max`
 /// of the sizes): the brute-force reference that LSH recall is measured against.
 pub fn all_pairs(
-    indptr: &[i64],
-    hashes: &[u64],
+    sets: &[&[u64]],
     threshold: f64,
     progress: &Progress,
 ) -> Result<Vec<(u32, u32, f64)>> {
     check_threshold(threshold)?;
-    let n = indptr.len().saturating_sub(1);
-    let set = |d: usize| &hashes[indptr[d] as usize..indptr[d + 1] as usize];
+    let n = sets.len();
+    let set = |d: usize| sets[d];
     let mut by_size: Vec<u32> = (0..n)
         .filter(|&d| !set(d).is_empty())
         .map(|d| d as u32)

@@ -8,6 +8,8 @@ use super::{bar, run, run_with_progress, to_py, Articles, Threads};
 use crate::core::dedup::{self, Options};
 use crate::core::{Error, Result as CoreResult};
 
+type Columns<'py> = (Bound<'py, PyArray1<i64>>, Bound<'py, PyArray1<i64>>);
+
 type Pairs<'py> = (
     Bound<'py, PyArray1<i64>>,
     Bound<'py, PyArray1<i64>>,
@@ -143,7 +145,7 @@ fn dedup_candidates<'py>(
     bands: i64,
     rows: i64,
     threads: Option<Threads>,
-) -> PyResult<(Bound<'py, PyArray1<i64>>, Bound<'py, PyArray1<i64>>)> {
+) -> PyResult<Columns<'py>> {
     let bands = count("bands", bands, 1).map_err(|e| to_py(py, e))?;
     let rows = count("rows", rows, 1).map_err(|e| to_py(py, e))?;
     let num_perm = signatures.as_array().ncols();
@@ -178,8 +180,17 @@ fn pair_columns(
         .collect()
 }
 
-/// CSR sets as slices, checking the offsets.
-fn csr<'a>(indptr: &'a [i64], hashes: &'a [u64]) -> CoreResult<Vec<&'a [u64]>> {
+/// CSR sets (`indptr`, `hashes` arrays) as slices, checking the offsets.
+fn csr<'a>(
+    indptr: &'a PyReadonlyArray1<'_, i64>,
+    hashes: &'a PyReadonlyArray1<'_, u64>,
+) -> CoreResult<Vec<&'a [u64]>> {
+    let indptr = indptr
+        .as_slice()
+        .map_err(|e| Error::input(format!("indptr: {e}")))?;
+    let hashes = hashes
+        .as_slice()
+        .map_err(|e| Error::input(format!("hashes: {e}")))?;
     let mut out = Vec::with_capacity(indptr.len().saturating_sub(1));
     for w in indptr.windows(2) {
         let (s, e) = (w[0], w[1]);
@@ -221,13 +232,7 @@ fn dedup_verify<'py>(
     if docs.windows(2).any(|w| w[0] >= w[1]) {
         return Err(err(Error::input("docs must be sorted and distinct")));
     }
-    let indptr = indptr
-        .as_slice()
-        .map_err(|e| err(Error::input(e.to_string())))?;
-    let hashes = hashes
-        .as_slice()
-        .map_err(|e| err(Error::input(e.to_string())))?;
-    let sets = csr(indptr, hashes).map_err(err)?;
+    let sets = csr(&indptr, &hashes).map_err(err)?;
     if sets.len() != docs.len() {
         return Err(err(Error::input(format!(
             "{} sets for {} docs",
@@ -261,17 +266,8 @@ fn dedup_all_pairs<'py>(
     threshold: f64,
     threads: Option<Threads>,
 ) -> PyResult<Pairs<'py>> {
-    let err = |e: Error| to_py(py, e);
-    let indptr = indptr
-        .as_slice()
-        .map_err(|e| err(Error::input(e.to_string())))?;
-    let hashes = hashes
-        .as_slice()
-        .map_err(|e| err(Error::input(e.to_string())))?;
-    csr(indptr, hashes).map_err(err)?;
-    let pairs = run_with_progress(py, threads, None, |p| {
-        dedup::all_pairs(indptr, hashes, threshold, p)
-    })?;
+    let sets = csr(&indptr, &hashes).map_err(|e| to_py(py, e))?;
+    let pairs = run_with_progress(py, threads, None, |p| dedup::all_pairs(&sets, threshold, p))?;
     Ok(pairs_out(py, pairs))
 }
 
