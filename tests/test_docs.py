@@ -21,6 +21,7 @@ MODULES = [
     "newsgraph.dictionary",
     "newsgraph.ner",
     "newsgraph.cooccur",
+    "newsgraph.dedup",
     "newsgraph.entities",
     "newsgraph._checks",
     "newsgraph.stream",

@@ -333,8 +333,8 @@ def quoted_section(quotes: pd.DataFrame, counts: pd.DataFrame, top: int = 10) ->
 
     >>> import newsgraph
     >>> c = newsgraph.load_seeds()
-    >>> print("\n".join(quoted_section(c.quotes(), c.quote_counts(), top=2)))
-    ... # doctest: +NORMALIZE_WHITESPACE
+    >>> lines = quoted_section(c.quotes(), c.quote_counts(), top=2)
+    >>> print(*lines, sep=chr(10))  # doctest: +NORMALIZE_WHITESPACE
     most quoted (33 quotations, 23 with a known speaker):
     entity            label  quotes
     Russia            LOC         3
@@ -503,6 +503,23 @@ def parser() -> argparse.ArgumentParser:
         action="store_false",
         help="parse only: skip entity recognition, resolution and pairs",
     )
+    read.add_argument(
+        "--dedupe",
+        nargs="?",
+        type=float,
+        const=0.8,
+        default=None,
+        metavar="THRESHOLD",
+        help="count each story once: drop near-duplicate documents (syndicated copies, "
+        "Jaccard of word shingles >= THRESHOLD, default 0.8) before the report, keeping "
+        "the one --dedupe-keep says",
+    )
+    read.add_argument(
+        "--dedupe-keep",
+        choices=["first", "last", "earliest"],
+        default="first",
+        help="with --dedupe: which copy stays (default: first in the input; earliest: by date)",
+    )
     rep = ap.add_argument_group("report")
     rep.add_argument(
         "--limit",
@@ -608,6 +625,14 @@ def _run(args: argparse.Namespace) -> None:
     if args.scope != "window" and args.window is not None:
         raise InputError(f"--window {args.window} applies to --scope window only")
     corpus = _load(args)
+    if args.dedupe is not None:
+        before = len(corpus)
+        corpus = corpus.drop_duplicates(args.dedupe, keep=args.dedupe_keep, threads=args.threads)
+        if not args.quiet:
+            _say(
+                f"--dedupe {args.dedupe:g}: dropped {before - len(corpus):,} near-duplicate "
+                f"documents, {len(corpus):,} left"
+            )
     entities = mentions = co = None
     pairs: list[str] | None = None
     options: dict[str, Any] = {}

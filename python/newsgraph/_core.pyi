@@ -30,6 +30,13 @@ __all__ = [
     "cooccur_counts_tokens",
     "mention_tokens",
     "find_quotations",
+    "dedup_lsh_params",
+    "dedup_pairs",
+    "dedup_sketch",
+    "dedup_candidates",
+    "dedup_verify",
+    "dedup_all_pairs",
+    "dedup_components",
     "DictionaryCore",
     "dictionary_matches",
     "Tagger",
@@ -337,3 +344,68 @@ def num_threads() -> int:
 
 def check_threads(threads: int | None = None) -> int | None:
     """The ``threads=`` argument checked as every core call checks it."""
+
+# -- near-duplicates (issue 17) ---------------------------------------------------------
+
+_Pairs = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]
+
+def dedup_lsh_params(
+    threshold: float,
+    num_perm: int = 128,
+    false_positive_weight: float = ...,
+    false_negative_weight: float = ...,
+) -> tuple[int, int]:
+    """Bands and rows for ``threshold``, as datasketch's ``MinHashLSH`` picks them."""
+
+def dedup_pairs(
+    articles: Articles,
+    threshold: float,
+    bands: int,
+    rows: int,
+    shingle_size: int = 3,
+    num_perm: int = 128,
+    threads: int | None = None,
+    progress: bool = False,
+) -> _Pairs:
+    """Verified near-duplicate pairs ``(a, b, similarity)``, positions ``a < b``."""
+
+def dedup_sketch(
+    articles: Articles,
+    shingle_size: int = 3,
+    num_perm: int = 128,
+    keep_sets: bool = True,
+    threads: int | None = None,
+) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64], npt.NDArray[np.uint64]]:
+    """Signatures ``(n, num_perm)`` and shingle sets as CSR ``indptr``, ``hashes``."""
+
+def dedup_candidates(
+    signatures: npt.NDArray[np.uint32],
+    bands: int,
+    rows: int,
+    threads: int | None = None,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Candidate pairs: rows of ``signatures`` that agree on a whole band."""
+
+def dedup_verify(
+    a: npt.NDArray[np.int64],
+    b: npt.NDArray[np.int64],
+    docs: npt.NDArray[np.int64],
+    indptr: npt.NDArray[np.int64],
+    hashes: npt.NDArray[np.uint64],
+    threshold: float,
+    threads: int | None = None,
+) -> _Pairs:
+    """The pairs whose exact Jaccard reaches ``threshold``, with it."""
+
+def dedup_all_pairs(
+    indptr: npt.NDArray[np.int64],
+    hashes: npt.NDArray[np.uint64],
+    threshold: float,
+    threads: int | None = None,
+) -> _Pairs:
+    """Every pair of CSR shingle sets with Jaccard at least ``threshold`` (brute force)."""
+
+def dedup_components(
+    n: int, a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
+    """Each document's group: the smallest position in its connected component."""

@@ -549,6 +549,65 @@ class Corpus(Tables):
             **kw,
         )
 
+    # -- near-duplicates -------------------------------------------------------------
+
+    def _duplicate_pairs(
+        self, opts: Any, threads: int | None, progress: bool | None
+    ) -> tuple[Any, Any, Any]:
+        from .dedup import lsh_params
+
+        bands, rows = lsh_params(opts.threshold, opts.num_perm)
+        return _core.dedup_pairs(
+            self._articles,
+            opts.threshold,
+            bands,
+            rows,
+            shingle_size=opts.shingle_size,
+            num_perm=opts.num_perm,
+            threads=threads,
+            progress=self._show_progress(progress),
+        )
+
+    def drop_duplicates(
+        self,
+        threshold: float = 0.8,
+        keep: str = "first",
+        *,
+        shingle_size: int = 3,
+        num_perm: int = 128,
+        threads: int | None = None,
+        progress: bool | None = None,
+    ) -> Corpus:
+        """The corpus with one document per group of near-duplicates
+        (:meth:`duplicate_groups`), in corpus order, kept as :meth:`filter` keeps
+        documents: every table computed on it counts each story once.
+
+        ``keep`` picks the document kept: ``"first"`` or ``"last"`` in corpus order,
+        or ``"earliest"`` by ``documents()["date"]`` (unknown dates last, ties in
+        corpus order).
+
+        >>> import newsgraph
+        >>> c = newsgraph.load_seeds()
+        >>> texts = [d.text for d in c] + [c.text(c.doc_ids[0]).upper()]
+        >>> again = newsgraph.Corpus.from_texts(texts, progress=False)
+        >>> len(again), len(again.drop_duplicates()), len(again.drop_duplicates(keep="last"))
+        (6, 5, 5)
+        >>> again.drop_duplicates(keep="last").doc_ids.tolist()
+        [1, 2, 3, 4, 5]
+        """
+        from . import dedup
+
+        _checks.one_of("keep", keep, dedup.KEEP)
+        groups = self.duplicate_groups(
+            threshold,
+            shingle_size=shingle_size,
+            num_perm=num_perm,
+            threads=threads,
+            progress=progress,
+        ).to_numpy()
+        dates = self._document_table()["date"] if keep == "earliest" else None
+        return self._subset(dedup.keep_positions(groups, keep, dates))
+
     # -- keeping ---------------------------------------------------------------------
 
     def save(self, path: str | os.PathLike[str]) -> Path:

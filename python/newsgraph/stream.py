@@ -56,6 +56,7 @@ from . import _checks, _core, frame, quotes
 from ._input import check_ids, show_id, text_values, warn_missing
 from ._memory import release_memory
 from .corpus import Corpus
+from .dedup import NUM_PERM, SHINGLE_SIZE, Sketches
 from .entities import ResolveOptions
 from .exceptions import (
     DuplicateIdError,
@@ -179,6 +180,8 @@ def extract(
         threads,
     )
     meta["_quotes"] = quotes.quote_frame(cols, pd.RangeIndex(n), articles.text, offset)
+    # Signatures and shingle sets for near_duplicates(): the text is gone afterwards.
+    meta["_sketch"] = _core.dedup_sketch(articles, threads=threads)
     return records, meta
 
 
@@ -217,6 +220,7 @@ class Collected:
     quotes: list[pd.DataFrame] = field(default_factory=list)
     spill: str | None = None
     _files: int = 0
+    sketches: Sketches = field(default_factory=Sketches)
     _dtypes: dict[str, tuple[pd.CategoricalDtype, np.ndarray]] | None = None
 
     def _codes(self, column: str, values: Any, categories: Any = None) -> np.ndarray:
@@ -292,6 +296,9 @@ class Collected:
         the whole corpus) and the core's metadata columns."""
         self._append(records, n)
         self.quotes.append(meta["_quotes"])
+        if "_sketch" in meta:
+            self.sketches.spill = self.spill
+            self.sketches.add(meta["_sketch"])
         for k in _FOUND_LISTS:
             self.found[k].extend(meta[k])
         for k in _FOUND_ARRAYS:
@@ -308,6 +315,8 @@ class Collected:
             self._append(records, b - a, shift=base, other=other)
         for q in other.quotes:
             self.quotes.append(q.assign(_doc=q["_doc"] + base))
+        self.sketches.spill = self.spill
+        self.sketches.extend(other.sketches)
         for k, v in other.found.items():
             self.found[k].extend(v)
         for k, v in other.arrays.items():
@@ -558,6 +567,24 @@ class Scan(Tables):
             kw["group"] = kw["group"][a:b]
         return count_from_tokens(
             m, doc_pos - a, index, m["_ts"], m["_te"], self._documents.iloc[a:b], **kw
+        )
+
+    # -- near-duplicates -------------------------------------------------------------
+
+    def _duplicate_pairs(
+        self, opts: Any, threads: int | None, progress: bool | None
+    ) -> tuple[Any, Any, Any]:
+        # The batches were sketched when read, with the defaults.
+        if (opts.shingle_size, opts.num_perm) != (SHINGLE_SIZE, NUM_PERM):
+            raise InputError(
+                f"a scan sketches its documents when reading them, with shingle_size="
+                f"{SHINGLE_SIZE} and num_perm={NUM_PERM}; got shingle_size="
+                f"{opts.shingle_size}, num_perm={opts.num_perm} (read the corpus into "
+                "memory for other values)"
+            )
+        self._show_progress(progress)
+        return self._coll.sketches.pairs(
+            opts.threshold, self._threads if threads is None else threads
         )
 
     # -- display ---------------------------------------------------------------------

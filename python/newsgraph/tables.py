@@ -421,6 +421,71 @@ class Tables:
         opts = ResolveOptions.build(aliases, merge, split, demonyms, fuzzy, strict)
         return self._with_options(opts)
 
+    # -- near-duplicates -------------------------------------------------------------
+
+    def _duplicate_pairs(
+        self, opts: Any, threads: int | None, progress: bool | None
+    ) -> tuple[Any, Any, Any]:
+        """Verified near-duplicate pairs for :class:`newsgraph.dedup.Options`: positions
+        ``a < b`` and their similarity."""
+        raise NotImplementedError
+
+    def near_duplicates(
+        self,
+        threshold: float = 0.8,
+        *,
+        shingle_size: int = 3,
+        num_perm: int = 128,
+        threads: int | None = None,
+        progress: bool | None = None,
+    ) -> pd.DataFrame:
+        """Pairs of near-duplicate documents (syndicated copies, reprints, repeats):
+        ``doc_a, doc_b, similarity``, most similar first, ``doc_a`` before ``doc_b``
+        in the corpus.
+
+        ``similarity`` is the exact Jaccard similarity of the two cleaned bodies' sets
+        of word ``shingle_size``-grams (lowercased, punctuation ignored; headline,
+        credits and boilerplate left out), at least ``threshold`` for every pair.
+        Pairs are found with MinHash signatures of ``num_perm`` values and LSH banding
+        in one linear, parallel pass, then verified: see :mod:`newsgraph.dedup` for
+        the definitions and how short documents are treated.
+
+        >>> import newsgraph
+        >>> newsgraph.load_seeds().near_duplicates()  # five different stories
+        Empty DataFrame
+        Columns: [doc_a, doc_b, similarity]
+        Index: []
+        """
+        from . import dedup
+
+        opts = dedup.Options.build(threshold, shingle_size, num_perm)
+        a, b, sim = self._duplicate_pairs(opts, threads, progress)
+        return dedup.pairs_frame(self._ids, a, b, sim)
+
+    def duplicate_groups(
+        self,
+        threshold: float = 0.8,
+        *,
+        shingle_size: int = 3,
+        num_perm: int = 128,
+        threads: int | None = None,
+        progress: bool | None = None,
+    ) -> pd.Series:
+        """Each document's group of near-duplicates: a Series ``doc_id -> group``
+        (int, 0, 1, ... in order of each group's first document). Documents joined by
+        a pair of :meth:`near_duplicates` (directly or through others) share a group;
+        every other document is a group of its own.
+
+        >>> import newsgraph
+        >>> newsgraph.load_seeds().duplicate_groups().tolist()
+        [0, 1, 2, 3, 4]
+        """
+        from . import dedup
+
+        opts = dedup.Options.build(threshold, shingle_size, num_perm)
+        a, b, _ = self._duplicate_pairs(opts, threads, progress)
+        return dedup.groups_series(self._ids, a, b)
+
     # -- co-occurrence ---------------------------------------------------------------
 
     def cooccurrence(

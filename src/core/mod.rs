@@ -3,6 +3,7 @@
 
 pub mod cooccur;
 pub mod corpus;
+pub mod dedup;
 pub mod dictionary;
 pub mod error;
 pub mod io;

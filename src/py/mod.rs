@@ -16,6 +16,7 @@ use crate::core::offsets::CharOffsets;
 use crate::core::{self, Article};
 
 mod cooccur;
+mod dedup;
 mod dictionary;
 mod ner;
 mod quotes;
@@ -729,6 +730,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(check_threads, m)?)?;
     cooccur::register(m)?;
     quotes::register(m)?;
+    dedup::register(m)?;
     dictionary::register(m)?;
     ner::register(m)?;
     resolve::register(m)?;
