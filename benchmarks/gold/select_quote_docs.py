@@ -5,7 +5,8 @@
 A seeded sample, so it can be re-drawn and checked: articles of 250 to 900
 whitespace words, at most one article per outlet, none of the entity dev set's.
 The first 20 ids form the **dev** split (read while building the extractor), the
-other 40 the **test** split (only scored). Writes ``split<TAB>doc_id`` lines to
+next 40 the **test** split (only scored), and any further ids (``--n 90`` drew 30
+more, annotated later) join the dev split. Writes ``split<TAB>doc_id`` lines to
 ``benchmarks/gold/allsides_quote_docs.tsv``. The text itself stays in ``../shared``.
 """
 
@@ -20,6 +21,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SEED = 20261204
 N_DEV = 20
+N_TEST = 40
 
 
 def main() -> None:
@@ -45,7 +47,7 @@ def main() -> None:
             ids.append(doc_id)
         if len(ids) == args.n:
             break
-    rows = [f"{'dev' if i < N_DEV else 'test'}\t{d}" for i, d in enumerate(ids)]
+    rows = [f"{'test' if N_DEV <= i < N_DEV + N_TEST else 'dev'}\t{d}" for i, d in enumerate(ids)]
     (HERE / "allsides_quote_docs.tsv").write_text("split\tdoc_id\n" + "\n".join(rows) + "\n")
     print(f"{len(ids)} articles from {len(pool)} of 250-900 words")
 

@@ -332,12 +332,13 @@ def find_quotations(
     label: npt.NDArray[np.int64],
     threads: int | None = None,
     progress: bool = False,
-) -> dict[str, npt.NDArray[np.int64]]:
+) -> dict[str, Any]:
     """Quotations of every article, given the body mentions (sorted by ``doc``;
     ``label`` 0 person, 1 organisation, 2 other): columns ``doc, paragraph, sentence,
     start, end, kind`` (0 direct, 1 indirect), ``cue_start, cue_end, speaker_start,
     speaker_end`` (character offsets, -1 when missing) and ``mention`` (the speaker's
-    row in the mention columns, or -1)."""
+    row in the mention columns, or -1), int64 arrays; ``text, cue, speaker``: lists of
+    the words (None when missing)."""
 
 def num_threads() -> int:
     """Worker threads that calls with ``threads=None`` use in this process."""

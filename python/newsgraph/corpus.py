@@ -481,7 +481,7 @@ class Corpus(Tables):
                 threads,
                 self._show_progress(progress),
             )
-            table = quotes.quote_frame(cols, self._ids, self._articles.text)
+            table = quotes.quote_frame(cols, self._ids)
             table = quotes.attach_speakers(table, mentions)
             self._quote_cache.clear()
             self._quote_cache[key] = cached = (mentions, table)

@@ -179,7 +179,7 @@ def extract(
         records["label"].array,
         threads,
     )
-    meta["_quotes"] = quotes.quote_frame(cols, pd.RangeIndex(n), articles.text, offset)
+    meta["_quotes"] = quotes.quote_frame(cols, pd.RangeIndex(n), offset)
     # Signatures and shingle sets for near_duplicates(): the text is gone afterwards.
     meta["_sketch"] = _core.dedup_sketch(articles, threads=threads)
     return records, meta

@@ -95,7 +95,9 @@ fn find_quotations<'py>(
             .collect::<crate::core::Result<Vec<Vec<Row>>>>()
     })?;
     let mut cols: [Vec<i64>; 11] = Default::default();
+    let mut words: Vec<Vec<[Option<std::ops::Range<usize>>; 3]>> = Vec::with_capacity(rows.len());
     for (d, quotes) in rows.into_iter().enumerate() {
+        words.push(quotes.iter().map(|r| r.bytes.clone()).collect());
         for r in quotes {
             let vals = [
                 d as i64,
@@ -116,6 +118,21 @@ fn find_quotations<'py>(
         }
     }
     let out = PyDict::new(py);
+    // The words themselves, sliced here: a Python loop slicing 200,000 quotes out of
+    // their texts took a third of the call.
+    for (name, pick) in [("text", 0usize), ("cue", 1), ("speaker", 2)] {
+        let list = pyo3::types::PyList::empty(py);
+        for (d, strings) in words.iter().enumerate() {
+            let text = &docs[d].text;
+            for w in strings {
+                match &w[pick] {
+                    Some(r) => list.append(&text[r.clone()])?,
+                    None => list.append(py.None())?,
+                }
+            }
+        }
+        out.set_item(name, list)?;
+    }
     let names = [
         "doc",
         "paragraph",
@@ -136,6 +153,8 @@ fn find_quotations<'py>(
 }
 
 struct Row {
+    /// Byte ranges of the quote, its cue and its speaker, for slicing the words.
+    bytes: [Option<std::ops::Range<usize>>; 3],
     paragraph: i64,
     sentence: i64,
     start: i64,
@@ -165,6 +184,7 @@ fn chars(text: &str, quotes: Vec<Quote>, first_mention: usize) -> Vec<Row> {
     quotes
         .iter()
         .map(|q| Row {
+            bytes: [Some(q.span), q.cue, q.speaker].map(|s| s.map(Span::range)),
             paragraph: q.paragraph as i64,
             sentence: q.sentence as i64,
             start: at(q.span.start),
