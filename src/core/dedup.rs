@@ -58,24 +58,37 @@ fn fmix(mut x: u64) -> u64 {
 }
 
 /// The normalised words of an article, hashed: lowercase, alphanumeric characters only.
-fn word_hashes(a: &Article, buf: &mut String, out: &mut Vec<u64>) {
+fn word_hashes(a: &Article, buf: &mut Vec<u8>, out: &mut Vec<u64>) {
     out.clear();
     for t in a.tokens.iter() {
-        buf.clear();
         let word = &a.text[t.range()];
+        let bytes = word.as_bytes();
+        // Most words are already lowercase ASCII letters and digits: hashed in place.
+        if bytes
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        {
+            out.push(xxhash_rust::xxh3::xxh3_64(bytes));
+            continue;
+        }
+        buf.clear();
         if word.is_ascii() {
             buf.extend(
-                word.bytes()
-                    .filter(u8::is_ascii_alphanumeric)
-                    .map(|b| b.to_ascii_lowercase() as char),
+                bytes
+                    .iter()
+                    .filter(|b| b.is_ascii_alphanumeric())
+                    .map(u8::to_ascii_lowercase),
             );
         } else {
+            let mut utf8 = [0u8; 4];
             for c in word.chars().filter(|c| c.is_alphanumeric()) {
-                buf.extend(c.to_lowercase());
+                for l in c.to_lowercase() {
+                    buf.extend_from_slice(l.encode_utf8(&mut utf8).as_bytes());
+                }
             }
         }
         if !buf.is_empty() {
-            out.push(xxhash_rust::xxh3::xxh3_64(buf.as_bytes()));
+            out.push(xxhash_rust::xxh3::xxh3_64(buf));
         }
     }
 }
@@ -83,7 +96,7 @@ fn word_hashes(a: &Article, buf: &mut String, out: &mut Vec<u64>) {
 /// The sorted, distinct shingle hashes of an article (see the module docs).
 pub fn shingle_set(a: &Article, k: usize) -> Vec<u64> {
     let mut words = Vec::new();
-    word_hashes(a, &mut String::new(), &mut words);
+    word_hashes(a, &mut Vec::new(), &mut words);
     let mut set = shingles_of(&words, k);
     sort_set(&mut set);
     set
@@ -219,7 +232,7 @@ fn sketch_each(
     let per_doc: Vec<(Vec<u32>, Vec<u64>)> = docs
         .par_iter()
         .map_init(
-            || (String::new(), Vec::new()),
+            || (Vec::new(), Vec::new()),
             |(buf, words), a| {
                 progress.check()?;
                 progress.tick(1);
