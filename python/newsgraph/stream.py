@@ -980,6 +980,11 @@ def scan(
     a folder path puts that temporary folder there (for a disk with more room);
     ``False`` keeps them in memory.
 
+    Each batch is also sketched for :meth:`Scan.near_duplicates` and
+    :meth:`Scan.duplicate_groups` (word 3-gram shingles, 128-value signatures: see
+    :mod:`newsgraph.dedup`): the signatures stay in memory (512 bytes a document), the
+    shingle sets (8 bytes a shingle) wait with the mention records.
+
     The tables equal those of the in-memory corpus read from the same file(s).
     """
     if errors not in ("raise", "skip"):
