@@ -197,8 +197,6 @@ const LEXICON: &[(u32, &[&str])] = &[
             "retorted",
             "exclaimed",
             "mused",
-            "begins",
-            "began",
             "called",
             "calls",
             "calling",
@@ -940,7 +938,9 @@ fn phrase_before(d: &Doc<'_>, end: usize, floor: usize) -> Option<(usize, usize)
             return Some((first, s - 1));
         }
     }
-    (s < e).then_some((s, e))
+    // A speaker has a word in it: "in 11 states" is not one.
+    let wordy = (s..e).any(|k| d.word(k).starts_with(char::is_alphabetic));
+    (s < e && wordy).then_some((s, e))
 }
 
 /// A lower-case word in -ly between a speaker and the verb ("likewise", "falsely").
@@ -1197,10 +1197,11 @@ fn is_speech(d: &Doc<'_>, r: &Region, attributed_after: bool) -> bool {
     true
 }
 
-/// An unattributed quote that reads as a statement: a sentence or more of words.
+/// An unattributed quote that reads as a statement or a passage of a document: a
+/// sentence, or eight words or more.
 fn is_statement(d: &Doc<'_>, r: &Region) -> bool {
     let words = (r.first..r.end).filter(|&k| !d.is_punct(k)).count();
-    words >= 8 && d.capitalized(r.first)
+    words >= 8 || (words >= 5 && d.capitalized(r.first))
 }
 
 /// The end of the window after a quote: the sentence's end, the next mark or the
@@ -1333,10 +1334,9 @@ fn attribute(d: &Doc<'_>, r: &Region, inside: &[bool]) -> Option<Attribution> {
     // 3. A colon after a clause: "McKenna concurs: "..."".
     if r.open > floor + 1 && d.word(r.open - 1) == ":" {
         let verb = r.open - 2;
-        let lower = d.word(verb).chars().next().is_some_and(char::is_lowercase);
         if let Some(speaker) = subject(d, sent_floor, verb, inside, true) {
             return Some(Attribution {
-                cue: lower.then_some((verb, verb + 1)),
+                cue: is_cue(d, verb).then_some((verb, verb + 1)),
                 speaker: Some(speaker),
             });
         }
@@ -1405,8 +1405,13 @@ fn subject(
     }
 }
 
+/// A reporting verb in running text: lower-case unless it opens its sentence
+/// ("States" in "United States" is not "states"; "Asked about it, ..." may be).
 fn is_cue(d: &Doc<'_>, j: usize) -> bool {
-    d.cue(j) & CUE != 0 && d.marks[j] == Mark::None
+    d.cue(j) & CUE != 0
+        && d.marks[j] == Mark::None
+        && (d.word(j).starts_with(|c: char| c.is_ascii_lowercase())
+            || d.sents[d.sent[j] as usize].0 == j)
 }
 
 /// The cue's tokens: one verb, or "according to".
