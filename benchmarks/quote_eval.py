@@ -41,6 +41,7 @@ from collections import Counter
 from pathlib import Path
 
 import modern_ner
+from _common import git_state, machine, publish
 
 HERE = Path(__file__).resolve().parent
 GOLD = HERE / "gold" / "quotes_allsides.tsv"
@@ -297,14 +298,20 @@ def main(argv: list[str] | None = None) -> int:
             f"\nAllSides (15,000 articles): full pipeline {full:.1f} s; `quotes()` after it "
             f"{quotes:.2f} s = **{quotes / full:.1%}** of the pipeline."
         )
-    text = "\n".join(lines)
-    print(text)
     for e in errs[: args.errors]:
         print(e, file=sys.stderr)
-    if args.write:
-        from _common import write_section
-
-        write_section("Quotations and speakers (issue 16)", text)
+    heading = "## Quotations and speakers (issue 16)"
+    head = [
+        heading,
+        "",
+        f"- date: {time.strftime('%Y-%m-%d')}; repo at `{git_state()}`; "
+        f"`python benchmarks/quote_eval.py --split {args.split}`",
+        f"- machine: {machine()}",
+        "- gold: `benchmarks/gold/quotes_allsides.tsv` (see `benchmarks/gold/README.md`); "
+        "the test split was never read while the extractor was written",
+        "",
+    ]
+    publish(head + lines, str(HERE / "RESULTS.md") if args.write else "-", heading)
     return 0
 
 

@@ -54,8 +54,9 @@ def raw_quotes(
     or -1."""
     rows = np.flatnonzero(np.asarray(paragraph) >= 0)
     doc = np.asarray(doc, dtype=np.int64)[rows]
-    order = np.argsort(doc, kind="stable")
-    rows, doc = rows[order], doc[order]
+    if len(doc) > 1 and (doc[1:] < doc[:-1]).any():
+        order = np.argsort(doc, kind="stable")
+        rows, doc = rows[order], doc[order]
     # Coded through the few distinct labels: mapping millions of strings is slow.
     cat = label if isinstance(label, pd.Categorical) else pd.Categorical(label)
     lut = np.array([_LABEL_CODES.get(str(x), 2) for x in cat.categories] + [2], dtype=np.int64)
