@@ -236,13 +236,13 @@ def speaker_network(
     )
     ents = corpus._entity_table(dictionary, model, None, progress).set_index("entity_id")
     ids = np.unique(np.concatenate([s, t[t >= 0]]))
-    index = {e: i for i, e in enumerate(ids.tolist())}
     k = len(ids)
     # Once per quote and pair; the speaker itself is not a pair.
     pairs = pd.DataFrame({"c": c, "s": s, "t": t}).drop_duplicates()
     real = pairs[(pairs["t"] >= 0) & (pairs["t"] != pairs["s"])]
-    si = np.array([index[x] for x in real["s"].tolist()], dtype=np.int64)
-    ti = np.array([index[x] for x in real["t"].tolist()], dtype=np.int64)
+    # ids are sorted: an entity's row is where it sorts.
+    si = np.searchsorted(ids, real["s"].to_numpy())
+    ti = np.searchsorted(ids, real["t"].to_numpy())
     mat = sp.coo_matrix((np.ones(len(si)), (si, ti)), shape=(k, k)).tocsr()
     mat.sum_duplicates()
     if min_count > 1:
@@ -253,7 +253,7 @@ def speaker_network(
         [pairs[["c", "s"]].rename(columns={"s": "e"}), real[["c", "t"]].rename(columns={"t": "e"})]
     ).drop_duplicates()
     marg = np.zeros(k, dtype=np.int64)
-    np.add.at(marg, np.array([index[x] for x in who["e"].tolist()], dtype=np.int64), 1)
+    np.add.at(marg, np.searchsorted(ids, who["e"].to_numpy()), 1)
     known = ents.reindex(ids)
     return Cooccurrence(
         labels=known["entity"].astype(object).tolist(),
